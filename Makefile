@@ -1,0 +1,58 @@
+# The README documents each target in one line. `make run` and `make test` are the
+# two commands a new machine needs.
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export TF_CPP_MIN_LOG_LEVEL := 3
+export RASA_TELEMETRY_ENABLED := false
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONWARNINGS := ignore
+
+.PHONY: install spacy train run test test-unit test-e2e test-stories validate lint lock clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml scripts/find-python310
+	@python=$$(scripts/find-python310) || exit 1; \
+	if ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then \
+		rm -rf $(VENV) && "$$python" -m venv $(VENV); fi
+	$(BIN)/python -m pip install --quiet --upgrade pip==24.0
+	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+spacy: install
+	$(BIN)/python -m relational_nlu.spacy_pipeline
+
+train: install
+	$(BIN)/assistant train
+
+run: install
+	$(BIN)/assistant run
+
+validate: install
+	$(BIN)/rasa data validate --fail-on-warnings
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: validate lint train
+	$(BIN)/pytest -p no:cacheprovider
+	$(MAKE) --no-print-directory test-stories
+
+test-unit: install
+	$(BIN)/pytest -p no:cacheprovider -m "not e2e"
+
+test-e2e: train
+	$(BIN)/pytest -p no:cacheprovider -m e2e
+
+test-stories: train
+	$(BIN)/rasa test core --model $$($(BIN)/python -c 'from assistant_stack.model import model_path; print(model_path())') \
+		--stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
+
+lock: install
+	$(BIN)/pip freeze --exclude-editable > constraints.txt
+
+clean:
+	rm -rf models/*.tar.gz results .stack build .rasa

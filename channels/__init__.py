@@ -1,0 +1,1 @@
+"""Input channels that check what arrives before Rasa sees it."""

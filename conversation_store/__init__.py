@@ -1,0 +1,1 @@
+"""Where conversations and conversation locks are kept, chosen by environment."""

@@ -1,0 +1,1 @@
+"""spaCy pipeline and Rasa NLU components that recognise relational moves."""

@@ -1,0 +1,55 @@
+from pathlib import Path
+
+import pytest
+import yaml
+
+from coaching_content.loader import CONTENT_DIR, ContentError, load_reflections
+from coaching_content.schema import MOVES
+
+
+def write(tmp_path: Path, data: object) -> Path:
+    (tmp_path / "reflections.yml").write_text(
+        data if isinstance(data, str) else yaml.safe_dump(data), encoding="utf-8"
+    )
+    return tmp_path
+
+
+def valid_content() -> dict:
+    return yaml.safe_load((CONTENT_DIR / "reflections.yml").read_text())
+
+
+def test_shipped_content_covers_every_move_and_actor() -> None:
+    content = load_reflections()
+    for move in MOVES:
+        assert content.moves[move].self and content.moves[move].partner
+
+
+def test_malformed_yaml_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ContentError, match="not valid YAML"):
+        load_reflections.__wrapped__(write(tmp_path, "moves: [unclosed"))
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ContentError, match="cannot read"):
+        load_reflections.__wrapped__(tmp_path)
+
+
+def test_missing_move_is_named(tmp_path: Path) -> None:
+    data = valid_content()
+    del data["moves"]["contempt"]
+    with pytest.raises(ContentError, match="contempt"):
+        load_reflections.__wrapped__(write(tmp_path, data))
+
+
+def test_unknown_placeholder_is_named(tmp_path: Path) -> None:
+    data = valid_content()
+    data["moves"]["bid"]["self"] = ["Hello {name}, is that close?"]
+    with pytest.raises(ContentError, match="name"):
+        load_reflections.__wrapped__(write(tmp_path, data))
+
+
+def test_reflection_without_check_in_question_is_rejected(tmp_path: Path) -> None:
+    data = valid_content()
+    data["moves"]["bid"]["partner"] = ["You should talk to them."]
+    with pytest.raises(ContentError, match="check-in question"):
+        load_reflections.__wrapped__(write(tmp_path, data))

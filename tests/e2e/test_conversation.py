@@ -1,0 +1,60 @@
+"""A first conversation through the running stack, checked in the tracker store."""
+
+import uuid
+
+import pytest
+import requests
+
+from coaching_content import load_reflections
+
+pytestmark = pytest.mark.e2e
+
+
+def new_sender() -> str:
+    return f"e2e-{uuid.uuid4().hex[:8]}"
+
+
+def test_greet_reflect_goodbye_lands_in_sqlite(assistant) -> None:
+    sender = new_sender()
+    greeting = assistant.texts(sender, "hi there")
+    assert "practice" in greeting and "not a crisis service" in greeting
+
+    reply = assistant.texts(sender, "my wife rolls her eyes at me when i talk")
+    contempt = load_reflections().moves["contempt"]
+    expected = [t.format(partner="your wife", emotion=contempt.default_emotion)
+                for t in contempt.partner]
+    assert reply in expected  # from the custom action, in the user's words
+
+    assert "Take care" in assistant.texts(sender, "bye, thanks for today")
+
+    events = assistant.stored_events(sender)
+    user_intents = [e["intent_name"] for e in events if e["type_name"] == "user"]
+    assert user_intents == ["greet", "contempt", "goodbye"]
+    actions = [e["action_name"] for e in events if e["type_name"] == "action"]
+    assert "action_reflect_move" in actions
+    assert sum(e["type_name"] == "bot" for e in events) == 3
+
+
+def test_actor_and_partner_word_are_remembered(assistant) -> None:
+    sender = new_sender()
+    assistant.texts(sender, "my boyfriend walks out whenever we argue")
+    reply = assistant.texts(sender, "he never listens to me")
+    assert "your boyfriend" in reply  # the partner word carried over
+
+
+def test_crisis_reply_is_served_from_the_domain(assistant) -> None:
+    reply = assistant.texts(new_sender(), "i want to kill myself")
+    assert "988" in reply and "1-800-799-7233" in reply and "911" in reply
+
+
+def test_out_of_scope_gets_a_graceful_reply(assistant) -> None:
+    reply = assistant.texts(new_sender(), "what's the weather in paris tomorrow")
+    assert reply  # never silence
+    assert "?" not in reply or "partner" in reply
+
+
+def test_http_api_requires_the_token(assistant) -> None:
+    url = f"{assistant.url}/conversations/anyone/tracker"
+    assert requests.get(url, timeout=10).status_code in (401, 403)
+    ok = requests.get(url, params={"token": assistant.token}, timeout=10)
+    assert ok.status_code == 200
