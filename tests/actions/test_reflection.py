@@ -28,8 +28,9 @@ async def test_partner_move_is_reflected_with_the_users_words(
     assert "your wife" in message["text"]
     assert "your partner" not in message["text"]
     assert message["text"].rstrip().endswith("?")
-    assert events == [{"event": "slot", "timestamp": None, "name": "actor",
-                       "value": "partner"}]
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": "actor", "value": "partner"}
+    ]
 
 
 async def test_unknown_actor_is_treated_as_the_user(dispatcher, make_tracker) -> None:

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def earlier_conversation(assistant):
+def earlier_conversation(assistant) -> tuple:
     sender = f"keep-{uuid.uuid4().hex[:8]}"
     assistant.texts(sender, "hello")
     assistant.texts(sender, "she says i'm lazy and it hurts")
@@ -57,7 +57,9 @@ def test_100_kb_message_is_refused_with_413(assistant, earlier_conversation) -> 
     "text",
     ["😢😢😢", "🙂", "\u200b\u200bhello\u200b", "אני מרגיש בודד", "he left\x07 again"],
 )
-def test_odd_but_valid_messages_get_a_reply(assistant, earlier_conversation, text):
+def test_odd_but_valid_messages_get_a_reply(
+    assistant, earlier_conversation, text
+) -> None:
     replies = assistant.say(f"odd-{uuid.uuid4().hex[:6]}", text)
     assert replies and all(r.get("text") for r in replies)
 

@@ -21,8 +21,10 @@ def test_greet_reflect_goodbye_lands_in_sqlite(assistant) -> None:
 
     reply = assistant.texts(sender, "my wife rolls her eyes at me when i talk")
     contempt = load_reflections().moves["contempt"]
-    expected = [t.format(partner="your wife", emotion=contempt.default_emotion)
-                for t in contempt.partner]
+    expected = [
+        t.format(partner="your wife", emotion=contempt.default_emotion)
+        for t in contempt.partner
+    ]
     assert reply in expected  # from the custom action, in the user's words
 
     assert "Take care" in assistant.texts(sender, "bye, thanks for today")
