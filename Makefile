@@ -8,7 +8,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 
-.PHONY: install spacy train run test test-unit test-e2e test-stories validate lint lock clean
+.PHONY: install spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-safety
 
 install: $(STAMP)
 
@@ -56,3 +56,9 @@ lock: install
 
 clean:
 	rm -rf models/*.tar.gz results .stack build .rasa
+
+bench-nlu: train
+	$(BIN)/python -m benchmarks.nlu_compare
+
+bench-safety: train
+	$(BIN)/python -m benchmarks.safety_recall
