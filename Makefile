@@ -8,7 +8,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 
-.PHONY: install spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-safety
+.PHONY: install spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-safety bench-startup
 
 install: $(STAMP)
 
@@ -62,3 +62,6 @@ bench-nlu: train
 
 bench-safety: train
 	$(BIN)/python -m benchmarks.safety_recall
+
+bench-startup: train
+	$(BIN)/python -m benchmarks.stack_startup

@@ -32,11 +32,13 @@ from coaching_content.schema import MOVES
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN_DATA = ROOT / "data" / "nlu"
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
+OOS_PROBE = ROOT / "tests" / "nlu" / "out_of_scope_probe.yml"
 OUT_DIR = ROOT / "results" / "nlu-bench"
 CONFIGS = {
     "rasa_default_diet": ROOT / "benchmarks" / "configs" / "rasa_default.yml",
-    "spacy_diet (shipped)": ROOT / "config.yml",
+    "spacy_diet": ROOT / "benchmarks" / "configs" / "spacy_diet.yml",
     "spacy_logreg": ROOT / "benchmarks" / "configs" / "spacy_logreg.yml",
+    "spacy_tfidf (shipped)": ROOT / "config.yml",
 }
 TFIDF = "tfidf_logreg_baseline"
 SEED = 42
@@ -182,22 +184,28 @@ def top_confusions(
 
 
 def fallback_table(
-    heldout: Examples, predictions: List[Tuple[str, float]]
+    probe: Examples,
+    probe_predictions: List[Tuple[str, float]],
+    heldout: Examples,
+    predictions: List[Tuple[str, float]],
 ) -> List[str]:
-    """Per threshold: out-of-scope messages kept from a move, moves lost to fallback."""
+    """Per threshold: unseen out-of-scope messages kept from being taken as a move,
+    and what happens to the held-out moves (right, wrong, sent to fallback)."""
     rows = [
-        "threshold | OOS not labelled as a move | moves correct and kept"
-        " | moves sent to fallback"
-    ]
-    oos = [
-        (p, c) for (_, i), (p, c) in zip(heldout, predictions) if i == "out_of_scope"
+        "threshold | OOS probe not taken as a move | moves right | moves wrong"
+        " | moves to fallback"
     ]
     moves = [(i, p, c) for (_, i), (p, c) in zip(heldout, predictions) if i in MOVES]
-    for threshold in np.arange(0.3, 0.95, 0.05):
-        safe = sum(p not in MOVES or c < threshold for p, c in oos) / max(len(oos), 1)
-        kept = sum(p == i and c >= threshold for i, p, c in moves) / max(len(moves), 1)
-        lost = sum(c < threshold for _, _, c in moves) / max(len(moves), 1)
-        rows.append(f"{threshold:9.2f} | {safe:26.2%} | {kept:22.2%} | {lost:22.2%}")
+    n = max(len(moves), 1)
+    for threshold in np.arange(0.2, 0.75, 0.05):
+        safe = sum(p not in MOVES or c < threshold for p, c in probe_predictions)
+        right = sum(p == i and c >= threshold for i, p, c in moves) / n
+        wrong = sum(p != i and c >= threshold for i, p, c in moves) / n
+        lost = sum(c < threshold for _, _, c in moves) / n
+        rows.append(
+            f"{threshold:9.2f} | {safe / max(len(probe), 1):29.1%} | {right:11.1%}"
+            f" | {wrong:11.1%} | {lost:17.1%}"
+        )
     return rows
 
 
@@ -260,7 +268,17 @@ def main() -> None:
     shipped = next((r for r in results if "shipped" in r.name), None)
     if shipped:
         print("\n## FallbackClassifier threshold, shipped config, held-out\n")
-        print("\n".join(fallback_table(heldout, shipped.heldout_predictions)))
+        probe = load_examples(OOS_PROBE)
+        probe_predictions, _ = rasa_predictor(CONFIGS["spacy_tfidf (shipped)"])(
+            train, probe
+        )
+        print(
+            "\n".join(
+                fallback_table(
+                    probe, probe_predictions, heldout, shipped.heldout_predictions
+                )
+            )
+        )
     summary = {
         r.name: {
             "heldout_move_f1": r.heldout_move_f1,

@@ -2,9 +2,9 @@
 
 For each safety set (tests/safety, and the blind sets written without sight of the
 patterns), prints how many crisis messages get the crisis intent and how many
-near-misses do, for the spaCy Matcher layer alone, DIET alone, and both together
-(what the assistant does: the rules answer every `crisis` intent with the safety
-message).
+near-misses do: for the spaCy Matcher layer alone, the intent classifier alone, and
+both together (what the assistant does: the rules answer every `crisis` intent with
+the safety message).
 
     .venv/bin/python -m benchmarks.safety_recall
 """
@@ -44,25 +44,21 @@ def load(path: str) -> List[Dict[str, str]]:
 
 
 def layers(parse: Dict) -> Tuple[bool, bool]:
-    """(matcher fired, DIET's own top intent is crisis)."""
+    """(the matcher fired, the classifier on its own said crisis)."""
     matcher = any(
         e.get("entity") == "crisis_category" for e in parse.get("entities", [])
     )
-    ranking = [
-        r for r in parse.get("intent_ranking", []) if r["name"] != "nlu_fallback"
-    ]
-    if matcher:
-        ranking = ranking[1:]  # the entry the matcher forced
-    return matcher, bool(ranking) and ranking[0]["name"] == "crisis"
+    classifier = parse.get("classifier_intent") or parse.get("intent") or {}
+    return matcher, classifier.get("name") == "crisis"
 
 
 async def evaluate(agent: Agent, messages: List[Dict[str, str]]) -> Dict[str, int]:
-    counts = {"matcher": 0, "diet": 0, "combined": 0, "n": len(messages)}
+    counts = {"matcher": 0, "classifier": 0, "combined": 0, "n": len(messages)}
     for message in messages:
         parse = await agent.parse_message(message["text"])
-        matcher, diet = layers(parse)
+        matcher, classifier = layers(parse)
         counts["matcher"] += matcher
-        counts["diet"] += diet
+        counts["classifier"] += classifier
         counts["combined"] += parse["intent"]["name"] == "crisis"
     return counts
 
@@ -76,8 +72,8 @@ def main() -> None:
 
     agent = Agent.load(str(ensure_model()))
     print(
-        "| set | crisis recall: matcher / DIET / combined"
-        " | near-miss alarms: matcher / DIET / combined |"
+        "| set | crisis recall: matcher / classifier / combined"
+        " | near-miss alarms: matcher / classifier / combined |"
     )
     print("|---|---|---|")
     for name, (crisis_file, near_file) in SETS.items():
@@ -86,10 +82,11 @@ def main() -> None:
         crisis = asyncio.run(evaluate(agent, load(crisis_file)))
         near = asyncio.run(evaluate(agent, load(near_file)))
         recall = " / ".join(
-            f"{crisis[k] / crisis['n']:.1%}" for k in ("matcher", "diet", "combined")
+            f"{crisis[k] / crisis['n']:.1%}"
+            for k in ("matcher", "classifier", "combined")
         )
         alarms = " / ".join(
-            f"{near[k] / near['n']:.1%}" for k in ("matcher", "diet", "combined")
+            f"{near[k] / near['n']:.1%}" for k in ("matcher", "classifier", "combined")
         )
         print(f"| {name} (n={crisis['n']}+{near['n']}) | {recall} | {alarms} |")
 

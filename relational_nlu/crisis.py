@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 import spacy
 import yaml
@@ -39,6 +39,7 @@ from relational_nlu.spacy_pipeline import ensure_pipeline
 PATTERNS_FILE = Path(__file__).resolve().parent / "crisis_patterns.yml"
 CATEGORIES = ("self_harm", "abuse", "harm_others")
 CRISIS_INTENT = "crisis"
+CLASSIFIER_INTENT_KEY = "classifier_intent"
 HARMLESS = "harmless"
 # How far back a negation reaches, in tokens, within the same clause.
 NEGATION_WINDOW = 5
@@ -148,30 +149,40 @@ class CrisisDetector:
             return token.nbor(-1).lower_ not in REPORTING_VERBS
         return bool(self.negation.match(token.lower_)) or token.lemma_ == "not"
 
-    def find(self, doc: Doc) -> List[CrisisMatch]:
+    def analyse(self, doc: Doc) -> Tuple[List[CrisisMatch], List[CrisisMatch]]:
+        """(crisis matches, matches cancelled as negated, harmless or joking)."""
         matches = self.matcher(doc, with_alignments=True)
         vocab = self.matcher.vocab.strings
         harmless = [
             (s, e) for m, s, e, _ in matches if vocab[m].startswith(HARMLESS + ":")
         ]
         laughing = any(self.laughter.match(t.lower_) for t in doc)
-        found = []
+        found: List[CrisisMatch] = []
+        cancelled: List[CrisisMatch] = []
         for match_id, start, end, align in matches:
             key = vocab[match_id]
             category = key.split(":")[0]
             if category == HARMLESS:
                 continue
-            if any(s <= start and end <= e or start <= s < end for s, e in harmless):
-                continue
-            if laughing and category in self.joking_cancels:
-                continue
-            if self._negated(doc, start, end, key, align):
-                continue
             span = doc[start:end]
-            found.append(
-                CrisisMatch(category, self.texts[key], span.start_char, span.end_char)
+            match = CrisisMatch(
+                category, self.texts[key], span.start_char, span.end_char
             )
-        return found
+            joking = laughing and (
+                category in self.joking_cancels or match.pattern in self.joking_cancels
+            )
+            if (
+                joking
+                or any(s <= start and end <= e or start <= s < end for s, e in harmless)
+                or self._negated(doc, start, end, key, align)
+            ):
+                cancelled.append(match)
+            else:
+                found.append(match)
+        return found, cancelled
+
+    def find(self, doc: Doc) -> List[CrisisMatch]:
+        return self.analyse(doc)[0]
 
 
 @lru_cache(maxsize=1)
@@ -179,11 +190,19 @@ def default_detector() -> CrisisDetector:
     return CrisisDetector(spacy.load(ensure_pipeline()))
 
 
+def keep_classifier_intent(message: Message) -> None:
+    """Keeps what the classifier said before the safety layer changed it, for
+    evaluation and for therapists reviewing a transcript."""
+    message.set(CLASSIFIER_INTENT_KEY, message.get(INTENT), add_to_output=True)
+
+
 def force_crisis(message: Message, match: CrisisMatch) -> None:
     """Makes `crisis` the message's intent and adds the category as an entity."""
     crisis = {INTENT_NAME_KEY: CRISIS_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-    # The classifiers' own ranking stays below, for evaluation and review.
-    ranking = message.get(INTENT_RANKING_KEY) or []
+    ranking = [
+        r for r in message.get(INTENT_RANKING_KEY) or [] if r["name"] != CRISIS_INTENT
+    ]
+    keep_classifier_intent(message)
     message.set(INTENT, crisis, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [crisis, *ranking], add_to_output=True)
     entity = {
@@ -197,14 +216,30 @@ def force_crisis(message: Message, match: CrisisMatch) -> None:
     message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
 
 
+def overrule_crisis(message: Message) -> None:
+    """A crisis guess from the classifier, where the only crisis words were negated
+    ("I'd never hurt myself"), idiomatic or joking: the next intent is taken."""
+    intent = message.get(INTENT) or {}
+    if intent.get(INTENT_NAME_KEY) != CRISIS_INTENT:
+        return
+    ranking = [
+        r for r in message.get(INTENT_RANKING_KEY) or [] if r["name"] != CRISIS_INTENT
+    ]
+    if ranking:
+        keep_classifier_intent(message)
+        message.set(INTENT, ranking[0], add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
 )
 class CrisisMatcher(GraphComponent):
-    """Overrides whatever the classifiers said when a crisis pattern matches.
+    """Overrides the classifier when a crisis pattern matches, and overrules its
+    crisis guess when the only crisis words were negated, harmless or joking.
 
-    Place it after FallbackClassifier so a low-confidence crisis message is not
-    turned into a fallback.
+    Place it before FallbackClassifier: a forced crisis has confidence 1.0, and an
+    overruled one falls back if the next intent is not confident enough.
     """
 
     @classmethod
@@ -225,7 +260,11 @@ class CrisisMatcher(GraphComponent):
             doc: Doc | None = message.get(SPACY_DOCS[TEXT])
             if doc is None and message.get(TEXT):
                 doc = spacy.load(ensure_pipeline())(message.get(TEXT))
-            found = self.detector.find(doc) if doc is not None else []
+            if doc is None:
+                continue
+            found, cancelled = self.detector.analyse(doc)
             if found:
                 force_crisis(message, found[0])
+            elif cancelled:
+                overrule_crisis(message)
         return messages

@@ -1,0 +1,77 @@
+"""Start-up time and resident memory of the action server and the Rasa server.
+
+Starts the stack on free ports with a scratch SQLite tracker store, times each
+server until it answers, sends one conversation turn, and reads VmRSS from /proc.
+
+    .venv/bin/python -m benchmarks.stack_startup
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+from assistant_stack.model import ensure_model
+from assistant_stack.processes import ManagedProcess, free_port
+from assistant_stack.stack import Stack, StackConfig
+
+
+def rss_mib(process: ManagedProcess) -> float:
+    """Resident memory of the process and its children, in MiB."""
+    assert process.process is not None
+    pids = [process.process.pid]
+    children = Path(f"/proc/{pids[0]}/task/{pids[0]}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    total_kib = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total_kib += int(line.split()[1])
+    return total_kib / 1024
+
+
+def main() -> None:
+    model = ensure_model()
+    with tempfile.TemporaryDirectory() as tmp:
+        config = StackConfig(
+            model=model,
+            rasa_port=free_port(),
+            action_port=free_port(),
+            web_port=free_port(),
+            log_dir=Path(tmp) / "logs",
+            env={"TRACKER_STORE_URL": f"sqlite:///{tmp}/tracker.db"},
+        )
+        stack = Stack(config)
+        try:
+            started = time.perf_counter()
+            stack.actions.start()
+            stack.rasa.start()
+            stack.actions.wait_until_ready(120)
+            actions_ready = time.perf_counter() - started
+            stack.rasa.wait_until_ready(600)
+            rasa_ready = time.perf_counter() - started
+            turn = time.perf_counter()
+            requests.post(
+                f"{config.rasa_url}/webhooks/rest/webhook",
+                json={"sender": "bench", "message": "he never listens to me"},
+                timeout=60,
+            ).raise_for_status()
+            first_turn = time.perf_counter() - turn
+            print("| figure | value |\n|---|---|")
+            print(f"| action server ready | {actions_ready:.1f} s |")
+            print(f"| Rasa server ready (model loaded) | {rasa_ready:.1f} s |")
+            print(f"| first turn through REST + action | {first_turn * 1000:.0f} ms |")
+            for name, process in (("Rasa", stack.rasa), ("action", stack.actions)):
+                print(
+                    f"| {name} server RSS after one turn | {rss_mib(process):.0f} MiB |"
+                )
+        finally:
+            stack.stop()
+
+
+if __name__ == "__main__":
+    main()
