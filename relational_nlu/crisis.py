@@ -217,8 +217,9 @@ def force_crisis(message: Message, match: CrisisMatch) -> None:
 
 
 def overrule_crisis(message: Message) -> None:
-    """A crisis guess from the classifier, where the only crisis words were negated
-    ("I'd never hurt myself"), idiomatic or joking: the next intent is taken."""
+    """A crisis guess from the classifier that no pattern supports, because its
+    crisis words were negated ("I'd never hurt myself"), idiomatic or joking, or
+    it is not confident enough: the next intent is taken."""
     intent = message.get(INTENT) or {}
     if intent.get(INTENT_NAME_KEY) != CRISIS_INTENT:
         return
@@ -250,10 +251,17 @@ class CrisisMatcher(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> CrisisMatcher:
-        return cls(default_detector())
+        return cls(default_detector(), config["classifier_threshold"])
 
-    def __init__(self, detector: CrisisDetector) -> None:
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        # Below this, a crisis guess by the classifier with no pattern behind it
+        # is overruled: measured by `make bench-safety` (recall vs false alarms).
+        return {"classifier_threshold": 0.8}
+
+    def __init__(self, detector: CrisisDetector, classifier_threshold: float) -> None:
         self.detector = detector
+        self.classifier_threshold = classifier_threshold
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -263,8 +271,9 @@ class CrisisMatcher(GraphComponent):
             if doc is None:
                 continue
             found, cancelled = self.detector.analyse(doc)
+            confidence = (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY, 0.0)
             if found:
                 force_crisis(message, found[0])
-            elif cancelled:
+            elif cancelled or confidence < self.classifier_threshold:
                 overrule_crisis(message)
         return messages
