@@ -231,7 +231,14 @@ def main() -> None:
         config = CONFIGS.get(name) or Path(name)  # a name above, or a config path
         predict = tfidf_predictor if name == TFIDF else rasa_predictor(config)
         print(f"evaluating {name} ...", flush=True)
-        results.append(evaluate(name, predict, train, heldout, args.folds))
+        result = evaluate(name, predict, train, heldout, args.folds)
+        results.append(result)
+        cv = f"{np.mean(result.cv_move_f1):.3f}" if result.cv_move_f1 else "-"
+        print(
+            f"  {name}: held-out moves {result.heldout_move_f1:.3f}, "
+            f"all intents {result.heldout_all_f1:.3f}, CV moves {cv}",
+            flush=True,
+        )
 
     print("\n## Macro-F1 over the seven relational moves\n")
     print(

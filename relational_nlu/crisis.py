@@ -41,8 +41,10 @@ CATEGORIES = ("self_harm", "abuse", "harm_others")
 CRISIS_INTENT = "crisis"
 CLASSIFIER_INTENT_KEY = "classifier_intent"
 HARMLESS = "harmless"
+MENTIONS = "mentions"
 # How far back a negation reaches, in tokens, within the same clause.
 NEGATION_WINDOW = 5
+MENTION_NEGATION_WINDOW = 2
 CLAUSE_BREAKS = {",", ".", ";", "!", "?", "but", "and", "so", "because", "just"}
 REPORTING_VERBS = {"say", "said", "says", "saying", "told", "tell", "yell", "scream"}
 _GAP = re.compile(r"^~(\d+)$")
@@ -113,7 +115,7 @@ class CrisisDetector:
         self.matcher = Matcher(nlp.vocab)
         self.gaps: Dict[str, List[bool]] = {}
         self.texts: Dict[str, str] = {}
-        for category in (*CATEGORIES, HARMLESS):
+        for category in (*CATEGORIES, HARMLESS, MENTIONS):
             patterns = config.get(category)
             if not isinstance(patterns, list) or not patterns:
                 raise PatternError(f"{patterns_file}: `{category}` needs patterns")
@@ -136,7 +138,10 @@ class CrisisDetector:
         )
         if inside:
             return True
-        for token in reversed(doc[max(0, start - NEGATION_WINDOW) : start]):
+        window = (
+            MENTION_NEGATION_WINDOW if key.startswith(MENTIONS) else NEGATION_WINDOW
+        )
+        for token in reversed(doc[max(0, start - window) : start]):
             if token.lower_ in CLAUSE_BREAKS:
                 return False
             if self._is_negation(token):
@@ -177,7 +182,7 @@ class CrisisDetector:
                 or self._negated(doc, start, end, key, align)
             ):
                 cancelled.append(match)
-            else:
+            elif category != MENTIONS:
                 found.append(match)
         return found, cancelled
 
@@ -257,7 +262,7 @@ class CrisisMatcher(GraphComponent):
     def get_default_config() -> Dict[str, Any]:
         # Below this, a crisis guess by the classifier with no pattern behind it
         # is overruled: measured by `make bench-safety` (recall vs false alarms).
-        return {"classifier_threshold": 0.8}
+        return {"classifier_threshold": 0.6}
 
     def __init__(self, detector: CrisisDetector, classifier_threshold: float) -> None:
         self.detector = detector

@@ -47,6 +47,9 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             "word_ngram_range": [1, 2],
             "char_ngram_range": [2, 5],
             "C": 10.0,
+            # "balanced" keeps a large class (crisis) from winning every message
+            # whose words the model has not seen.
+            "class_weight": "balanced",
             "max_iter": 3000,
             "random_state": 42,
             "ranking_length": 10,
@@ -84,6 +87,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             )
             self.clf = LogisticRegression(
                 C=self.config["C"],
+                class_weight=self.config["class_weight"],
                 max_iter=self.config["max_iter"],
                 random_state=self.config["random_state"],
             )
