@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.surgeon import shows_surgeon_pattern, tell_surgeon_story
 from actions.tracker_reading import last_bot_text, latest_entity
 from coaching_content import load_reflections
 from coaching_content.schema import ACTORS, MOVES, ReflectionContent
@@ -19,6 +20,16 @@ def partner_phrase(partner_word: str | None, default: str) -> str:
     return f"your {partner_word.strip().lower()}" if partner_word else default
 
 
+PHRASE_WORDS = 12
+
+
+def quoted_phrase(text: str) -> str:
+    """The start of the user's message, quoted: their own words back to them."""
+    words = text.strip().rstrip(".!?").split()
+    phrase = " ".join(words[:PHRASE_WORDS])
+    return f'"{phrase} ..."' if len(words) > PHRASE_WORDS else f'"{phrase}"'
+
+
 def compose_reflection(
     content: ReflectionContent,
     move: str,
@@ -27,6 +38,7 @@ def compose_reflection(
     emotion: str | None,
     avoid: str | None = None,
     rng: random.Random | None = None,
+    message_text: str = "",
 ) -> str:
     """A reflection for `move`, filled with the user's words, unlike `avoid`."""
     reflections = content.moves[move]
@@ -35,6 +47,7 @@ def compose_reflection(
         template.format(
             partner=partner_phrase(partner_word, content.default_partner),
             emotion=(emotion or reflections.default_emotion).lower(),
+            phrase=quoted_phrase(message_text) if message_text else "that",
         )
         for template in templates
     ]
@@ -70,6 +83,9 @@ class ActionReflectMove(Action):
             partner_word,
             latest_entity(tracker, "emotion"),
             avoid=last_bot_text(tracker),
+            message_text=tracker.latest_message.get("text") or "",
         )
         dispatcher.utter_message(text=text)
+        if shows_surgeon_pattern(move, actor, tracker.latest_message.get("text") or ""):
+            tell_surgeon_story(dispatcher)
         return [SlotSet("actor", actor)]

@@ -1,5 +1,19 @@
 """Therapist-editable texts (data/content/*.yml), loaded and validated in one place."""
 
-from coaching_content.loader import ContentError, load_reflections
+from coaching_content.loader import (
+    ContentError,
+    load_all,
+    load_coaching,
+    load_psychoeducation,
+    load_reflections,
+    load_surgeon,
+)
 
-__all__ = ["ContentError", "load_reflections"]
+__all__ = [
+    "ContentError",
+    "load_all",
+    "load_coaching",
+    "load_psychoeducation",
+    "load_reflections",
+    "load_surgeon",
+]

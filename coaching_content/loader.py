@@ -9,7 +9,12 @@ from typing import Type, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from coaching_content.schema import ReflectionContent
+from coaching_content.schema import (
+    Coaching,
+    Psychoeducation,
+    ReflectionContent,
+    SurgeonStory,
+)
 
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "data" / "content"
 
@@ -36,3 +41,26 @@ def load_file(path: Path, model: Type[Model]) -> Model:
 @cache
 def load_reflections(content_dir: Path = CONTENT_DIR) -> ReflectionContent:
     return load_file(content_dir / "reflections.yml", ReflectionContent)
+
+
+@cache
+def load_psychoeducation(content_dir: Path = CONTENT_DIR) -> Psychoeducation:
+    return load_file(content_dir / "psychoeducation.yml", Psychoeducation)
+
+
+@cache
+def load_surgeon(content_dir: Path = CONTENT_DIR) -> SurgeonStory:
+    return load_file(content_dir / "surgeon.yml", SurgeonStory)
+
+
+@cache
+def load_coaching(content_dir: Path = CONTENT_DIR) -> Coaching:
+    return load_file(content_dir / "coaching.yml", Coaching)
+
+
+def load_all(content_dir: Path = CONTENT_DIR) -> None:
+    """Loads every content file, so a mistake stops the action server at start."""
+    load_reflections(content_dir)
+    load_psychoeducation(content_dir)
+    load_surgeon(content_dir)
+    load_coaching(content_dir)

@@ -3,7 +3,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coaching_content.loader import CONTENT_DIR, ContentError, load_reflections
+from coaching_content.loader import (
+    CONTENT_DIR,
+    ContentError,
+    load_all,
+    load_coaching,
+    load_reflections,
+)
 from coaching_content.schema import MOVES
 
 
@@ -51,5 +57,25 @@ def test_unknown_placeholder_is_named(tmp_path: Path) -> None:
 def test_reflection_without_check_in_question_is_rejected(tmp_path: Path) -> None:
     data = valid_content()
     data["moves"]["bid"]["partner"] = ["You should talk to them."]
-    with pytest.raises(ContentError, match="check-in question"):
+    with pytest.raises(ContentError, match="must end with a question"):
         load_reflections.__wrapped__(write(tmp_path, data))
+
+
+def test_every_content_file_loads() -> None:
+    load_all()
+
+
+def test_unknown_placeholder_in_coaching_is_named(tmp_path: Path) -> None:
+    coaching = yaml.safe_load((CONTENT_DIR / "coaching.yml").read_text())
+    coaching["showing_up"]["success"] = "Well done {name}."
+    (tmp_path / "coaching.yml").write_text(yaml.safe_dump(coaching))
+    with pytest.raises(ContentError, match="name"):
+        load_coaching.__wrapped__(tmp_path)
+
+
+def test_question_prompts_must_ask(tmp_path: Path) -> None:
+    coaching = yaml.safe_load((CONTENT_DIR / "coaching.yml").read_text())
+    coaching["reaching_out"]["ask_need"] = "Tell me your need."
+    (tmp_path / "coaching.yml").write_text(yaml.safe_dump(coaching))
+    with pytest.raises(ContentError, match="must end with a question"):
+        load_coaching.__wrapped__(tmp_path)

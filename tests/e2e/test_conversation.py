@@ -5,6 +5,7 @@ import uuid
 import pytest
 import requests
 
+from actions.reflection import quoted_phrase
 from coaching_content import load_reflections
 
 pytestmark = pytest.mark.e2e
@@ -19,10 +20,15 @@ def test_greet_reflect_goodbye_lands_in_sqlite(assistant) -> None:
     greeting = assistant.texts(sender, "hi there")
     assert "practice" in greeting and "not a crisis service" in greeting
 
-    reply = assistant.texts(sender, "my wife rolls her eyes at me when i talk")
+    said = "my wife rolls her eyes at me when i talk"
+    reply = assistant.texts(sender, said)
     contempt = load_reflections().moves["contempt"]
     expected = [
-        t.format(partner="your wife", emotion=contempt.default_emotion)
+        t.format(
+            partner="your wife",
+            emotion=contempt.default_emotion,
+            phrase=quoted_phrase(said),
+        )
         for t in contempt.partner
     ]
     assert reply in expected  # from the custom action, in the user's words

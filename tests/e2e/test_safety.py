@@ -56,15 +56,17 @@ def test_near_misses_rarely_get_the_safety_reply(assistant) -> None:
     "opening",
     [
         ["hi", "my husband walks out whenever I cry"],
-        ["can we practise a conversation?"],
         ["what is a bid?", "you never listen to me"],
+        ["practise reaching out", "lonely"],
+        ["practise showing up", "she asked me to come look at the sunset"],
     ],
+    ids=["reflection", "concept", "reaching-out-form", "showing-up-form"],
 )
 def test_crisis_interrupts_a_conversation_in_progress(assistant, opening) -> None:
-    who = sender()
-    for text in opening:
-        assistant.texts(who, text)
-    for message in load("crisis_messages.yml")[::10]:
+    for message in load("crisis_messages.yml")[::8]:
+        who = sender()
+        for text in opening:
+            assistant.texts(who, text)
         assert is_safety_reply(assistant.texts(who, message["text"])), message
 
 

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import pytest
+
+from actions.psychoeducation import ActionExplainConcept, find_concept
+from actions.surgeon import shows_surgeon_pattern
+from coaching_content import load_psychoeducation, load_surgeon
+
+REQUIRED = {
+    "bid",
+    "turning",
+    "effective_dependence",
+    "reaching_out",
+    "showing_up",
+    "five_steps",
+    "dependence_spectrum",
+    "reassurance_seeking",
+    "fear_of_intimacy",
+}
+
+
+def test_every_required_concept_is_written() -> None:
+    assert REQUIRED <= {c.id for c in load_psychoeducation().concepts}
+
+
+@pytest.mark.parametrize("concept", sorted(REQUIRED))
+def test_each_concept_is_found_by_its_own_keywords(concept: str) -> None:
+    content = load_psychoeducation()
+    keyword = next(c for c in content.concepts if c.id == concept).keywords[0]
+    found = find_concept(f"what does {keyword} mean?", content.concepts)
+    assert found is not None and found.id == concept
+
+
+async def test_unknown_concept_gets_the_menu(dispatcher, make_tracker) -> None:
+    tracker = make_tracker("what's a flibbertigibbet", "ask_concept")
+    await ActionExplainConcept().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["text"] == load_psychoeducation().menu
+
+
+async def test_asking_for_an_example_tells_the_surgeon_story(
+    dispatcher, make_tracker
+) -> None:
+    tracker = make_tracker("can you give me an example", "ask_concept")
+    await ActionExplainConcept().run(dispatcher, tracker, {})
+    story = load_surgeon()
+    assert [m["text"] for m in dispatcher.messages] == [story.story, story.question]
+
+
+def test_surgeon_pattern_needs_the_users_own_withdrawal_or_defence() -> None:
+    trigger = load_surgeon().triggers[0]
+    assert shows_surgeon_pattern("defensiveness", "self", f"I feel like {trigger}")
+    assert not shows_surgeon_pattern("defensiveness", "partner", f"she is {trigger}")
+    assert not shows_surgeon_pattern("bid", "self", f"I feel like {trigger}")

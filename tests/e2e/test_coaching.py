@@ -1,0 +1,65 @@
+"""The practice forms through the running stack: drafts are read by the NLU,
+turning against gets feedback, a reach ends the exercise, stop and crisis leave."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from coaching_content import load_coaching, load_psychoeducation
+
+pytestmark = pytest.mark.e2e
+
+
+def sender() -> str:
+    return f"coach-{uuid.uuid4().hex[:10]}"
+
+
+def test_reaching_out_until_the_draft_reaches(assistant) -> None:
+    who = sender()
+    content = load_coaching().reaching_out
+    assert content.intro in assistant.texts(who, "can we practise reaching out")
+    assistant.texts(who, "lonely")
+    asked = assistant.texts(who, "to know he still wants to be close to me")
+    assert asked.endswith("?")
+    feedback = assistant.texts(who, "you never pay attention to me, you're so selfish")
+    assert feedback.startswith(content.feedback.criticism.split("{")[0])
+    success = assistant.texts(
+        who, "I feel lonely when we don't talk in the evening, could we sit together?"
+    )
+    assert success.startswith(content.success.split("{")[0])
+    # The exercise is over: the next move gets a reflection, not a form prompt.
+    after = assistant.texts(who, "he walks out when I cry")
+    assert content.ask_draft.split("{")[0] not in after
+
+
+def test_showing_up_feedback_then_success(assistant) -> None:
+    who = sender()
+    content = load_coaching().showing_up
+    assert content.ask_partner_bid in assistant.texts(who, "practise showing up")
+    assistant.texts(who, "she showed me a photo of a sunset")
+    feedback = assistant.texts(who, "whatever, I'm busy")
+    assert feedback.startswith(content.feedback.withdrawal.split("{")[0])
+    success = assistant.texts(who, "I put my phone down and said I'm listening")
+    assert success.startswith(content.success.split("{")[0])
+
+
+def test_stop_leaves_the_exercise_and_says_how_to_come_back(assistant) -> None:
+    who = sender()
+    assistant.texts(who, "practise reaching out")
+    assert assistant.texts(who, "stop") == load_coaching().left_form
+
+
+def test_crisis_interrupts_the_exercise(assistant) -> None:
+    who = sender()
+    assistant.texts(who, "practise showing up")
+    reply = assistant.texts(who, "he choked me last night and I'm scared to go home")
+    assert "988" in reply and "1-800-799-7233" in reply
+    # No going back to coaching toward the partner until the user is safe.
+    assert "safe right now" in assistant.texts(who, "practise showing up")
+
+
+def test_asking_what_a_concept_means(assistant) -> None:
+    concept = next(c for c in load_psychoeducation().concepts if c.id == "bid")
+    assert assistant.texts(sender(), "what is a bid?") == concept.text
