@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.surgeon import shows_surgeon_pattern, tell_surgeon_story
+from actions.surgeon import already_told, shows_surgeon_pattern, tell_surgeon_story
 from actions.tracker_reading import last_bot_text, latest_entity
 from coaching_content import load_reflections
 from coaching_content.schema import ACTORS, MOVES, ReflectionContent
@@ -86,6 +86,8 @@ class ActionReflectMove(Action):
             message_text=tracker.latest_message.get("text") or "",
         )
         dispatcher.utter_message(text=text)
-        if shows_surgeon_pattern(move, actor, tracker.latest_message.get("text") or ""):
+        said = tracker.latest_message.get("text") or ""
+        # Once per conversation: a story retold stops being a story.
+        if shows_surgeon_pattern(said) and not already_told(tracker):
             tell_surgeon_story(dispatcher)
         return [SlotSet("actor", actor)]

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from coaching_content import load_surgeon
 
-# The withdrawer's and the defender's side of the cycle, told about themselves.
-SURGEON_MOVES = {"withdrawal", "defensiveness"}
 
-
-def shows_surgeon_pattern(move: str, actor: str, text: str) -> bool:
+def shows_surgeon_pattern(text: str) -> bool:
+    """The user's words say they hear the partner's need as their own failure."""
     lowered = text.lower().replace("\u2019", "'")  # curly apostrophes from phones
-    return (
-        move in SURGEON_MOVES
-        and actor == "self"
-        and any(trigger in lowered for trigger in load_surgeon().triggers)
+    return any(trigger in lowered for trigger in load_surgeon().triggers)
+
+
+def already_told(tracker: Tracker) -> bool:
+    story = load_surgeon().story
+    return any(
+        e.get("event") == "bot" and e.get("text") == story for e in tracker.events
     )
 
 

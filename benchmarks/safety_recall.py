@@ -32,9 +32,13 @@ SETS = {
         "tests/safety_blind/crisis.yml",
         "tests/safety_blind/near_misses.yml",
     ),
-    "tests/safety_blind2 (blind)": (
+    "tests/safety_blind2 (seen once)": (
         "tests/safety_blind2/crisis.yml",
         "tests/safety_blind2/near_misses.yml",
+    ),
+    "tests/safety_blind3 (blind)": (
+        "tests/safety_blind3/crisis.yml",
+        "tests/safety_blind3/near_misses.yml",
     ),
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
 from typing import Type, TypeVar
@@ -16,7 +17,11 @@ from coaching_content.schema import (
     SurgeonStory,
 )
 
-CONTENT_DIR = Path(__file__).resolve().parent.parent / "data" / "content"
+# COACHING_CONTENT_DIR lets a reviewer try edited texts without touching data/.
+CONTENT_DIR = Path(
+    os.environ.get("COACHING_CONTENT_DIR")
+    or Path(__file__).resolve().parent.parent / "data" / "content"
+)
 
 Model = TypeVar("Model", bound=BaseModel)
 

@@ -3,8 +3,10 @@ from __future__ import annotations
 import pytest
 
 from actions.psychoeducation import ActionExplainConcept, find_concept
+from actions.reflection import ActionReflectMove
 from actions.surgeon import shows_surgeon_pattern
 from coaching_content import load_psychoeducation, load_surgeon
+from tests.conftest import bot_event
 
 REQUIRED = {
     "bid",
@@ -46,8 +48,19 @@ async def test_asking_for_an_example_tells_the_surgeon_story(
     assert [m["text"] for m in dispatcher.messages] == [story.story, story.question]
 
 
-def test_surgeon_pattern_needs_the_users_own_withdrawal_or_defence() -> None:
+def test_surgeon_pattern_is_read_from_the_users_words() -> None:
     trigger = load_surgeon().triggers[0]
-    assert shows_surgeon_pattern("defensiveness", "self", f"I feel like {trigger}")
-    assert not shows_surgeon_pattern("defensiveness", "partner", f"she is {trigger}")
-    assert not shows_surgeon_pattern("bid", "self", f"I feel like {trigger}")
+    assert shows_surgeon_pattern(f"When she cries I feel like {trigger.upper()}")
+    assert not shows_surgeon_pattern("she cried and I held her")
+
+
+async def test_reflection_tells_the_story_once(dispatcher, make_tracker) -> None:
+    trigger = load_surgeon().triggers[0]
+    text = f"I go quiet because I feel like {trigger}"
+    await ActionReflectMove().run(dispatcher, make_tracker(text, "withdrawal"), {})
+    story = load_surgeon().story
+    assert story in [m["text"] for m in dispatcher.messages]
+    dispatcher.messages.clear()
+    told = make_tracker(text, "withdrawal", history=[bot_event(story)])
+    await ActionReflectMove().run(dispatcher, told, {})
+    assert story not in [m["text"] for m in dispatcher.messages]

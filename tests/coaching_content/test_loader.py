@@ -79,3 +79,10 @@ def test_question_prompts_must_ask(tmp_path: Path) -> None:
     (tmp_path / "coaching.yml").write_text(yaml.safe_dump(coaching))
     with pytest.raises(ContentError, match="must end with a question"):
         load_coaching.__wrapped__(tmp_path)
+
+
+def test_no_why_questions_in_any_reflection() -> None:
+    content = load_reflections()
+    for move in content.moves.values():
+        for text in (*move.self, *move.partner):
+            assert "why " not in text.lower(), text

@@ -7,7 +7,12 @@ import uuid
 
 import pytest
 
-from coaching_content import load_coaching, load_psychoeducation
+from coaching_content import (
+    load_coaching,
+    load_psychoeducation,
+    load_reflections,
+    load_surgeon,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -63,3 +68,20 @@ def test_crisis_interrupts_the_exercise(assistant) -> None:
 def test_asking_what_a_concept_means(assistant) -> None:
     concept = next(c for c in load_psychoeducation().concepts if c.id == "bid")
     assert assistant.texts(sender(), "what is a bid?") == concept.text
+
+
+def test_the_surgeon_pattern_gets_the_story(assistant) -> None:
+    story = load_surgeon()
+    reply = assistant.texts(
+        sender(),
+        "when she asks if I still love her I explain and explain, I feel like a "
+        "failure as a husband",
+    )
+    assert story.story in reply and story.question in reply
+
+
+def test_a_reassurance_request_is_reflected(assistant) -> None:
+    reply = assistant.texts(sender(), "do you still love me? are we going to be okay?")
+    texts = load_reflections().moves["reassurance_request"].self
+    openings = {t.split("{")[0][:25] for t in texts}
+    assert any(reply.startswith(o) for o in openings if o)
