@@ -10,6 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Any, Dict, List
 
+from pydantic import BaseModel
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -31,6 +32,25 @@ def _partner(tracker: Tracker) -> str:
     return partner_phrase(
         tracker.get_slot("partner_role"), load_reflections().default_partner
     )
+
+
+def judge_attempt(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    accepted: set,
+    success: str,
+    feedback: BaseModel,
+    fill: Dict[str, str],
+) -> bool:
+    """Praises an attempt the NLU reads as an accepted move, else gives the
+    feedback written for the move it does read as (or the `other` feedback)."""
+    move = _intent(tracker)
+    if move in accepted:
+        dispatcher.utter_message(text=success.format(**fill))
+        return True
+    text = getattr(feedback, move, None) or feedback.other
+    dispatcher.utter_message(text=text.format(**fill))
+    return False
 
 
 def _clean(value: Any) -> str | None:
@@ -120,12 +140,10 @@ class ValidateReachingOutForm(FormValidationAction):
             "partner": _partner(tracker),
             "draft": quoted_phrase(draft),
         }
-        move = _intent(tracker)
-        if move in REACHES:
-            dispatcher.utter_message(text=texts.success.format(**fill))
+        if judge_attempt(
+            dispatcher, tracker, REACHES, texts.success, texts.feedback, fill
+        ):
             return {"ro_draft": draft}
-        feedback = getattr(texts.feedback, move, None) or texts.feedback.other
-        dispatcher.utter_message(text=feedback.format(**fill))
         dispatcher.utter_message(text=texts.soft_startup.format(**fill))
         return {"ro_draft": None}
 
@@ -189,13 +207,13 @@ class ValidateShowingUpForm(FormValidationAction):
             "bid": quoted_phrase(tracker.get_slot("su_bid") or ""),
             "reply": quoted_phrase(reply),
         }
-        move = _intent(tracker)
-        if move == "turning_toward":
-            dispatcher.utter_message(text=texts.success.format(**fill))
+        if judge_attempt(
+            dispatcher, tracker, {"turning_toward"}, texts.success, texts.feedback, fill
+        ):
             return {"su_reply": reply}
-        feedback = getattr(texts.feedback, move, None) or texts.feedback.other
-        dispatcher.utter_message(text=feedback.format(**fill))
-        if move in ("withdrawal", "other") or not getattr(texts.feedback, move, None):
+        if _intent(tracker) == "withdrawal" or not hasattr(
+            texts.feedback, _intent(tracker)
+        ):
             dispatcher.utter_message(text=texts.seed_idea)
         return {"su_reply": None}
 
