@@ -22,6 +22,18 @@ from assistant_stack.stack import Stack, StackConfig
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+def scratch_config(log_dir: Path, env: Dict[str, str]) -> StackConfig:
+    """A stack on free local ports with the trained model, logging to `log_dir`."""
+    return StackConfig(
+        model=ensure_model(),
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+        log_dir=log_dir,
+        env=env,
+    )
+
+
 class RunningAssistant:
     def __init__(self, stack: Stack, db_path: Path, token: str) -> None:
         self.stack = stack
@@ -61,15 +73,12 @@ def assistant(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssis
     workdir = tmp_path_factory.mktemp("stack")
     db_path = workdir / "tracker.db"
     token = secrets.token_hex(16)
-    config = StackConfig(
-        model=ensure_model(),
-        rasa_port=free_port(),
-        action_port=free_port(),
-        web_port=free_port(),
-        log_dir=ARTIFACTS / "logs",
-        env={"TRACKER_STORE_URL": f"sqlite:///{db_path}", "RASA_API_TOKEN": token},
+    stack = Stack(
+        scratch_config(
+            ARTIFACTS / "logs",
+            {"TRACKER_STORE_URL": f"sqlite:///{db_path}", "RASA_API_TOKEN": token},
+        )
     )
-    stack = Stack(config)
     stack.start()
     try:
         yield RunningAssistant(stack, db_path, token)

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant_stack.model import ensure_model
-from assistant_stack.processes import StartupError, free_port
-from assistant_stack.stack import Stack, StackConfig
+from assistant_stack.processes import StartupError
+from assistant_stack.stack import Stack
 from coaching_content.loader import CONTENT_DIR
+from tests.e2e.conftest import scratch_config
 
 pytestmark = pytest.mark.e2e
 
@@ -20,15 +20,9 @@ def test_action_server_refuses_a_broken_content_file(tmp_path: Path) -> None:
     coaching = yaml.safe_load((content / "coaching.yml").read_text())
     del coaching["showing_up"]["seed_idea"]
     (content / "coaching.yml").write_text(yaml.safe_dump(coaching))
-    config = StackConfig(
-        model=ensure_model(),
-        rasa_port=free_port(),
-        action_port=free_port(),
-        web_port=free_port(),
-        log_dir=tmp_path,
-        env={"COACHING_CONTENT_DIR": str(content)},
-    )
-    actions = Stack(config).actions
+    actions = Stack(
+        scratch_config(tmp_path, {"COACHING_CONTENT_DIR": str(content)})
+    ).actions
     actions.start()
     try:
         with pytest.raises(StartupError, match="exited"):

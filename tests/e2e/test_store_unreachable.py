@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant_stack.model import ensure_model
-from assistant_stack.processes import StartupError, free_port
-from assistant_stack.stack import Stack, StackConfig
+from assistant_stack.processes import StartupError
+from assistant_stack.stack import Stack
+from tests.e2e.conftest import scratch_config
 
 pytestmark = pytest.mark.e2e
 
@@ -24,15 +24,8 @@ pytestmark = pytest.mark.e2e
 def test_rasa_server_fails_at_start_with_a_clear_message(
     tmp_path: Path, env: dict, variable: str
 ) -> None:
-    config = StackConfig(
-        model=ensure_model(),
-        rasa_port=free_port(),
-        action_port=free_port(),
-        web_port=free_port(),
-        log_dir=tmp_path,
-        env={"TRACKER_STORE_URL": f"sqlite:///{tmp_path}/t.db", **env},
-    )
-    rasa = Stack(config).rasa
+    env = {"TRACKER_STORE_URL": f"sqlite:///{tmp_path}/t.db", **env}
+    rasa = Stack(scratch_config(tmp_path, env)).rasa
     rasa.start()
     try:
         with pytest.raises(StartupError, match="exited"):
