@@ -112,6 +112,7 @@ class CrisisDetector:
         if not isinstance(config, dict) or not isinstance(config.get("groups"), dict):
             raise PatternError(f"{patterns_file}: needs `groups` and pattern lists")
         groups = config["groups"]
+        self.nlp = nlp
         self.matcher = Matcher(nlp.vocab)
         self.gaps: Dict[str, List[bool]] = {}
         self.texts: Dict[str, str] = {}
@@ -272,7 +273,7 @@ class CrisisMatcher(GraphComponent):
         for message in messages:
             doc: Doc | None = message.get(SPACY_DOCS[TEXT])
             if doc is None and message.get(TEXT):
-                doc = spacy.load(ensure_pipeline())(message.get(TEXT))
+                doc = self.detector.nlp(message.get(TEXT))
             if doc is None:
                 continue
             found, cancelled = self.detector.analyse(doc)
