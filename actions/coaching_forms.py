@@ -16,8 +16,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.reflection import partner_phrase, quoted_phrase
 from coaching_content import load_coaching, load_reflections
+from coaching_content.wording import partner_phrase, quoted_phrase
 
 REACHING_OUT_SLOTS = ("ro_feeling", "ro_need", "ro_draft")
 SHOWING_UP_SLOTS = ("su_bid", "su_reply")

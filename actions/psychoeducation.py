@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -10,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.surgeon import tell_surgeon_story
 from coaching_content import load_psychoeducation
+from coaching_content.keywords import longest_keyword_match
 from coaching_content.schema import Concept
 
 EXAMPLE_WORDS = ("example", "surgeon", "story")
@@ -17,16 +17,7 @@ EXAMPLE_WORDS = ("example", "surgeon", "story")
 
 def find_concept(text: str, concepts: List[Concept]) -> Concept | None:
     """The concept whose longest keyword appears in `text` as whole words."""
-    lowered = text.lower()
-    best: Concept | None = None
-    best_length = 0
-    for concept in concepts:
-        for keyword in concept.keywords:
-            if len(keyword) > best_length and re.search(
-                rf"\b{re.escape(keyword)}\b", lowered
-            ):
-                best, best_length = concept, len(keyword)
-    return best
+    return longest_keyword_match(text, ((c, c.keywords) for c in concepts))
 
 
 class ActionExplainConcept(Action):

@@ -13,21 +13,7 @@ from actions.surgeon import already_told, shows_surgeon_pattern, tell_surgeon_st
 from actions.tracker_reading import last_bot_text, latest_entity
 from coaching_content import load_reflections
 from coaching_content.schema import ACTORS, MOVES, ReflectionContent
-
-
-def partner_phrase(partner_word: str | None, default: str) -> str:
-    """'your wife' from the user's own word 'wife', else the default phrase."""
-    return f"your {partner_word.strip().lower()}" if partner_word else default
-
-
-PHRASE_WORDS = 12
-
-
-def quoted_phrase(text: str) -> str:
-    """The start of the user's message, quoted: their own words back to them."""
-    words = text.strip().rstrip(".!?").split()
-    phrase = " ".join(words[:PHRASE_WORDS])
-    return f'"{phrase} ..."' if len(words) > PHRASE_WORDS else f'"{phrase}"'
+from coaching_content.wording import partner_phrase, quoted_phrase
 
 
 def compose_reflection(

@@ -6,6 +6,8 @@ from coaching_content.loader import (
     load_coaching,
     load_psychoeducation,
     load_reflections,
+    load_rehearsal_texts,
+    load_scenarios,
     load_surgeon,
 )
 
@@ -15,5 +17,7 @@ __all__ = [
     "load_coaching",
     "load_psychoeducation",
     "load_reflections",
+    "load_rehearsal_texts",
+    "load_scenarios",
     "load_surgeon",
 ]

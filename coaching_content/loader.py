@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 from pathlib import Path
-from typing import Type, TypeVar
+from typing import Dict, Type, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from coaching_content.scenario_schema import RehearsalTexts, Scenario
 from coaching_content.schema import (
     Coaching,
     Psychoeducation,
@@ -22,6 +24,14 @@ CONTENT_DIR = Path(
     os.environ.get("COACHING_CONTENT_DIR")
     or Path(__file__).resolve().parent.parent / "data" / "content"
 )
+
+# REHEARSAL_SCENARIOS_DIR likewise for the rehearsal scenarios.
+SCENARIOS_DIR = Path(
+    os.environ.get("REHEARSAL_SCENARIOS_DIR")
+    or Path(__file__).resolve().parent.parent / "data" / "scenarios"
+)
+# A scenario's id is its file name; it travels in button payloads.
+SCENARIO_ID = re.compile(r"^[a-z0-9_]+$")
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -63,9 +73,37 @@ def load_coaching(content_dir: Path = CONTENT_DIR) -> Coaching:
     return load_file(content_dir / "coaching.yml", Coaching)
 
 
-def load_all(content_dir: Path = CONTENT_DIR) -> None:
+@cache
+def load_rehearsal_texts(content_dir: Path = CONTENT_DIR) -> RehearsalTexts:
+    return load_file(content_dir / "rehearsal.yml", RehearsalTexts)
+
+
+@cache
+def load_scenarios(scenarios_dir: Path = SCENARIOS_DIR) -> Dict[str, Scenario]:
+    """Every scenario in `scenarios_dir`, by id, in the order they are offered."""
+    paths = sorted(scenarios_dir.glob("*.yml"))
+    if not paths:
+        raise ContentError(f"{scenarios_dir}: no scenario files (*.yml)")
+    scenarios = []
+    for path in paths:
+        if not SCENARIO_ID.match(path.stem):
+            raise ContentError(
+                f"{path}: a scenario file name may only use a-z, 0-9 and _"
+            )
+        scenario = load_file(path, Scenario)
+        scenario.id = path.stem
+        scenarios.append(scenario)
+    scenarios.sort(key=lambda s: (s.order, s.id))
+    return {scenario.id: scenario for scenario in scenarios}
+
+
+def load_all(
+    content_dir: Path = CONTENT_DIR, scenarios_dir: Path = SCENARIOS_DIR
+) -> None:
     """Loads every content file, so a mistake stops the action server at start."""
     load_reflections(content_dir)
     load_psychoeducation(content_dir)
     load_surgeon(content_dir)
     load_coaching(content_dir)
+    load_rehearsal_texts(content_dir)
+    load_scenarios(scenarios_dir)

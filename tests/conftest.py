@@ -15,16 +15,21 @@ def dispatcher() -> CollectingDispatcher:
 
 
 def user_event(
-    text: str, intent: str, entities: List[Dict[str, Any]] | None = None
+    text: str,
+    intent: str,
+    entities: List[Dict[str, Any]] | None = None,
+    message_id: str | None = None,
 ) -> Dict[str, Any]:
     return {
         "event": "user",
         "text": text,
+        "message_id": message_id,
         "parse_data": {
             "text": text,
             "intent": {"name": intent, "confidence": 0.95},
             "intent_ranking": [{"name": intent, "confidence": 0.95}],
             "entities": entities or [],
+            "message_id": message_id,
         },
     }
 
@@ -43,8 +48,9 @@ def make_tracker() -> Callable[..., Tracker]:
         entities: List[Dict[str, Any]] | None = None,
         slots: Dict[str, Any] | None = None,
         history: List[Dict[str, Any]] | None = None,
+        message_id: str | None = None,
     ) -> Tracker:
-        latest = user_event(text, intent, entities)
+        latest = user_event(text, intent, entities, message_id)
         return Tracker.from_dict(
             {
                 "sender_id": "test-user",

@@ -1,0 +1,332 @@
+"""Rehearsal mode: the bot plays the partner in a scenario and the user practises.
+
+`rehearsal_form` asks for a scenario, whether feedback comes after each reply, and
+then for replies until the scene ends. Each reply is read by the NLU (its move and
+so its kind: toward, away, against, reach); the partner's next line follows from it.
+The turns live in the `rehearsal_turns` slot and the outcome in
+`rehearsal_outcome`, so the conversation keeps them for the therapist review.
+A crisis leaves the form through rules alone (data/rules/rehearsal.yml).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.tracker_reading import latest_entity
+from coaching_content import load_rehearsal_texts, load_scenarios
+from coaching_content.scenario_schema import Scenario
+from rehearsal.choose import find_scenario
+from rehearsal.play import (
+    Turn,
+    closing_line,
+    is_over,
+    make_turn,
+    next_partner_line,
+    outcome,
+    partner_says,
+    read_turns,
+)
+from rehearsal.summary import feedback_text, stopped_text, summary_messages
+
+EACH_TURN, AT_END = "each_turn", "at_end"
+# Slots that hold one rehearsal; cleared when it ends so the next starts afresh.
+REHEARSAL_SLOTS = (
+    "scenario",
+    "rehearsal_feedback",
+    "rehearsal_reply",
+    "rehearsal_turns",
+)
+DONE = "done"
+SWITCH_INTENTS = ("choose_scenario", "start_rehearsal")
+SWITCH_CONFIDENCE = 0.8
+
+
+def scenario_buttons() -> List[Dict[str, str]]:
+    return [
+        {"title": s.title, "payload": f'/choose_scenario{{"scenario":"{s.id}"}}'}
+        for s in load_scenarios().values()
+    ]
+
+
+def current_scenario(tracker: Tracker) -> Scenario | None:
+    return load_scenarios().get(tracker.get_slot("scenario") or "")
+
+
+def picked_scenario(tracker: Tracker) -> Scenario | None:
+    """The scenario the latest message names: a button's id or the user's words."""
+    return find_scenario(
+        load_scenarios(),
+        text=tracker.latest_message.get("text") or "",
+        scenario_id=latest_entity(tracker, "scenario"),
+    )
+
+
+def user_texts(tracker: Tracker) -> Dict[str, str]:
+    """The user's messages by message id, to quote replies back."""
+    return {
+        event["message_id"]: event.get("text") or ""
+        for event in tracker.events
+        if event.get("event") == "user" and event.get("message_id")
+    }
+
+
+def feedback_mode(tracker: Tracker) -> str:
+    """After each reply unless the user asked for notes only at the end."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if intent == "deny":
+        return AT_END
+    text = (tracker.latest_message.get("text") or "").lower()
+    return AT_END if "end" in text.split() or "only at" in text else EACH_TURN
+
+
+def ended_slots(
+    tracker: Tracker, scenario: Scenario | None, ended: str
+) -> Dict[str, Any]:
+    """The outcome of the rehearsal in progress, and its slots cleared."""
+    slots: Dict[str, Any] = {slot: None for slot in REHEARSAL_SLOTS}
+    if scenario is None:
+        return slots
+    turns = read_turns(tracker.get_slot("rehearsal_turns"))
+    summary = outcome(scenario, turns, ended, tracker.get_slot("rehearsal_feedback"))
+    return {**slots, "rehearsal_outcome": summary, "rehearsal_status": ended}
+
+
+def recorded(
+    tracker: Tracker, scenario: Scenario | None, ended: str
+) -> List[Dict[str, Any]]:
+    """Stores the outcome and clears the rehearsal's slots."""
+    return [
+        SlotSet(slot, value)
+        for slot, value in ended_slots(tracker, scenario, ended).items()
+    ]
+
+
+def asks_to_switch(tracker: Tracker) -> bool:
+    """A scenario button, or a clear request for another scene, in the middle of
+    one. A reply that only sounds like one stays a reply."""
+    intent = tracker.latest_message.get("intent") or {}
+    if latest_entity(tracker, "scenario"):
+        return True
+    return (
+        intent.get("name") in SWITCH_INTENTS
+        and float(intent.get("confidence") or 0.0) >= SWITCH_CONFIDENCE
+    )
+
+
+def setup_text(scenario: Scenario) -> str:
+    return load_rehearsal_texts().setup.format(
+        title=scenario.title,
+        setup=scenario.setup,
+        partner=scenario.partner.name,
+        role=scenario.partner.role,
+    )
+
+
+class ActionAskScenario(Action):
+    def name(self) -> str:
+        return "action_ask_scenario"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        dispatcher.utter_message(
+            text=load_rehearsal_texts().choose_scenario, buttons=scenario_buttons()
+        )
+        return []
+
+
+class ActionPickScenario(Action):
+    """A scenario named outside a rehearsal ("the dinner one", a replay button):
+    prefill it so the form starts with it, or say it isn't one we have."""
+
+    def name(self) -> str:
+        return "action_pick_scenario"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        events = [SlotSet(slot, None) for slot in REHEARSAL_SLOTS]
+        scenario = picked_scenario(tracker)
+        if scenario is None:
+            dispatcher.utter_message(text=load_rehearsal_texts().unknown_scenario)
+            return events
+        return [*events, SlotSet("scenario", scenario.id)]
+
+
+class ActionAskRehearsalFeedback(Action):
+    def name(self) -> str:
+        return "action_ask_rehearsal_feedback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        texts = load_rehearsal_texts()
+        dispatcher.utter_message(
+            text=texts.ask_feedback,
+            buttons=[
+                {"title": texts.buttons.each_turn, "payload": "/affirm"},
+                {"title": texts.buttons.at_end, "payload": "/deny"},
+            ],
+        )
+        return []
+
+
+class ActionAskRehearsalReply(Action):
+    """The partner speaks: the opening line, or the answer to the last reply."""
+
+    def name(self) -> str:
+        return "action_ask_rehearsal_reply"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        scenario = current_scenario(tracker)
+        if scenario is not None:
+            turns = read_turns(tracker.get_slot("rehearsal_turns"))
+            line = next_partner_line(scenario, turns)
+            dispatcher.utter_message(text=partner_says(scenario, line))
+        return []
+
+
+class ValidateRehearsalForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_rehearsal_form"
+
+    def validate_scenario(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        texts = load_rehearsal_texts()
+        scenario = load_scenarios().get(value) if isinstance(value, str) else None
+        scenario = scenario or picked_scenario(tracker)
+        if scenario is None:
+            dispatcher.utter_message(text=texts.unknown_scenario)
+            return {"scenario": None}
+        dispatcher.utter_message(text=setup_text(scenario))
+        return {
+            "scenario": scenario.id,
+            "rehearsal_turns": [],
+            "rehearsal_status": "playing",
+        }
+
+    def validate_rehearsal_feedback(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        return {"rehearsal_feedback": feedback_mode(tracker)}
+
+    def validate_rehearsal_reply(
+        self,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> Dict[str, Any]:
+        scenario = current_scenario(tracker)
+        if scenario is None:
+            return {"rehearsal_reply": None}
+        if asks_to_switch(tracker):
+            return self.switch(dispatcher, tracker, scenario)
+        turn: Turn | None = make_turn(tracker.latest_message)
+        if turn is None:
+            dispatcher.utter_message(
+                text=load_rehearsal_texts().unclear.format(
+                    partner=scenario.partner.name
+                )
+            )
+            return {"rehearsal_reply": None}
+        earlier = read_turns(tracker.get_slot("rehearsal_turns"))
+        turns = [*earlier, turn]
+        if tracker.get_slot("rehearsal_feedback") != AT_END:
+            reply = tracker.latest_message.get("text")
+            dispatcher.utter_message(
+                text=feedback_text(
+                    load_rehearsal_texts(), scenario, turn, reply, earlier
+                )
+            )
+        stored = [t.as_dict() for t in turns]
+        if not is_over(scenario, turns):
+            return {"rehearsal_reply": None, "rehearsal_turns": stored}
+        dispatcher.utter_message(
+            text=partner_says(scenario, closing_line(scenario, turns))
+        )
+        return {"rehearsal_reply": DONE, "rehearsal_turns": stored}
+
+    def switch(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, scenario: Scenario
+    ) -> Dict[str, Any]:
+        """Leaves this scene for the one named, or for the list of scenes; the
+        feedback choice stays."""
+        slots = {
+            **ended_slots(tracker, scenario, "switched"),
+            "rehearsal_feedback": tracker.get_slot("rehearsal_feedback"),
+            "rehearsal_turns": [],
+        }
+        chosen = picked_scenario(tracker)
+        if chosen is not None:
+            dispatcher.utter_message(text=setup_text(chosen))
+            return {**slots, "scenario": chosen.id, "rehearsal_status": "playing"}
+        return slots
+
+
+class ActionFinishRehearsal(Action):
+    """The scene ended: the summary, the stored outcome, an offer to replay."""
+
+    def name(self) -> str:
+        return "action_finish_rehearsal"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        scenario = current_scenario(tracker)
+        if scenario is None:
+            return recorded(tracker, None, "completed")
+        texts = load_rehearsal_texts()
+        messages = summary_messages(
+            texts,
+            scenario,
+            read_turns(tracker.get_slot("rehearsal_turns")),
+            user_texts(tracker),
+            feedback_at_end=tracker.get_slot("rehearsal_feedback") == AT_END,
+        )
+        for message in messages:
+            dispatcher.utter_message(text=message)
+        dispatcher.utter_message(
+            text=texts.summary.replay,
+            buttons=[
+                {
+                    "title": texts.buttons.again,
+                    "payload": f'/choose_scenario{{"scenario":"{scenario.id}"}}',
+                },
+                {"title": texts.buttons.another, "payload": "/start_rehearsal"},
+            ],
+        )
+        return recorded(tracker, scenario, "completed")
+
+
+class ActionLeaveRehearsal(Action):
+    """The user said stop: leave the scene, keep what was practised."""
+
+    def name(self) -> str:
+        return "action_leave_rehearsal"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[Dict[str, Any]]:
+        scenario = current_scenario(tracker)
+        turns = read_turns(tracker.get_slot("rehearsal_turns"))
+        dispatcher.utter_message(
+            text=stopped_text(load_rehearsal_texts(), scenario, turns)
+        )
+        return recorded(tracker, scenario, "stopped")

@@ -1,0 +1,1 @@
+"""Rehearsal: the assistant plays the partner in a scenario, the user practises."""
