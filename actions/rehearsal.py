@@ -87,8 +87,11 @@ def feedback_mode(tracker: Tracker) -> str:
 def ended_slots(
     tracker: Tracker, scenario: Scenario | None, ended: str
 ) -> Dict[str, Any]:
-    """The outcome of the rehearsal in progress, and its slots cleared."""
-    slots: Dict[str, Any] = {slot: None for slot in REHEARSAL_SLOTS}
+    """The outcome of the rehearsal in progress, and its slots cleared (only
+    those set: a form validates every slot set since the user's message)."""
+    slots: Dict[str, Any] = {
+        slot: None for slot in REHEARSAL_SLOTS if tracker.get_slot(slot) is not None
+    }
     if scenario is None:
         return slots
     turns = read_turns(tracker.get_slot("rehearsal_turns"))
@@ -141,8 +144,9 @@ class ActionAskScenario(Action):
 
 
 class ActionPickScenario(Action):
-    """A scenario named outside a rehearsal ("the dinner one", a replay button):
-    prefill it so the form starts with it, or say it isn't one we have."""
+    """Before the form: a scene named in words or by a button is prefilled so the
+    form starts with it. A scene left unfinished (a crisis ends one through rules
+    alone) is recorded as interrupted first."""
 
     def name(self) -> str:
         return "action_pick_scenario"
@@ -150,12 +154,16 @@ class ActionPickScenario(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
-        events = [SlotSet(slot, None) for slot in REHEARSAL_SLOTS]
+        unfinished = tracker.get_slot("rehearsal_status") == "playing"
+        events = recorded(
+            tracker, current_scenario(tracker) if unfinished else None, "interrupted"
+        )
         scenario = picked_scenario(tracker)
-        if scenario is None:
+        if scenario is not None:
+            return [*events, SlotSet("scenario", scenario.id)]
+        if tracker.get_intent_of_latest_message() == "choose_scenario":
             dispatcher.utter_message(text=load_rehearsal_texts().unknown_scenario)
-            return events
-        return [*events, SlotSet("scenario", scenario.id)]
+        return events
 
 
 class ActionAskRehearsalFeedback(Action):
@@ -204,6 +212,8 @@ class ValidateRehearsalForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[str, Any]:
+        if value is None:  # cleared before the form started, nothing chosen yet
+            return {"scenario": None}
         texts = load_rehearsal_texts()
         scenario = load_scenarios().get(value) if isinstance(value, str) else None
         scenario = scenario or picked_scenario(tracker)
@@ -224,6 +234,8 @@ class ValidateRehearsalForm(FormValidationAction):
         tracker: Tracker,
         domain: DomainDict,
     ) -> Dict[str, Any]:
+        if value is None:
+            return {"rehearsal_feedback": None}
         return {"rehearsal_feedback": feedback_mode(tracker)}
 
     def validate_rehearsal_reply(
@@ -234,7 +246,7 @@ class ValidateRehearsalForm(FormValidationAction):
         domain: DomainDict,
     ) -> Dict[str, Any]:
         scenario = current_scenario(tracker)
-        if scenario is None:
+        if scenario is None or value is None:
             return {"rehearsal_reply": None}
         if asks_to_switch(tracker):
             return self.switch(dispatcher, tracker, scenario)
@@ -270,6 +282,8 @@ class ValidateRehearsalForm(FormValidationAction):
         feedback choice stays."""
         slots = {
             **ended_slots(tracker, scenario, "switched"),
+            "scenario": None,
+            "rehearsal_reply": None,
             "rehearsal_feedback": tracker.get_slot("rehearsal_feedback"),
             "rehearsal_turns": [],
         }

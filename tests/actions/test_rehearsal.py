@@ -187,7 +187,7 @@ async def test_picking_a_scenario_before_the_form(
 ) -> None:
     tracker = make_tracker(text, "choose_scenario", entities=entities)
     events = await ActionPickScenario().run(dispatcher, tracker, {})
-    assert slots(events)["scenario"] == expected
+    assert slots(events).get("scenario") == expected
     if expected is None:
         assert texts(dispatcher) == [TEXTS.unknown_scenario]
 
@@ -266,3 +266,39 @@ def test_a_reply_that_only_sounds_like_a_scenario_stays_a_reply(
     result = validate(dispatcher, tracker)
     assert "scenario" not in result
     assert texts(dispatcher) == [TEXTS.unclear.format(partner="Sam")]
+
+
+async def test_can_we_practise_names_no_scene_and_says_nothing_yet(
+    dispatcher, make_tracker
+) -> None:
+    tracker = make_tracker("can we practise?", "start_rehearsal")
+    events = await ActionPickScenario().run(dispatcher, tracker, {})
+    assert events == [] and dispatcher.messages == []
+
+
+async def test_a_scene_left_by_a_crisis_is_recorded_when_the_next_starts(
+    dispatcher, make_tracker
+) -> None:
+    turns = [Turn("withdrawal", "away", 0.9, "a")]
+    tracker = make_tracker(
+        "can we practise?",
+        "start_rehearsal",
+        slots={**playing(turns), "rehearsal_status": "playing"},
+    )
+    events = await ActionPickScenario().run(dispatcher, tracker, {})
+    stored = slots(events)
+    assert stored["rehearsal_outcome"]["ended"] == "interrupted"
+    assert stored["rehearsal_outcome"]["replies"] == 1
+    assert stored["scenario"] is None and stored["rehearsal_turns"] is None
+
+
+def test_slots_cleared_before_the_form_are_not_validated_as_choices(
+    dispatcher, make_tracker
+) -> None:
+    tracker = make_tracker("can we practise?", "start_rehearsal")
+    form = ValidateRehearsalForm()
+    assert form.validate_scenario(None, dispatcher, tracker, {}) == {"scenario": None}
+    assert form.validate_rehearsal_feedback(None, dispatcher, tracker, {}) == {
+        "rehearsal_feedback": None
+    }
+    assert dispatcher.messages == []

@@ -52,6 +52,17 @@ class RunningAssistant:
         assert response.status_code == 200, response.text
         return response.json()
 
+    def parse(self, text: str) -> Dict[str, Any]:
+        """What the running model's NLU makes of `text` (/model/parse)."""
+        response = requests.post(
+            f"{self.url}/model/parse",
+            params={"token": self.token},
+            json={"text": text},
+            timeout=30,
+        )
+        response.raise_for_status()
+        return response.json()
+
     def texts(self, sender: str, text: str) -> str:
         return "\n".join(m.get("text", "") for m in self.say(sender, text))
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import requests
 from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.metrics import f1_score
 
@@ -21,26 +20,14 @@ def test_heldout_macro_f1_over_the_moves(assistant) -> None:
     messages = load_data(str(HELDOUT)).intent_examples
     truth, predicted = [], []
     for message in messages:
-        response = requests.post(
-            f"{assistant.url}/model/parse",
-            params={"token": assistant.token},
-            json={"text": message.get("text")},
-            timeout=30,
-        )
-        response.raise_for_status()
         truth.append(message.get("intent"))
-        predicted.append(response.json()["intent"]["name"])
+        predicted.append(assistant.parse(message.get("text"))["intent"]["name"])
     score = f1_score(truth, predicted, labels=list(MOVES), average="macro")
     assert score >= MIN_MOVE_MACRO_F1, f"held-out macro-F1 {score:.3f}"
 
 
 def test_entities_and_actor_come_through(assistant) -> None:
-    response = requests.post(
-        f"{assistant.url}/model/parse",
-        params={"token": assistant.token},
-        json={"text": "my husband rolls his eyes and I feel humiliated"},
-        timeout=30,
-    ).json()
+    response = assistant.parse("my husband rolls his eyes and I feel humiliated")
     found = {(e["entity"], e["value"]) for e in response["entities"]}
     assert ("partner_role", "husband") in found
     assert ("emotion", "humiliated") in found

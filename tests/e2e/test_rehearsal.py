@@ -1,0 +1,226 @@
+"""Rehearsal through the REST channel of the running stack: every scenario played
+to its end, the partner's line for each kind of reply, the summary counted from
+the script, stop, switching scenes, and the outcome kept in the tracker store."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any, Dict, List
+
+import pytest
+
+from coaching_content import load_rehearsal_texts, load_scenarios
+from rehearsal.play import PARTNER_MARK
+
+pytestmark = pytest.mark.e2e
+
+SCENARIOS = load_scenarios()
+TEXTS = load_rehearsal_texts()
+# Replies the NLU reads as one move each, whatever the scene (checked below).
+REPLIES = {
+    "toward": "I hear you, that sounds really hard",
+    "toward_again": "of course, come here, I'm right here with you",
+    "away": "whatever, I'm done talking",
+    "against": "you never think about anyone but yourself",
+    "reach": "can you just hold me for a minute?",
+}
+MOVES = {
+    "toward": "turning_toward",
+    "toward_again": "turning_toward",
+    "away": "withdrawal",
+    "against": "criticism",
+    "reach": "bid",
+}
+
+
+def sender() -> str:
+    return f"rehearse-{uuid.uuid4().hex[:10]}"
+
+
+def button(scenario_id: str) -> str:
+    return f'/choose_scenario{{"scenario":"{scenario_id}"}}'
+
+
+def partner(scenario_id: str, line: str) -> str:
+    return f"{SCENARIOS[scenario_id].partner.name}{PARTNER_MARK}{line}"
+
+
+def start(assistant, who: str, scenario_id: str, notes: str = "/affirm") -> str:
+    """Picks the scene by its button, chooses when notes come; the opening line."""
+    setup = assistant.texts(who, button(scenario_id))
+    assert SCENARIOS[scenario_id].setup in setup
+    assert TEXTS.ask_feedback in setup
+    return assistant.texts(who, notes)
+
+
+def outcomes(assistant, who: str) -> List[Dict[str, Any]]:
+    """The rehearsal outcomes stored in the tracker store, in order."""
+    found = []
+    for event in assistant.stored_events(who):
+        data = json.loads(event["data"])
+        if event["type_name"] == "slot" and data.get("name") == "rehearsal_outcome":
+            if data.get("value"):
+                found.append(data["value"])
+    return found
+
+
+def test_scripted_replies_are_read_as_the_moves_the_script_expects(
+    assistant,
+) -> None:
+    for kind, text in REPLIES.items():
+        parsed = assistant.parse(text)
+        assert parsed["intent"]["name"] == MOVES[kind], (kind, parsed["intent"])
+
+
+def test_can_we_practise_lists_every_scenario_as_a_button(assistant) -> None:
+    messages = assistant.say(sender(), "can we practise?")
+    assert messages[0]["text"] == TEXTS.choose_scenario
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads == [button(s) for s in SCENARIOS]
+
+
+def test_the_greeting_offers_a_rehearsal_button(assistant) -> None:
+    who = sender()
+    greeting = assistant.say(who, "hi")[0]
+    payload = next(b["payload"] for b in greeting["buttons"] if "ehearse" in b["title"])
+    assert assistant.texts(who, payload) == TEXTS.choose_scenario
+
+
+@pytest.mark.parametrize("scenario_id", list(SCENARIOS))
+def test_each_scenario_plays_to_its_end(assistant, scenario_id: str) -> None:
+    scenario = SCENARIOS[scenario_id]
+    who = sender()
+    assert assistant.texts(who, "can we practise?").startswith(TEXTS.choose_scenario)
+    assert assistant.texts(who, button(scenario_id)).startswith(
+        TEXTS.setup.split("{")[0]
+    )
+    assert assistant.texts(who, "/affirm") == partner(scenario_id, scenario.opening)
+    script = ["against", "away", "toward", "toward_again"]
+    expected_lines = [
+        scenario.replies["against"].partner[0],
+        scenario.replies["away"].partner[0],
+        scenario.replies["toward"].partner[0],
+    ]
+    for kind, line in zip(script, expected_lines):
+        said = assistant.texts(who, REPLIES[kind])
+        assert said.endswith(partner(scenario_id, line)), (kind, said)
+    ending = assistant.say(who, REPLIES["toward_again"])
+    said = [m["text"] for m in ending]
+    assert partner(scenario_id, scenario.ending.resolved) in said
+    assert TEXTS.summary.heading in said
+    counts = TEXTS.summary.counts.format(
+        partner=scenario.partner.name,
+        replies=4,
+        counts="turning away 1, criticism 1, turning toward 2",
+        toward=2,
+    )
+    assert counts in said
+    assert ending[-1]["text"] == TEXTS.summary.replay
+    assert ending[-1]["buttons"][0]["payload"] == button(scenario_id)
+    [stored] = outcomes(assistant, who)
+    assert stored["scenario"] == scenario_id and stored["ended"] == "completed"
+    assert stored["moves"] == {"withdrawal": 1, "criticism": 1, "turning_toward": 2}
+    assert stored["toward_share"] == 0.5 and stored["resolved"] is True
+
+
+@pytest.mark.parametrize("kind", ["toward", "away", "against", "reach"])
+@pytest.mark.parametrize("scenario_id", list(SCENARIOS))
+def test_the_partner_answers_each_kind_of_reply(
+    assistant, scenario_id: str, kind: str
+) -> None:
+    scenario = SCENARIOS[scenario_id]
+    who = sender()
+    start(assistant, who, scenario_id)
+    said = assistant.say(who, REPLIES[kind])
+    feedback = scenario.replies[kind].feedback.format(
+        partner=scenario.partner.name,
+        reply=f'"{REPLIES[kind].rstrip("?")}"',
+        move=TEXTS.move_labels[MOVES[kind]],
+    )
+    assert [m["text"] for m in said] == [
+        feedback,
+        partner(scenario_id, scenario.replies[kind].partner[0]),
+    ]
+
+
+def test_notes_at_the_end_and_a_summary_counted_from_the_script(assistant) -> None:
+    scenario_id = "sunset"
+    scenario = SCENARIOS[scenario_id]
+    who = sender()
+    assert start(assistant, who, scenario_id, notes="only at the end") == partner(
+        scenario_id, scenario.opening
+    )
+    script = ["away", "against", "reach", "away"]
+    for kind in script[:-1]:
+        said = assistant.say(who, REPLIES[kind])
+        # Only the partner speaks until the end.
+        assert [m["text"] for m in said] == [
+            partner(scenario_id, scenario.replies[kind].partner[0])
+        ]
+    said = assistant.texts(who, REPLIES[script[-1]])
+    assert partner(scenario_id, scenario.ending.unresolved) in said
+    assert (
+        TEXTS.summary.counts.format(
+            partner="Kai",
+            replies=4,
+            counts="a bid 1, turning away 2, criticism 1",
+            toward=0,
+        )
+        in said
+    )
+    # Four notes held back, then the suggestion for the most common miss.
+    assert all(f"Reply {n}, " in said for n in range(1, 5))
+    suggestion = scenario.replies["away"].suggestion.format(partner="Kai")
+    assert TEXTS.summary.suggestion.format(suggestion=suggestion) in said
+    # The best reply (reaching out beats turning away or against) is quoted back.
+    assert f'"{REPLIES["reach"].rstrip("?")}"' in said
+    [stored] = outcomes(assistant, who)
+    assert stored["feedback"] == "at_end" and stored["resolved"] is False
+    assert stored["kinds"] == {"away": 2, "against": 1, "reach": 1}
+
+
+def test_a_scene_named_in_words(assistant) -> None:
+    who = sender()
+    said = assistant.texts(who, "let's do the one about dinner")
+    assert SCENARIOS["dinner_criticism"].setup in said
+    who = sender()
+    assistant.texts(who, "can we practise?")
+    said = assistant.texts(who, "the one where my partner cries")
+    assert SCENARIOS["partner_cries"].setup in said
+    who = sender()
+    assistant.texts(who, "can we practise?")
+    said = assistant.texts(who, "the spaceship one")
+    assert said.startswith(TEXTS.unknown_scenario) and TEXTS.choose_scenario in said
+
+
+def test_stop_leaves_the_scene_and_keeps_what_was_practised(assistant) -> None:
+    who = sender()
+    start(assistant, who, "reassurance")
+    assistant.texts(who, REPLIES["toward"])
+    assert assistant.texts(who, "stop") == TEXTS.stopped_with_replies.format(
+        partner="Sam", replies=1, toward=1
+    )
+    [stored] = outcomes(assistant, who)
+    assert stored["ended"] == "stopped" and stored["moves"] == {"turning_toward": 1}
+    # Out of the scene, a move is reflected again instead of answered by Sam.
+    after = assistant.texts(who, "you never listen to me")
+    assert PARTNER_MARK not in after and after.endswith("?")
+
+
+def test_replay_and_switching_scenes(assistant) -> None:
+    who = sender()
+    start(assistant, who, "time_alone")
+    assistant.texts(who, REPLIES["toward"])
+    assistant.texts(who, REPLIES["toward_again"])
+    # "Play it again" is the scene's own button.
+    said = assistant.texts(who, button("time_alone"))
+    assert SCENARIOS["time_alone"].setup in said
+    assistant.texts(who, "/affirm")
+    # A scene's button in the middle of another switches to it.
+    said = assistant.texts(who, button("repair_next_day"))
+    assert said.endswith(
+        partner("repair_next_day", SCENARIOS["repair_next_day"].opening)
+    )
+    first, second = outcomes(assistant, who)
+    assert first["ended"] == "completed" and second["ended"] == "switched"
