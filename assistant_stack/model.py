@@ -19,7 +19,13 @@ from assistant_stack.quiet import QUIET_ENV
 from relational_nlu.spacy_pipeline import ensure_pipeline
 
 # What `rasa train` reads. data/content and data/scenarios are not training data.
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "relational_nlu")
+TRAINING_INPUTS = (
+    "config.yml",
+    "domain.yml",
+    "data",
+    "relational_nlu",
+    "dialogue_policies",
+)
 NOT_TRAINING_DATA = ("data/content", "data/scenarios")
 
 
