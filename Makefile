@@ -8,7 +8,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 
-.PHONY: install spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-safety bench-startup
+.PHONY: install web browser spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-safety bench-safety-stack bench-startup
 
 install: $(STAMP)
 
@@ -21,13 +21,25 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml scripts/find-python310
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
+# The chat widget from npm, exactly as web/package-lock.json pins it.
+web: web/node_modules/.package-lock.json
+
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+# Debian's chromium for the browser tests (Playwright cannot download one here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 spacy: install
 	$(BIN)/python -m relational_nlu.spacy_pipeline
 
 train: install
 	$(BIN)/assistant train
 
-run: install
+run: install web
 	$(BIN)/assistant run
 
 validate: install
@@ -37,14 +49,14 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: validate lint train
+test: validate lint train web browser
 	$(BIN)/pytest -p no:cacheprovider
 	$(MAKE) --no-print-directory test-stories
 
 test-unit: install
 	$(BIN)/pytest -p no:cacheprovider -m "not e2e"
 
-test-e2e: train
+test-e2e: train web browser
 	$(BIN)/pytest -p no:cacheprovider -m e2e
 
 test-stories: train
@@ -62,6 +74,9 @@ bench-nlu: train
 
 bench-safety: train
 	$(BIN)/python -m benchmarks.safety_recall
+
+bench-safety-stack: train
+	$(BIN)/python -m benchmarks.safety_in_context
 
 bench-startup: train
 	$(BIN)/python -m benchmarks.stack_startup

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List
 
-from assistant_stack.paths import LOG_DIR, ROOT, VENV_BIN, WEB_DIR
+from assistant_stack.paths import LOG_DIR, ROOT, VENV_BIN
 from assistant_stack.processes import ManagedProcess
 from assistant_stack.quiet import QUIET_ENV
 
@@ -64,6 +64,8 @@ class Stack:
         self.config = config
         env = {**QUIET_ENV, **config.env}
         env["ACTION_ENDPOINT_URL"] = f"{config.action_url}/webhook"
+        # The socket.io channel accepts the chat page's origins only.
+        env["WEB_ORIGINS"] = ",".join(config.web_origins)
         merged = {**os.environ, **env}
         self.actions = ManagedProcess(
             name="action server",
@@ -110,12 +112,13 @@ class Stack:
             command=[
                 sys.executable,
                 "-m",
-                "http.server",
+                "assistant_stack.web_server",
+                "--port",
                 str(config.web_port),
                 "--bind",
-                "127.0.0.1",
-                "--directory",
-                str(WEB_DIR),
+                config.host,
+                "--rasa-url",
+                config.rasa_url,
             ],
             ready_url=f"http://127.0.0.1:{config.web_port}/",
             log_path=config.log_dir / "web.log",
