@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import sys
 from pathlib import Path
 from typing import Dict, List
 
@@ -88,11 +89,12 @@ def ensure_pipeline(output: Path = DEFAULT_OUTPUT, force: bool = False) -> Path:
     """The pipeline at `output`, rebuilt first if the lexicon changed since."""
     lexicon = load_lexicon()
     if not force and is_current(output, lexicon):
-        print(f"spaCy pipeline up to date: {output}", flush=True)
+        # Progress goes to stderr: `transcripts anonymize` writes text to stdout.
+        print(f"spaCy pipeline up to date: {output}", file=sys.stderr, flush=True)
         return output
     output.parent.mkdir(parents=True, exist_ok=True)
     build_pipeline(lexicon).to_disk(output)
-    print(f"spaCy pipeline built: {output}", flush=True)
+    print(f"spaCy pipeline built: {output}", file=sys.stderr, flush=True)
     return output
 
 

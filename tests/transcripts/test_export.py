@@ -1,0 +1,256 @@
+"""Export from a real SQLite tracker store written by Rasa's SQLTrackerStore."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from transcripts.cli import main
+from transcripts.conversation import build
+from transcripts.export import pseudonym
+from transcripts.store import connect, read_conversations
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN = Domain.load(str(ROOT / "domain.yml"))
+SECRET = "a-test-secret-of-enough-length"
+DAY1 = 1764000000.0  # 2025-11-24 UTC
+DAY2 = DAY1 + 86400
+
+
+def user(text: str, intent: str, ts: float, actor: str | None = None) -> UserUttered:
+    entities = [{"entity": "actor", "value": actor}] if actor else []
+    return UserUttered(
+        text,
+        {"name": intent, "confidence": 0.91},
+        entities,
+        parse_data={
+            "intent": {"name": intent, "confidence": 0.91},
+            "entities": entities,
+        },
+        timestamp=ts,
+    )
+
+
+def save(db: Path, sender: str, events: List[Any]) -> None:
+    store = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db))
+    tracker = DialogueStateTracker.from_events(sender, events, slots=DOMAIN.slots)
+    asyncio.run(store.save(tracker))
+
+
+def consenting(ts: float = DAY1) -> List[Any]:
+    return [
+        SessionStarted(timestamp=ts),
+        ActionExecuted("action_listen", timestamp=ts),
+        user("my husband Daniel never listens", "criticism", ts, "partner"),
+        BotUttered("So when Daniel turns away, you feel alone?", timestamp=ts + 1),
+        user("share this with my therapist", "share_with_therapist", ts + 2),
+        SlotSet("therapist_consent", True, timestamp=ts + 2),
+        BotUttered("Thank you.", timestamp=ts + 3),
+        ActiveLoop("rehearsal_form", timestamp=ts + 4),
+        SlotSet("scenario", "sunset", timestamp=ts + 4),
+        BotUttered("Kai (partner): come look at this!", timestamp=ts + 5),
+        user("I'm here, show me", "turning_toward", ts + 6),
+        SlotSet(
+            "rehearsal_outcome",
+            {"scenario": "sunset", "ended": "completed", "replies": 1},
+            timestamp=ts + 7,
+        ),
+        ActiveLoop(None, timestamp=ts + 7),
+        SessionStarted(timestamp=DAY2),
+        user('/choose_scenario{"scenario":"sunset"}', "choose_scenario", DAY2 + 1),
+        user("whatever", "withdrawal", DAY2 + 2, "self"),
+    ]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "tracker.db"
+    save(path, "alice-consents", consenting())
+    save(
+        path,
+        "bob-never-asked",
+        [user("my wife Sarah ignores me", "withdrawal", DAY1, "partner")],
+    )
+    save(
+        path,
+        "carol-withdrew",
+        [
+            *consenting(),
+            user("stop sharing", "withdraw_sharing", DAY2 + 5),
+            SlotSet("therapist_consent", False, timestamp=DAY2 + 5),
+        ],
+    )
+    return path
+
+
+def run(monkeypatch, capsys, *args: str) -> tuple[int, str]:
+    monkeypatch.setenv("TRANSCRIPTS_SECRET", SECRET)
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(args))
+    return exit_info.value.code, capsys.readouterr().err
+
+
+def records(path: Path) -> List[Dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_only_consent_in_force_is_exported(db, tmp_path, monkeypatch, capsys) -> None:
+    out = tmp_path / "out"
+    code, err = run(
+        monkeypatch, capsys, "export", "--out", str(out), "--db", f"sqlite:///{db}"
+    )
+    assert code == 0, err
+    files = sorted(out.iterdir())
+    assert [f.name for f in files] == [f"{pseudonym('alice-consents', SECRET)}.jsonl"]
+    assert "Exported 1 of 1 consented conversations (2 without consent)" in err
+
+
+def test_the_transcript_is_anonymized_annotated_and_counted(
+    db, tmp_path, monkeypatch, capsys
+) -> None:
+    out = tmp_path / "out"
+    run(monkeypatch, capsys, "export", "--out", str(out), "--db", f"sqlite:///{db}")
+    [path] = out.iterdir()
+    text = path.read_text()
+    # Nothing identifying leaves the store: not the sender id, not the name.
+    assert "alice" not in text and "Daniel" not in text
+    head, *turns = records(path)
+    assert head["conversation"] == pseudonym("alice-consents", SECRET)
+    assert head["consent_since"] == "2025-11-24"
+    first, second = head["sessions"]
+    assert first["date"] == "2025-11-24" and second["date"] == "2025-11-25"
+    assert first["moves"]["criticism"] == 1 and first["moves"]["turning_toward"] == 1
+    assert first["turned_toward_share"] == 0.5
+    assert first["rehearsals"] == [
+        {"scenario": "sunset", "ended": "completed", "replies": 1}
+    ]
+    assert second["moves"]["withdrawal"] == 1 and second["moves_total"] == 1
+    opening = turns[0]
+    assert opening["text"] == "my husband [PERSON_1] never listens"
+    assert (opening["move"], opening["actor"], opening["confidence"]) == (
+        "criticism",
+        "partner",
+        0.91,
+    )
+    # The same name is the same placeholder in the bot's reply.
+    assert turns[1]["text"] == "So when [PERSON_1] turns away, you feel alone?"
+    partner = next(t for t in turns if t["partner_line"])
+    assert partner["rehearsal"] == "sunset"
+    assert any(t["text"] == "[button: choose_scenario]" for t in turns)
+    # Timestamps are days, never times.
+    assert all(len(t["date"]) == 10 for t in turns)
+
+
+def test_pseudonyms_are_stable_and_keyed() -> None:
+    assert pseudonym("x", SECRET) == pseudonym("x", SECRET)
+    assert pseudonym("x", SECRET) != pseudonym("x", SECRET + "-other")
+    assert pseudonym("x", SECRET).startswith("p_") and len(pseudonym("x", SECRET)) == 18
+
+
+def test_since_and_until_keep_the_days_asked_for(
+    db, tmp_path, monkeypatch, capsys
+) -> None:
+    out = tmp_path / "out"
+    code, _ = run(
+        monkeypatch,
+        capsys,
+        "export",
+        "--out",
+        str(out),
+        "--db",
+        f"sqlite:///{db}",
+        "--since",
+        "2025-11-25",
+    )
+    assert code == 0
+    head, *turns = records(next(out.iterdir()))
+    assert [s["date"] for s in head["sessions"]] == ["2025-11-25"]
+    assert {t["date"] for t in turns} == {"2025-11-25"}
+
+
+@pytest.mark.parametrize(
+    "fmt, marker", [("md", "# Transcript p_"), ("html", "<!doctype html>")]
+)
+def test_markdown_and_html(db, tmp_path, monkeypatch, capsys, fmt, marker) -> None:
+    out = tmp_path / "out"
+    code, _ = run(
+        monkeypatch, capsys, "export", "--out", str(out), "--db", f"sqlite:///{db}",
+        "--format", fmt,
+    )  # fmt: skip
+    assert code == 0
+    text = next(out.iterdir()).read_text()
+    assert text.startswith(marker) and "[PERSON_1]" in text and "Daniel" not in text
+
+
+def test_a_corrupt_row_is_skipped_and_reported(
+    db, tmp_path, monkeypatch, capsys
+) -> None:
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "UPDATE events SET data = '{not json' WHERE id = (SELECT MIN(id) "
+            "FROM events WHERE sender_id = 'alice-consents' AND type_name = 'bot')"
+        )
+    out = tmp_path / "out"
+    code, err = run(
+        monkeypatch, capsys, "export", "--out", str(out), "--db", f"sqlite:///{db}"
+    )
+    assert code == 0
+    assert "Skipped event row" in err and pseudonym("alice-consents", SECRET) in err
+    head, *turns = records(next(out.iterdir()))
+    assert head["skipped_events"] == 1
+    assert not any("turns away" in t["text"] for t in turns)
+
+
+def test_clear_errors(tmp_path, monkeypatch, capsys) -> None:
+    code, err = run(
+        monkeypatch, capsys, "export", "--out", str(tmp_path), "--db",
+        f"sqlite:///{tmp_path / 'missing.db'}",
+    )  # fmt: skip
+    assert code == 2 and "No tracker store" in err
+    assert not (tmp_path / "missing.db").exists()  # nothing created by looking
+    code, err = run(
+        monkeypatch, capsys, "export", "--out", str(tmp_path), "--db",
+        "postgresql://someone:hunter2@127.0.0.1:1/rasa",
+    )  # fmt: skip
+    assert code == 2 and "Cannot read the tracker store" in err
+    assert "hunter2" not in err
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    code, err = run(
+        monkeypatch,
+        capsys,
+        "export",
+        "--out",
+        str(tmp_path),
+        "--db",
+        f"sqlite:///{empty}",
+    )
+    assert code == 1 and "no conversations" in err
+    monkeypatch.delenv("TRANSCRIPTS_SECRET")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["export", "--out", str(tmp_path)])
+    assert exit_info.value.code == 2 and "TRANSCRIPTS_SECRET" in capsys.readouterr().err
+
+
+def test_conversation_reader_keeps_order(db) -> None:
+    stored = read_conversations(connect(f"sqlite:///{db}"))
+    conversation = build("alice-consents", stored["alice-consents"])
+    assert conversation.consent and conversation.consent_since == "2025-11-24"
+    withdrew = build("carol-withdrew", stored["carol-withdrew"])
+    assert not withdrew.consent and withdrew.consent_since is None
