@@ -1,0 +1,83 @@
+"""Consent in the chat, then `transcripts export` on the running stack's tracker
+store: only consented conversations leave it, anonymized and annotated."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import uuid
+from pathlib import Path
+from typing import Any, Dict, List
+
+import pytest
+
+from assistant_stack.paths import VENV_BIN
+from transcripts.export import pseudonym
+
+pytestmark = pytest.mark.e2e
+
+SECRET = "e2e-secret-for-pseudonyms-0123"
+
+
+def export(assistant, out: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [
+            str(VENV_BIN / "transcripts"),
+            "export",
+            "--out",
+            str(out),
+            "--db",
+            f"sqlite:///{assistant.db_path}",
+        ],
+        env={**os.environ, "TRANSCRIPTS_SECRET": SECRET},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def records(path: Path) -> List[Dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_consent_export_and_withdrawal(assistant, tmp_path: Path) -> None:
+    sharing = f"share-{uuid.uuid4().hex[:8]}"
+    private = f"private-{uuid.uuid4().hex[:8]}"
+    assistant.texts(private, "my wife Sarah never listens to me")
+    assistant.texts(sharing, "my husband Daniel rolls his eyes at me")
+    reply = assistant.texts(
+        sharing, "I want to share this conversation with my therapist"
+    )
+    assert "shared with your therapist" in reply
+    assistant.texts(sharing, '/choose_scenario{"scenario":"sunset"}')
+    assistant.texts(sharing, "/affirm")
+    assistant.texts(sharing, "I hear you, that sounds really hard")
+    assistant.texts(sharing, "of course, come here, I'm right here with you")
+
+    result = export(assistant, tmp_path / "first")
+    assert result.returncode == 0, result.stderr
+    files = {p.name for p in (tmp_path / "first").iterdir()}
+    mine = f"{pseudonym(sharing, SECRET)}.jsonl"
+    assert mine in files  # other tests' conversations never consented
+    assert f"{pseudonym(private, SECRET)}.jsonl" not in files
+    text = (tmp_path / "first" / mine).read_text()
+    assert "Daniel" not in text and sharing not in text
+    head, *turns = records(tmp_path / "first" / mine)
+    first = turns[0]
+    assert first["text"] == "my husband [PERSON_1] rolls his eyes at me"
+    assert first["move"] == "contempt" and first["actor"] == "partner"
+    [session] = head["sessions"]
+    assert session["rehearsals"][0]["scenario"] == "sunset"
+    assert session["rehearsals"][0]["ended"] == "completed"
+    assert session["moves"]["turning_toward"] == 2
+
+    reply = assistant.texts(sharing, "stop sharing this with my therapist")
+    assert "will not be shared" in reply
+    result = export(assistant, tmp_path / "second")
+    names = (
+        {p.name for p in (tmp_path / "second").iterdir()}
+        if (tmp_path / "second").exists()
+        else set()
+    )
+    assert mine not in names

@@ -1,0 +1,1 @@
+"""Anonymized transcripts for therapists: consent, export, review."""
