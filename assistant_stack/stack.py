@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List
 
+from assistant_stack.model import ensure_model
 from assistant_stack.paths import LOG_DIR, ROOT, VENV_BIN
-from assistant_stack.processes import ManagedProcess
+from assistant_stack.processes import ManagedProcess, free_port
 from assistant_stack.quiet import QUIET_ENV
 
 
@@ -42,6 +43,19 @@ class StackConfig:
             f"http://localhost:{self.web_port}",
             f"http://127.0.0.1:{self.web_port}",
         ]
+
+
+def scratch_config(log_dir: Path, env: Dict[str, str]) -> StackConfig:
+    """A stack on free local ports with the trained model, logging to `log_dir`:
+    for tests and benchmarks that run beside a stack someone else started."""
+    return StackConfig(
+        model=ensure_model(),
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+        log_dir=log_dir,
+        env=env,
+    )
 
 
 def http_api_arguments(env: Dict[str, str]) -> List[str]:

@@ -20,9 +20,7 @@ from typing import Callable, Dict, List
 
 import requests
 
-from assistant_stack.model import ensure_model
-from assistant_stack.processes import free_port
-from assistant_stack.stack import Stack, StackConfig
+from assistant_stack.stack import Stack, scratch_config
 from benchmarks.safety_recall import SETS, load
 
 # Conversations in progress before the message, each started afresh per message.
@@ -81,13 +79,8 @@ def main() -> None:
     parser.add_argument("--contexts", nargs="*", default=list(CONTEXTS))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        config = StackConfig(
-            model=ensure_model(),
-            rasa_port=free_port(),
-            action_port=free_port(),
-            web_port=free_port(),
-            log_dir=Path(tmp) / "logs",
-            env={"TRACKER_STORE_URL": f"sqlite:///{tmp}/tracker.db"},
+        config = scratch_config(
+            Path(tmp) / "logs", {"TRACKER_STORE_URL": f"sqlite:///{tmp}/tracker.db"}
         )
         stack = Stack(config)
         stack.start()

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import requests
 
-from assistant_stack.model import ensure_model
-from assistant_stack.processes import ManagedProcess, free_port
-from assistant_stack.stack import Stack, StackConfig
+from assistant_stack.processes import ManagedProcess
+from assistant_stack.stack import Stack, scratch_config
 
 
 def rss_mib(process: ManagedProcess) -> float:
@@ -35,15 +34,9 @@ def rss_mib(process: ManagedProcess) -> float:
 
 
 def main() -> None:
-    model = ensure_model()
     with tempfile.TemporaryDirectory() as tmp:
-        config = StackConfig(
-            model=model,
-            rasa_port=free_port(),
-            action_port=free_port(),
-            web_port=free_port(),
-            log_dir=Path(tmp) / "logs",
-            env={"TRACKER_STORE_URL": f"sqlite:///{tmp}/tracker.db"},
+        config = scratch_config(
+            Path(tmp) / "logs", {"TRACKER_STORE_URL": f"sqlite:///{tmp}/tracker.db"}
         )
         stack = Stack(config)
         try:

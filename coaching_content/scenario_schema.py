@@ -7,13 +7,20 @@ from typing import Any, Dict, List
 
 from pydantic import BaseModel, root_validator, validator
 
-from coaching_content.schema import MOVES, check_fields, check_question
+from coaching_content.schema import MOVES, check_fields, check_keys, check_question
 
 # How a reply lands on the partner (Gottman), plus reaching out oneself.
 KINDS = ("toward", "away", "against", "reach")
 # The placeholders a scenario text may use; {reply} arrives already quoted.
 FEEDBACK_FIELDS = {"partner", "reply", "move"}
 SUGGESTION_FIELDS = {"partner"}
+
+
+def texts_per_kind(texts: Dict[str, str], fields: set[str]) -> Dict[str, str]:
+    """One text for each reply kind, using only the allowed placeholders."""
+    for text in check_keys(texts, KINDS, "kinds").values():
+        check_fields(text, fields)
+    return texts
 
 
 class ReplyBranch(BaseModel):
@@ -83,11 +90,7 @@ class Scenario(BaseModel):
     def _covers_every_kind(
         cls, replies: Dict[str, ReplyBranch]
     ) -> Dict[str, ReplyBranch]:
-        missing = [kind for kind in KINDS if kind not in replies]
-        unknown = [kind for kind in replies if kind not in KINDS]
-        if missing or unknown:
-            raise ValueError(f"missing reply kinds {missing}, unknown kinds {unknown}")
-        return replies
+        return check_keys(replies, KINDS, "reply kinds")
 
 
 class SummaryTexts(BaseModel):
@@ -100,12 +103,7 @@ class SummaryTexts(BaseModel):
 
     @validator("best")
     def _best_for_every_kind(cls, best: Dict[str, str]) -> Dict[str, str]:
-        missing = [kind for kind in KINDS if kind not in best]
-        if missing:
-            raise ValueError(f"missing kinds {missing}")
-        for text in best.values():
-            check_fields(text, {"partner", "reply"})
-        return best
+        return texts_per_kind(best, {"partner", "reply"})
 
     @validator("replay")
     def _asks(cls, text: str) -> str:
@@ -135,19 +133,11 @@ class RehearsalTexts(BaseModel):
 
     @validator("feedback_again")
     def _again_for_every_kind(cls, texts: Dict[str, str]) -> Dict[str, str]:
-        missing = [kind for kind in KINDS if kind not in texts]
-        if missing:
-            raise ValueError(f"missing kinds {missing}")
-        for text in texts.values():
-            check_fields(text, {"partner", "move"})
-        return texts
+        return texts_per_kind(texts, {"partner", "move"})
 
     @validator("move_labels")
     def _labels_for_every_move(cls, labels: Dict[str, str]) -> Dict[str, str]:
-        missing = [move for move in MOVES if move not in labels]
-        if missing:
-            raise ValueError(f"missing moves {missing}")
-        return labels
+        return check_keys(labels, MOVES, "moves")
 
     @root_validator(skip_on_failure=True)
     def _placeholders(cls, values: Dict[str, Any]) -> Dict[str, Any]:

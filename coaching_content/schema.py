@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import string
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from pydantic import BaseModel, root_validator, validator
 
@@ -33,6 +33,17 @@ def check_fields(text: str, allowed: set[str]) -> str:
             f"allowed: {sorted(allowed)}"
         )
     return text
+
+
+def check_keys(
+    mapping: Dict[str, Any], expected: Tuple[str, ...], what: str, strict: bool = True
+) -> Dict[str, Any]:
+    """`mapping` has every expected key (and, if strict, no other)."""
+    missing = [key for key in expected if key not in mapping]
+    unknown = [key for key in mapping if key not in expected] if strict else []
+    if missing or unknown:
+        raise ValueError(f"missing {what} {missing}, unknown {what} {unknown}")
+    return mapping
 
 
 def check_question(text: str) -> str:
@@ -66,11 +77,7 @@ class ReflectionContent(BaseModel):
     def _covers_every_move(
         cls, moves: Dict[str, MoveReflections]
     ) -> Dict[str, MoveReflections]:
-        missing = [move for move in MOVES if move not in moves]
-        unknown = [move for move in moves if move not in MOVES]
-        if missing or unknown:
-            raise ValueError(f"missing moves {missing}, unknown moves {unknown}")
-        return moves
+        return check_keys(moves, MOVES, "moves")
 
 
 class Concept(BaseModel):

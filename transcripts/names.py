@@ -175,7 +175,11 @@ class NameFinder:
             token = doc[end]
             if token.lower_ in JOINERS and end + 1 < len(doc):
                 after = doc[end + 1]
-                if self._capitalised(after) or after.lower_ in ORG_WORDS | PLACE_WORDS:
+                if (
+                    self._capitalised(after)
+                    or self.is_candidate(after)
+                    or after.lower_ in ORG_WORDS | PLACE_WORDS
+                ):
                     end += 2
                     continue
             if self._word(token) and (
@@ -206,7 +210,8 @@ class NameFinder:
         ):
             return "org"
         after_cue = bool(before[-1:]) and before[-1] in PLACE_CUES
-        if words[-1] in PLACE_WORDS or any(w in self.lex.places for w in words):
+        name = " ".join(w for w in words if w not in JOINERS)
+        if words[-1] in PLACE_WORDS or name in self.lex.places:
             # "Brooklyn", "Austin", "Jackson" are names too; "in Brooklyn" is a place.
             if after_cue or not (len(words) == 1 and words[0] in self.lex.first_names):
                 return "place"

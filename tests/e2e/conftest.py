@@ -15,23 +15,9 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from assistant_stack.model import ensure_model
-from assistant_stack.processes import free_port
-from assistant_stack.stack import Stack, StackConfig
+from assistant_stack.stack import Stack, scratch_config
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-def scratch_config(log_dir: Path, env: Dict[str, str]) -> StackConfig:
-    """A stack on free local ports with the trained model, logging to `log_dir`."""
-    return StackConfig(
-        model=ensure_model(),
-        rasa_port=free_port(),
-        action_port=free_port(),
-        web_port=free_port(),
-        log_dir=log_dir,
-        env=env,
-    )
 
 
 class RunningAssistant:

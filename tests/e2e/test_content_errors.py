@@ -2,51 +2,54 @@
 
 import shutil
 from pathlib import Path
+from typing import Callable
 
 import pytest
 import yaml
 
 from assistant_stack.processes import StartupError
-from assistant_stack.stack import Stack
+from assistant_stack.stack import Stack, scratch_config
 from coaching_content.loader import CONTENT_DIR, SCENARIOS_DIR
-from tests.e2e.conftest import scratch_config
 
 pytestmark = pytest.mark.e2e
 
 
-def test_action_server_refuses_a_broken_content_file(tmp_path: Path) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(CONTENT_DIR, content)
-    coaching = yaml.safe_load((content / "coaching.yml").read_text())
-    del coaching["showing_up"]["seed_idea"]
-    (content / "coaching.yml").write_text(yaml.safe_dump(coaching))
-    actions = Stack(
-        scratch_config(tmp_path, {"COACHING_CONTENT_DIR": str(content)})
-    ).actions
+def refused_with(
+    tmp_path: Path, source: Path, env_var: str, file: str, breaks: Callable
+) -> str:
+    """Starts the action server on a copy of `source` with `file` broken; the log."""
+    copy = tmp_path / source.name
+    shutil.copytree(source, copy)
+    data = yaml.safe_load((copy / file).read_text())
+    breaks(data)
+    (copy / file).write_text(yaml.safe_dump(data))
+    actions = Stack(scratch_config(tmp_path, {env_var: str(copy)})).actions
     actions.start()
     try:
         with pytest.raises(StartupError, match="exited"):
             actions.wait_until_ready(60)
     finally:
         actions.stop()
-    log = (tmp_path / "actions.log").read_text()
+    return (tmp_path / "actions.log").read_text()
+
+
+def test_action_server_refuses_a_broken_content_file(tmp_path: Path) -> None:
+    log = refused_with(
+        tmp_path,
+        CONTENT_DIR,
+        "COACHING_CONTENT_DIR",
+        "coaching.yml",
+        lambda data: data["showing_up"].pop("seed_idea"),
+    )
     assert "coaching.yml" in log and "seed_idea" in log
 
 
 def test_action_server_refuses_a_broken_scenario(tmp_path: Path) -> None:
-    scenarios = tmp_path / "scenarios"
-    shutil.copytree(SCENARIOS_DIR, scenarios)
-    sunset = yaml.safe_load((scenarios / "sunset.yml").read_text())
-    del sunset["replies"]["against"]
-    (scenarios / "sunset.yml").write_text(yaml.safe_dump(sunset))
-    actions = Stack(
-        scratch_config(tmp_path, {"REHEARSAL_SCENARIOS_DIR": str(scenarios)})
-    ).actions
-    actions.start()
-    try:
-        with pytest.raises(StartupError, match="exited"):
-            actions.wait_until_ready(60)
-    finally:
-        actions.stop()
-    log = (tmp_path / "actions.log").read_text()
+    log = refused_with(
+        tmp_path,
+        SCENARIOS_DIR,
+        "REHEARSAL_SCENARIOS_DIR",
+        "sunset.yml",
+        lambda data: data["replies"].pop("against"),
+    )
     assert "sunset.yml" in log and "against" in log

@@ -5,8 +5,7 @@ from pathlib import Path
 import pytest
 
 from assistant_stack.processes import StartupError
-from assistant_stack.stack import Stack
-from tests.e2e.conftest import scratch_config
+from assistant_stack.stack import Stack, scratch_config
 
 pytestmark = pytest.mark.e2e
 
