@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Iterator, List
 
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
 
 from transcripts.lexicons import (
@@ -91,9 +92,9 @@ class NameFinder:
         return token.text[:1].isupper() and not (token.is_upper and len(token) > 1)
 
     def _word(self, token: Token) -> bool:
-        return token.is_alpha or (
-            "-" in token.text and token.text.replace("-", "").isalpha()
-        )
+        """Letters, with hyphens or apostrophes inside ("Mary-Kate", "O'Brien")."""
+        inner = token.text.replace("-", "").replace("'", "").replace("’", "")
+        return inner.isalpha() and token.text[:1].isalpha()
 
     def _name_part(self, token: Token) -> bool:
         """A word that can continue a name: capitalised, or a listed name that is
@@ -102,6 +103,24 @@ class NameFinder:
             self._capitalised(token)
             or (self._listed(token) and not self._common(token))
         )
+
+    @staticmethod
+    def _next(token: Token, offset: int) -> str:
+        i = token.i + offset
+        return token.doc[i].lower_ if i < len(token.doc) else ""
+
+    def _acts_like_a_name(self, token: Token) -> bool:
+        """What follows a name, not the ordinary word: a reported act ("Will
+        said", "rob moved out"), a possessive, or an apposition ("Frank, my
+        dad's boyfriend")."""
+        following = self._next(token, 1)
+        if following in REPORTING - {"is", "was", "and", "never", "always"}:
+            return True
+        if following == "'s" or (following.endswith("ed") and len(following) > 3):
+            return True
+        if following == "and" and self._next(token, 2) in {"i", "me"}:
+            return True  # "Joy and I"
+        return following == "," and self._next(token, 2) in {"my", "our", "his", "her"}
 
     def _after_work_word(self, token: Token) -> bool:
         """ "works at X", "my job at X", "her boss at X"."""
@@ -135,16 +154,24 @@ class NameFinder:
         listed = self._listed(token)
         common = self._common(token)
         if self._after_partner_word(token):
-            return not common or self._capitalised(token) or listed
+            # "my wife sarah", "my girlfriend Hope"; not "my wife of 20 years".
+            return (
+                not common
+                or self._capitalised(token)
+                or (listed and low not in STOP_WORDS)
+            )
         if self._capitalised(token):
             if not self._sentence_start(token):
                 return not common or listed or self._after_work_word(token)
-            following = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
             # Sentence-initial: a listed name that is not an ordinary word, or one
-            # that is, followed by what a person does ("Will said ...").
-            if listed and (not common or following in REPORTING or following == "'s"):
+            # that is, acting like a name ("Will said", "Frank, my dad's ...").
+            if listed and (not common or self._acts_like_a_name(token)):
                 return True
+            if not common and self._next(token, 1) == "'s":
+                return True  # "Kat's birthday"
             return not common and low not in self.lex.known_words and len(token) > 3
+        if common and self._sentence_start(token) and low in self.lex.first_names:
+            return self._acts_like_a_name(token)  # "rob moved out yesterday"
         # Lowercase: only names that are not also ordinary words.
         return listed and not common and low not in self.lex.countries
 

@@ -26,7 +26,10 @@ _STREET = (
     r"way|place|pl|terrace|ter|parkway|pkwy|circle|cir|highway|hwy|square|sq|"
     r"crescent|close|row|alley)"
 )
-_SOCIAL = r"(?:snap(?:chat)?|ig|insta(?:gram)?|tiktok|twitter|x|discord|telegram)"
+_SOCIAL = (
+    r"(?:snap(?:chat)?|ig|insta(?:gram)?|tiktok|twitter|discord|telegram|reddit|"
+    r"venmo|kik)"
+)
 
 # Order matters: earlier kinds win where spans overlap (a date is not a phone).
 PATTERNS: List[Tuple[str, Pattern[str]]] = [
@@ -44,7 +47,16 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
         "handle",
         re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?"),
     ),
-    ("handle", re.compile(rf"\b{_SOCIAL}:?\s+(?P<v>[A-Za-z0-9_.]{{3,30}})", re.I)),
+    # "snap: lilyb99", "his snap is lilyb99", "on discord called x", "sunflower#2207".
+    (
+        "handle",
+        re.compile(
+            rf"\b{_SOCIAL}(?::|\s+(?:is|name is|called|as|handle))?\s+"
+            r"(?P<v>(?=[A-Za-z0-9_.#]*[\d_#])[A-Za-z0-9_.#]{3,37})",
+            re.I,
+        ),
+    ),
+    ("handle", re.compile(r"\b[A-Za-z0-9_.]{2,32}#\d{4}\b")),
     (
         "date",
         re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?:,?\s+\d{{4}})?", re.I),
@@ -58,6 +70,14 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
     ("date", re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")),
     ("date", re.compile(r"\b\d{1,2}/\d{1,2}\b")),
     ("id", re.compile(r"\b\d{3}-\d{2}-\d{4}\b")),
+    # Street first, in the languages users move between: "88 Rue de Rivoli".
+    (
+        "address",
+        re.compile(
+            r"\b\d{1,5},?\s+(?:rue|calle|via|avenida|avenue|boulevard|place)\s+"
+            r"(?:(?:de|del|la|le|des|du|di)\s+)*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){0,2}"
+        ),
+    ),
     (
         "address",
         re.compile(
@@ -76,7 +96,8 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
         "id",
         re.compile(
             r"\b(?:mrn|id|no|number|acct|account|policy|case|license|licence|"
-            r"passport|plate|member|patient)[\s:#.]{1,3}(?P<v>[A-Za-z0-9][A-Za-z0-9-]{3,})",
+            r"passport|plate|member|patient)[\s:#.]{1,3}"
+            r"(?P<v>(?=[A-Za-z-]*\d)[A-Za-z0-9][A-Za-z0-9-]{3,})",
             re.I,
         ),
     ),
