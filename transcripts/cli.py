@@ -113,7 +113,7 @@ def anonymize(args: argparse.Namespace) -> int:
 def review(args: argparse.Namespace) -> int:
     from transcripts.review import serve
 
-    token = os.environ.get("REVIEW_TOKEN", "")
+    token = os.environ.get("REVIEW_TOKEN", "").strip()
     if not token:
         raise ExportError(
             "Set REVIEW_TOKEN: the review page needs it to let anyone in."

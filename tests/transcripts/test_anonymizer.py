@@ -13,7 +13,9 @@ import yaml
 
 from transcripts.anonymizer import Anonymizer, Placeholders
 
-CASES = Path(__file__).with_name("anonymizer_cases.yml")
+# The first set was written blind and the anonymizer then tuned on it; the second
+# was written later, also blind, and measured once before its own fixes.
+CASE_FILES = ["anonymizer_cases.yml", "anonymizer_cases_blind.yml"]
 CONTACTS_AND_IDS = {"phone", "email", "url", "handle", "id"}
 NAMES_AND_PLACES = {"person", "place"}
 MIN_NAME_RECALL = 0.95
@@ -78,8 +80,9 @@ def test_anonymized_text_is_a_fixed_point(anonymizer) -> None:
     assert clean(anonymizer, once) == once
 
 
-def cases() -> List[Dict]:
-    return yaml.safe_load(CASES.read_text(encoding="utf-8"))["cases"]
+def cases(name: str) -> List[Dict]:
+    path = Path(__file__).with_name(name)
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
 
 
 def survives(identifier: str, kind: str, output: str) -> bool:
@@ -97,8 +100,9 @@ def survives(identifier: str, kind: str, output: str) -> bool:
     )
 
 
-def test_the_bars_on_the_planted_identifier_set(anonymizer) -> None:
-    data = cases()
+@pytest.mark.parametrize("name", CASE_FILES)
+def test_the_bars_on_the_planted_identifier_sets(anonymizer, name: str) -> None:
+    data = cases(name)
     assert len(data) >= 60
     kept: Counter = Counter()
     leaked: Dict[str, List[str]] = {}
