@@ -6,14 +6,17 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import threading
 import uuid
 from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
+import requests
 
 from assistant_stack.paths import VENV_BIN
 from transcripts.export import pseudonym
+from transcripts.review import make_server
 
 pytestmark = pytest.mark.e2e
 
@@ -39,6 +42,27 @@ def export(assistant, out: Path) -> subprocess.CompletedProcess:
 
 def records(path: Path) -> List[Dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def review_page_shows(export_dir: Path, conversation_id: str) -> None:
+    """The review page reads the real export: the transcript and its moves."""
+    server = make_server(export_dir, "review-token")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        auth = {"Authorization": "Bearer review-token"}
+        assert requests.get(f"{url}/", timeout=10).status_code == 401
+        listing = requests.get(f"{url}/", headers=auth, timeout=10).text
+        assert conversation_id in listing
+        page = requests.get(
+            f"{url}/conversation/{conversation_id}", headers=auth, timeout=10
+        ).text
+        assert "[PERSON_1]" in page and "Contempt" in page and "<svg" in page
+        assert "Daniel" not in page
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_consent_export_and_withdrawal(assistant, tmp_path: Path) -> None:
@@ -71,6 +95,7 @@ def test_consent_export_and_withdrawal(assistant, tmp_path: Path) -> None:
     assert session["rehearsals"][0]["scenario"] == "sunset"
     assert session["rehearsals"][0]["ended"] == "completed"
     assert session["moves"]["turning_toward"] == 2
+    review_page_shows(tmp_path / "first", pseudonym(sharing, SECRET))
 
     reply = assistant.texts(sharing, "stop sharing this with my therapist")
     assert "will not be shared" in reply
