@@ -130,7 +130,9 @@ def build(sender_id: str, rows: List[EventRow]) -> Conversation:
             elif name == "scenario" and value:
                 scenario = str(value)
             elif name == OUTCOME_SLOT and isinstance(value, dict):
-                session(row.timestamp).rehearsals.append(value)
+                # Internal message ids stay in the store.
+                outcome = {k: v for k, v in value.items() if not k.endswith("_id")}
+                session(row.timestamp).rehearsals.append(outcome)
         elif kind in ("user", "bot"):
             current = session(row.timestamp)
             base = {

@@ -68,7 +68,12 @@ def consenting(ts: float = DAY1) -> List[Any]:
         user("I'm here, show me", "turning_toward", ts + 6),
         SlotSet(
             "rehearsal_outcome",
-            {"scenario": "sunset", "ended": "completed", "replies": 1},
+            {
+                "scenario": "sunset",
+                "ended": "completed",
+                "replies": 1,
+                "best_message_id": "4f1c0b",
+            },
             timestamp=ts + 7,
         ),
         ActiveLoop(None, timestamp=ts + 7),
