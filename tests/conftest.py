@@ -1,10 +1,13 @@
-"""Shared fixtures: a fresh dispatcher, and trackers built from small snapshots."""
+"""Shared fixtures: a fresh dispatcher, trackers built from small snapshots, and
+Debian's chromium driven by Playwright for the browser tests."""
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -65,3 +68,21 @@ def make_tracker() -> Callable[..., Tracker]:
         )
 
     return make
+
+
+# Playwright cannot download a browser here: Debian's chromium (make browser).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+
+
+# Per module: Playwright's sync API keeps an event loop running while it is open,
+# which other tests' asyncio.run() would trip over.
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()

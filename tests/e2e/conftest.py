@@ -16,8 +16,7 @@ import requests
 import sqlalchemy as sa
 
 from assistant_stack.stack import Stack, scratch_config
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+from tests.conftest import ARTIFACTS
 
 
 class RunningAssistant:

@@ -7,32 +7,20 @@ saved in test-artifacts/."""
 from __future__ import annotations
 
 import time
-from typing import Iterator, List
+from typing import List
 from urllib.parse import urlsplit
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from coaching_content import load_reflections, load_scenarios
-from tests.e2e.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 SUNSET = load_scenarios()["sunset"]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield launched
-        launched.close()
 
 
 def bot_texts(page: Page) -> List[str]:

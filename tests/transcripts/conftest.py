@@ -11,17 +11,9 @@ from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
 
+from coaching_content.schema import MOVES
 from transcripts.review import make_server
 
-MOVES = (
-    "bid",
-    "reassurance_request",
-    "withdrawal",
-    "criticism",
-    "contempt",
-    "defensiveness",
-    "turning_toward",
-)
 KIND = {
     "withdrawal": "away",
     "criticism": "against",
