@@ -8,7 +8,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 
-.PHONY: install web browser spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-safety bench-safety-stack bench-startup
+.PHONY: install web browser spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-safety bench-safety-stack bench-startup bench-reference
 
 install: $(STAMP)
 
@@ -80,3 +80,6 @@ bench-safety-stack: train
 
 bench-startup: train
 	$(BIN)/python -m benchmarks.stack_startup
+
+bench-reference: train
+	$(BIN)/python -m benchmarks.compare_reference

@@ -1,0 +1,674 @@
+"""This assistant side by side with a stock `rasa init` bot, measured in one run.
+
+    .venv/bin/python -m benchmarks.compare_reference
+
+For each bot, on this machine and in the same run:
+- a full `rasa train --force` (wall time);
+- start-up: from launching the action server and the Rasa server together until
+  the action server's /health answers, the Rasa server's `/` answers and a first
+  `POST /model/parse` succeeds (polled every 0.1 s);
+- resident memory (VmRSS of the process and its descendants) of each server after
+  warm-up, i.e. after the latency runs below;
+- NLU latency: 200 sequential `POST /model/parse` over the same five texts;
+- full-turn latency: 200 sequential REST turns (10 conversations of 20 turns) with
+  a message that each bot answers with a custom action, so that every turn goes
+  NLU -> policies -> action server -> tracker store -> reply;
+- throughput: 1, 8 and 32 concurrent conversations (own sender ids) of 20
+  sequential turns each; a turn counts when it gets HTTP 200 and a bot message.
+
+The reference is `rasa init --no-prompt` (moodbot) in a temporary folder, with the
+fewest changes that give it a custom action, so that a turn costs the same kind of
+work in both bots:
+- actions/actions.py: the `action_hello_world` template that rasa init ships
+  commented out, uncommented (it utters "Hello World!");
+- domain.yml: `actions: [action_hello_world]` appended;
+- data/rules.yml: a rule "say hello": intent greet -> action_hello_world;
+- data/stories.yml: its three `utter_greet` steps (after greet) become
+  `action_hello_world`, because RulePolicy refuses to train on a rule that
+  contradicts a story;
+- endpoints.yml: an `action_endpoint` for the action server started here.
+Everything else is stock: config.yml (Rasa's default pipeline and policies: DIET,
+ResponseSelector; Memoization, Rule, UnexpecTED, TED), credentials.yml, the
+in-memory tracker store. It is retrained once after the change, and that training
+is the reference's timed figure.
+
+Ours runs as `make run` does (assistant_stack.Stack, without the web page) with a
+scratch SQLite tracker store and the HTTP API enabled by RASA_API_TOKEN. The two
+stacks run one after the other, never at once. Logs are in
+.stack/logs/compare-reference/. A shared 2-core machine makes the figures noisy:
+compare ratios, and rerun before trusting one.
+"""
+
+from __future__ import annotations
+
+import os
+
+# Before the imports below: spaCy's thinc loads TensorFlow, which logs at import.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import asyncio
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Dict, List
+
+import aiohttp
+import requests
+
+from assistant_stack.paths import LOG_DIR, ROOT, VENV_BIN
+from assistant_stack.processes import ManagedProcess, StartupError, free_port, tail
+from assistant_stack.quiet import QUIET_ENV
+from assistant_stack.stack import Stack, scratch_config
+
+RASA = str(VENV_BIN / "rasa")
+LOGS = LOG_DIR / "compare-reference"
+API_TOKEN = "bench"
+HOST = "127.0.0.1"  # loopback only
+
+# The same texts are parsed by both bots: NLU cost depends on the text.
+PARSE_TEXTS = [
+    "hello",
+    "you never listen to me",
+    "I feel sad today",
+    "are you a bot?",
+    "goodbye",
+]
+PARSE_COUNT = 200
+LATENCY_CONVERSATIONS, TURNS_PER_CONVERSATION = 10, 20  # 200 turns
+CONCURRENCY_LEVELS = (1, 8, 32)
+REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=60)
+LEVEL_TIMEOUT_S = 600.0  # one concurrency level, all conversations
+TRAIN_TIMEOUT_S = 1800.0
+STARTUP_TIMEOUT_S = 600.0
+
+# The reference's custom action: rasa init's commented template, uncommented.
+HELLO_WORLD_ACTION = """\
+from typing import Any, Text, Dict, List
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+
+class ActionHelloWorld(Action):
+
+    def name(self) -> Text:
+        return "action_hello_world"
+
+    def run(self, dispatcher: CollectingDispatcher,
+            tracker: Tracker,
+            domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+
+        dispatcher.utter_message(text="Hello World!")
+
+        return []
+"""
+HELLO_RULE = """
+- rule: say hello
+  steps:
+  - intent: greet
+  - action: action_hello_world
+"""
+
+
+# ---------------------------------------------------------------- subprocesses
+
+
+def subprocess_env(extra: Dict[str, str] | None = None) -> Dict[str, str]:
+    return {**os.environ, **QUIET_ENV, **(extra or {})}
+
+
+def run_timed(name: str, command: List[str], cwd: Path, env: Dict[str, str]) -> float:
+    """Runs a command to completion, logging to LOGS/<name>.log; wall seconds."""
+    log_path = LOGS / f"{name}.log"
+    started = time.perf_counter()
+    with log_path.open("wb") as log:
+        result = subprocess.run(
+            command,
+            cwd=cwd,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            timeout=TRAIN_TIMEOUT_S,
+        )
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"{name} failed (exit {result.returncode}):\n{tail(log_path)}"
+        )
+    return elapsed
+
+
+# --------------------------------------------------------------- reference bot
+
+
+def create_reference(folder: Path, env: Dict[str, str]) -> float:
+    """`rasa init` (scaffold + stock training); its wall seconds."""
+    folder.mkdir(parents=True)  # --no-prompt insists that the folder exists
+    command = [RASA, "init", "--no-prompt", "--init-dir", str(folder)]
+    return run_timed("reference-init", command, folder, env)
+
+
+def add_custom_action(folder: Path) -> None:
+    """The changes listed in the module docstring, as small text edits."""
+    (folder / "actions" / "actions.py").write_text(HELLO_WORLD_ACTION)
+    with (folder / "domain.yml").open("a") as domain:
+        domain.write("\nactions:\n  - action_hello_world\n")
+    with (folder / "data" / "rules.yml").open("a") as rules:
+        rules.write(HELLO_RULE)
+    stories = folder / "data" / "stories.yml"
+    stories.write_text(
+        stories.read_text().replace("action: utter_greet", "action: action_hello_world")
+    )
+
+
+def point_endpoints_at(folder: Path, action_port: int) -> None:
+    with (folder / "endpoints.yml").open("a") as endpoints:
+        endpoints.write(
+            f'\naction_endpoint:\n  url: "http://{HOST}:{action_port}/webhook"\n'
+        )
+
+
+# ------------------------------------------------------------ bots under test
+
+
+@dataclass
+class Bot:
+    name: str
+    actions: ManagedProcess
+    rasa: ManagedProcess
+    rasa_url: str
+    token: str | None
+    turn_message: str  # answered by a custom action
+    custom_action: str
+
+    def api(self, path: str) -> str:
+        query = f"?token={self.token}" if self.token else ""
+        return f"{self.rasa_url}{path}{query}"
+
+    def stop(self) -> None:
+        self.rasa.stop()
+        self.actions.stop()
+
+
+def reference_bot(folder: Path, model: Path) -> Bot:
+    action_port, rasa_port = free_port(), free_port()
+    point_endpoints_at(folder, action_port)
+    # The folder goes first on the path: our editable install also has `actions`.
+    env = {**QUIET_ENV, "PYTHONPATH": str(folder)}
+    actions = ManagedProcess(
+        name="reference action server",
+        command=[RASA, "run", "actions", "--actions", "actions"]
+        + ["--port", str(action_port)],
+        ready_url=f"http://{HOST}:{action_port}/health",
+        log_path=LOGS / "reference-actions.log",
+        env=env,
+        cwd=folder,
+    )
+    rasa = ManagedProcess(
+        name="reference Rasa server",
+        command=[RASA, "run", "--enable-api", "--model", str(model)]
+        + ["--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]
+        + ["--interface", HOST, "--port", str(rasa_port)],
+        ready_url=f"http://{HOST}:{rasa_port}/",
+        log_path=LOGS / "reference-rasa.log",
+        env=env,
+        cwd=folder,
+    )
+    return Bot(
+        name="reference",
+        actions=actions,
+        rasa=rasa,
+        rasa_url=f"http://{HOST}:{rasa_port}",
+        token=None,
+        turn_message="hello",
+        custom_action="action_hello_world",
+    )
+
+
+def our_bot(tmp: Path) -> Bot:
+    config = scratch_config(
+        LOGS / "ours",
+        {
+            "TRACKER_STORE_URL": f"sqlite:///{tmp}/tracker.db",
+            "RASA_API_TOKEN": API_TOKEN,
+        },
+    )
+    stack = Stack(config)
+    return Bot(
+        name="ours",
+        actions=stack.actions,
+        rasa=stack.rasa,
+        rasa_url=config.rasa_url,
+        token=API_TOKEN,
+        turn_message="you never listen to me",
+        custom_action="action_reflect_move",
+    )
+
+
+# ------------------------------------------------------------------ start-up
+
+
+def answers(url: str, payload: dict | None = None) -> bool:
+    try:
+        if payload is None:
+            return requests.get(url, timeout=1).status_code < 500
+        return requests.post(url, json=payload, timeout=5).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def start_and_time(bot: Bot) -> Dict[str, float]:
+    """Launches both servers at once; seconds until each check first passes."""
+    checks: Dict[str, Callable[[], bool]] = {
+        "actions": lambda: answers(bot.actions.ready_url),
+        "rasa": lambda: answers(bot.rasa.ready_url),
+        "parse": lambda: answers(bot.api("/model/parse"), {"text": "hello"}),
+    }
+    started = time.perf_counter()
+    bot.actions.start()
+    bot.rasa.start()
+    ready: Dict[str, float] = {}
+    while len(ready) < len(checks):
+        for process in (bot.actions, bot.rasa):
+            if not process.running:
+                raise StartupError(
+                    f"{process.name} exited during start-up:\n{tail(process.log_path)}"
+                )
+        if time.perf_counter() - started > STARTUP_TIMEOUT_S:
+            raise StartupError(f"{bot.name} not ready after {STARTUP_TIMEOUT_S} s")
+        for name, check in checks.items():
+            if name not in ready and check():
+                ready[name] = time.perf_counter() - started
+        time.sleep(0.1)
+    ready["stack"] = max(ready.values())
+    return ready
+
+
+# ------------------------------------------------------------------- memory
+
+
+def descendants(pid: int) -> List[int]:
+    """The process and all its descendants, from /proc's children lists."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                pending += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                pass  # the task ended meanwhile
+    return found
+
+
+def rss_mib(process: ManagedProcess) -> float:
+    assert process.process is not None
+    total_kib = 0
+    for pid in descendants(process.process.pid):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total_kib += int(line.split()[1])
+    return total_kib / 1024
+
+
+# ------------------------------------------------------------------- traffic
+
+
+async def parse_latencies(bot: Bot) -> List[float]:
+    latencies = []
+    async with aiohttp.ClientSession(timeout=REQUEST_TIMEOUT) as session:
+        for i in range(PARSE_COUNT):
+            text = PARSE_TEXTS[i % len(PARSE_TEXTS)]
+            started = time.perf_counter()
+            async with session.post(bot.api("/model/parse"), json={"text": text}) as r:
+                r.raise_for_status()
+                await r.json()
+            latencies.append(time.perf_counter() - started)
+    return latencies
+
+
+async def send_turn(session: aiohttp.ClientSession, bot: Bot, sender: str) -> bool:
+    """One REST turn; True if it got HTTP 200 and at least one bot message."""
+    try:
+        async with session.post(
+            f"{bot.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": bot.turn_message},
+        ) as response:
+            return response.status == 200 and bool(await response.json())
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError):
+        return False
+
+
+def new_sender(bot: Bot, label: str) -> str:
+    return f"bench-{bot.name}-{label}-{uuid.uuid4().hex[:8]}"
+
+
+@dataclass
+class TurnLatencies:
+    seconds: List[float] = field(default_factory=list)
+    errors: int = 0
+    last_sender: str = ""
+
+
+async def turn_latencies(bot: Bot) -> TurnLatencies:
+    result = TurnLatencies()
+    async with aiohttp.ClientSession(timeout=REQUEST_TIMEOUT) as session:
+        for _ in range(LATENCY_CONVERSATIONS):
+            result.last_sender = new_sender(bot, "latency")
+            for _ in range(TURNS_PER_CONVERSATION):
+                started = time.perf_counter()
+                if await send_turn(session, bot, result.last_sender):
+                    result.seconds.append(time.perf_counter() - started)
+                else:
+                    result.errors += 1
+    return result
+
+
+async def throughput(bot: Bot, concurrency: int) -> tuple[float, int]:
+    """Turns per second and errors (failed or unsent turns) at one level."""
+    successes: List[int] = []
+
+    async def conversation(session: aiohttp.ClientSession) -> None:
+        sender = new_sender(bot, f"c{concurrency}")
+        for _ in range(TURNS_PER_CONVERSATION):
+            if await send_turn(session, bot, sender):
+                successes.append(1)
+
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(
+        timeout=REQUEST_TIMEOUT, connector=connector
+    ) as session:
+        started = time.perf_counter()
+        try:
+            await asyncio.wait_for(
+                asyncio.gather(*(conversation(session) for _ in range(concurrency))),
+                LEVEL_TIMEOUT_S,
+            )
+        except asyncio.TimeoutError:
+            pass  # the turns not done count as errors
+        elapsed = time.perf_counter() - started
+    planned = concurrency * TURNS_PER_CONVERSATION
+    return len(successes) / elapsed, planned - len(successes)
+
+
+def custom_action_runs(bot: Bot, sender: str) -> int:
+    """How often the custom action ran in one conversation (a sanity check)."""
+    response = requests.get(bot.api(f"/conversations/{sender}/tracker"), timeout=30)
+    response.raise_for_status()
+    return sum(
+        1
+        for event in response.json()["events"]
+        if event.get("event") == "action" and event.get("name") == bot.custom_action
+    )
+
+
+# ----------------------------------------------------------------- measuring
+
+
+@dataclass
+class Figures:
+    train_s: float = 0.0
+    startup_s: Dict[str, float] = field(default_factory=dict)
+    rasa_rss: float = 0.0
+    actions_rss: float = 0.0
+    parse_s: List[float] = field(default_factory=list)
+    turns: TurnLatencies = field(default_factory=TurnLatencies)
+    custom_runs: int = 0
+    custom_action: str = ""
+    throughput: Dict[int, tuple[float, int]] = field(default_factory=dict)
+
+
+def measure(bot: Bot, figures: Figures) -> None:
+    """Starts the bot's servers, measures them and always stops them."""
+    figures.custom_action = bot.custom_action
+    try:
+        print(
+            f"[{bot.name}] starting the action server and the Rasa server", flush=True
+        )
+        figures.startup_s = start_and_time(bot)
+        print(
+            f"[{bot.name}] ready after {figures.startup_s['stack']:.1f} s", flush=True
+        )
+        figures.parse_s = asyncio.run(parse_latencies(bot))
+        figures.turns = asyncio.run(turn_latencies(bot))
+        figures.custom_runs = custom_action_runs(bot, figures.turns.last_sender)
+        figures.rasa_rss = rss_mib(bot.rasa)
+        figures.actions_rss = rss_mib(bot.actions)
+        for level in CONCURRENCY_LEVELS:
+            print(f"[{bot.name}] {level} concurrent conversations", flush=True)
+            figures.throughput[level] = asyncio.run(throughput(bot, level))
+    finally:
+        bot.stop()
+
+
+# ------------------------------------------------------------------ report
+
+
+def percentile_ms(values: List[float], q: int) -> float:
+    if len(values) < 2:
+        return float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] * 1000
+
+
+def verdict(met: bool) -> str:
+    return "met" if met else "**not met**"
+
+
+class Report:
+    """Markdown tables `figure | ours | reference | ratio | target`; the targets
+    met or not are collected on the way for a summary at the end."""
+
+    def __init__(self) -> None:
+        self.targets: List[tuple[str, str, bool]] = []
+
+    def target(self, label: str, measured: str, met: bool) -> str:
+        self.targets.append((label, measured, met))
+        return f"{label}: {verdict(met)}"
+
+    @staticmethod
+    def table(title: str, rows: List[List[str]]) -> None:
+        print(f"\n### {title}\n")
+        print("| figure | ours | reference | ratio (ours/reference) | target |")
+        print("|---|---|---|---|---|")
+        for cells in rows:
+            print("| " + " | ".join(cells) + " |")
+
+    @staticmethod
+    def row(
+        name: str, ours: float, ref: float, unit: str, fmt: str, target: str = ""
+    ) -> List[str]:
+        suffix = f" {unit}" if unit else ""
+        ratio = f"{ours / ref:.2f}x" if ref else "–"
+        return [name, f"{ours:{fmt}}{suffix}", f"{ref:{fmt}}{suffix}", ratio, target]
+
+    def summary(self) -> None:
+        print("\n### Targets\n")
+        print("| target | measured | |\n|---|---|---|")
+        for label, measured, met in self.targets:
+            print(f"| {label} | {measured} | {verdict(met)} |")
+
+
+def training_table(out: Report, ours: Figures, ref: Figures, init_s: float) -> None:
+    minutes = ours.train_s / 60
+    target = out.target("full train < 5 min (ours)", f"{minutes:.1f} min", minutes < 5)
+    out.table(
+        "Training (wall time)",
+        [
+            out.row(
+                "full `rasa train --force`",
+                ours.train_s,
+                ref.train_s,
+                "s",
+                ".0f",
+                target,
+            ),
+            ["`rasa init` (scaffold + stock training)", "–", f"{init_s:.0f} s", "", ""],
+        ],
+    )
+
+
+def startup_table(out: Report, ours: Figures, ref: Figures) -> None:
+    labels = {
+        "actions": "action server /health answers",
+        "rasa": "Rasa server `/` answers",
+        "parse": "first successful parse",
+        "stack": "stack ready (all of the above)",
+    }
+    ratio = ours.startup_s["stack"] / ref.startup_s["stack"]
+    target = out.target("start-up <= 0.5x", f"{ratio:.2f}x", ratio <= 0.5)
+    out.table(
+        "Start-up (both servers launched together, seconds from launch)",
+        [
+            out.row(
+                label,
+                ours.startup_s[key],
+                ref.startup_s[key],
+                "s",
+                ".1f",
+                target if key == "stack" else "",
+            )
+            for key, label in labels.items()
+        ],
+    )
+
+
+def memory_table(out: Report, ours: Figures, ref: Figures) -> None:
+    ours_total = ours.rasa_rss + ours.actions_rss
+    ref_total = ref.rasa_rss + ref.actions_rss
+    ratio = ours_total / ref_total
+    target = out.target("memory (both servers) <= 0.8x", f"{ratio:.2f}x", ratio <= 0.8)
+    out.table(
+        "Resident memory after warm-up (VmRSS, process and children)",
+        [
+            out.row("Rasa server", ours.rasa_rss, ref.rasa_rss, "MiB", ".0f"),
+            out.row("action server", ours.actions_rss, ref.actions_rss, "MiB", ".0f"),
+            out.row("both servers", ours_total, ref_total, "MiB", ".0f", target),
+        ],
+    )
+
+
+def latency_tables(out: Report, ours: Figures, ref: Figures) -> None:
+    out.table(
+        f"NLU parse latency ({PARSE_COUNT} sequential `POST /model/parse`)",
+        [
+            out.row(
+                f"p{q}",
+                percentile_ms(ours.parse_s, q),
+                percentile_ms(ref.parse_s, q),
+                "ms",
+                ".1f",
+            )
+            for q in (50, 95)
+        ],
+    )
+    p50 = [percentile_ms(f.turns.seconds, 50) for f in (ours, ref)]
+    p95 = [percentile_ms(f.turns.seconds, 95) for f in (ours, ref)]
+    ratio = p95[0] / p95[1]
+    target = out.target("full-turn p95 <= 0.5x", f"{ratio:.2f}x", ratio <= 0.5)
+    runs = [
+        f"{f.custom_runs}/{TURNS_PER_CONVERSATION} `{f.custom_action}`"
+        for f in (ours, ref)
+    ]
+    out.table(
+        f"Full turn latency ({LATENCY_CONVERSATIONS} conversations x "
+        f"{TURNS_PER_CONVERSATION} sequential REST turns, each answered by a "
+        "custom action)",
+        [
+            out.row("p50", *p50, "ms", ".1f"),
+            out.row("p95", *p95, "ms", ".1f", target),
+            out.row("failed turns", ours.turns.errors, ref.turns.errors, "", "d"),
+            ["custom action runs, last conversation", *runs, "", ""],
+        ],
+    )
+
+
+def throughput_table(out: Report, ours: Figures, ref: Figures) -> None:
+    rows = []
+    for level in CONCURRENCY_LEVELS:
+        tps, errors = ours.throughput[level]
+        ref_tps, ref_errors = ref.throughput[level]
+        target = ""
+        if level == 32:
+            target = out.target(
+                ">= 60 turns/s at 32 concurrent, no errors (ours)",
+                f"{tps:.1f} turns/s, {errors} errors",
+                tps >= 60 and errors == 0,
+            )
+        rows += [
+            out.row(f"{level} concurrent: turns/s", tps, ref_tps, "", ".1f", target),
+            out.row(f"{level} concurrent: errors", errors, ref_errors, "", "d"),
+        ]
+    out.table(
+        f"Throughput (conversations of {TURNS_PER_CONVERSATION} sequential turns; "
+        "a turn counts with HTTP 200 and a bot message)",
+        rows,
+    )
+
+
+# -------------------------------------------------------------------- main
+
+
+def train_both(tmp: Path, ours: Figures, ref: Figures) -> tuple[Path, float]:
+    """Creates and retrains the reference, trains ours; the reference's model and
+    the seconds `rasa init` took."""
+    # A scratch training cache, so that our .rasa/cache is left as it was.
+    env = subprocess_env({"RASA_CACHE_DIRECTORY": str(tmp / "rasa-cache")})
+    folder = tmp / "reference"
+    print("[reference] rasa init (scaffold and stock training)", flush=True)
+    init_s = create_reference(folder, env)
+    add_custom_action(folder)
+    print("[reference] rasa train --force (after adding the custom action)", flush=True)
+    # Named, so that its server loads this model and not the one rasa init made.
+    ref.train_s = run_timed(
+        "reference-train",
+        [RASA, "train", "--force", "--fixed-model-name", "reference"],
+        folder,
+        env,
+    )
+    print("[ours] rasa train --force", flush=True)
+    ours.train_s = run_timed(
+        "ours-train",
+        [RASA, "train", "--force", "--out", str(tmp / "ours-models")],
+        ROOT,
+        env,
+    )
+    return folder / "models" / "reference.tar.gz", init_s
+
+
+def main() -> None:
+    if LOGS.exists():
+        shutil.rmtree(LOGS)
+    LOGS.mkdir(parents=True)
+    ours, ref = Figures(), Figures()
+    with tempfile.TemporaryDirectory(prefix="compare-reference-") as name:
+        tmp = Path(name)
+        ours_bot = our_bot(tmp)  # trains the stack's model first if it is missing
+        ref_model, init_s = train_both(tmp, ours, ref)
+        ref_bot = reference_bot(tmp / "reference", ref_model)
+        measure(ours_bot, ours)
+        measure(ref_bot, ref)
+    out = Report()
+    training_table(out, ours, ref, init_s)
+    startup_table(out, ours, ref)
+    memory_table(out, ours, ref)
+    latency_tables(out, ours, ref)
+    throughput_table(out, ours, ref)
+    out.summary()
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.exit("Interrupted; every process started here has been stopped.")
