@@ -11,11 +11,12 @@ from abc import ABC, abstractmethod
 from typing import Any, Dict, List
 
 from pydantic import BaseModel
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.consent import ConsentAwareForm
 from coaching_content import load_coaching, load_reflections
 from coaching_content.wording import partner_phrase, quoted_phrase
 
@@ -101,7 +102,7 @@ class AskRoDraft(AskReachingOut):
     slot = "ro_draft"
 
 
-class ValidateReachingOutForm(FormValidationAction):
+class ValidateReachingOutForm(ConsentAwareForm):
     def name(self) -> str:
         return "validate_reaching_out_form"
 
@@ -178,7 +179,7 @@ class AskSuReply(Action):
         return []
 
 
-class ValidateShowingUpForm(FormValidationAction):
+class ValidateShowingUpForm(ConsentAwareForm):
     def name(self) -> str:
         return "validate_showing_up_form"
 

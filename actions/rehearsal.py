@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.consent import ConsentAwareForm
 from actions.tracker_reading import latest_entity
 from coaching_content import load_rehearsal_texts, load_scenarios
 from coaching_content.scenario_schema import Scenario
@@ -201,7 +202,7 @@ class ActionAskRehearsalReply(Action):
         return []
 
 
-class ValidateRehearsalForm(FormValidationAction):
+class ValidateRehearsalForm(ConsentAwareForm):
     def name(self) -> str:
         return "validate_rehearsal_form"
 

@@ -302,3 +302,25 @@ def test_slots_cleared_before_the_form_are_not_validated_as_choices(
         "rehearsal_feedback": None
     }
     assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize(
+    "intent, response",
+    [
+        ("share_with_therapist", "utter_consent_given"),
+        ("withdraw_sharing", "utter_consent_withdrawn"),
+    ],
+)
+async def test_consent_in_a_scene_is_confirmed_not_taken_as_a_reply(
+    dispatcher, make_tracker, intent: str, response: str
+) -> None:
+    tracker = make_tracker(
+        "share this with my therapist",
+        intent,
+        slots={**playing([]), "requested_slot": "rehearsal_reply"},
+    )
+    events = await ValidateRehearsalForm().run(dispatcher, tracker, {})
+    assert dispatcher.messages[0]["response"] == response
+    assert events == [
+        {"event": "slot", "name": "rehearsal_reply", "value": None, "timestamp": None}
+    ]

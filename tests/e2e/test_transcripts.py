@@ -106,3 +106,17 @@ def test_consent_export_and_withdrawal(assistant, tmp_path: Path) -> None:
         else set()
     )
     assert mine not in names
+
+
+def test_consent_in_the_middle_of_a_scene(assistant) -> None:
+    who = f"scene-{uuid.uuid4().hex[:8]}"
+    assistant.texts(who, '/choose_scenario{"scenario":"sunset"}')
+    opening = assistant.texts(who, "/affirm")
+    reply = assistant.texts(who, "I want to share this conversation with my therapist")
+    # Confirmed, and the scene goes on: the partner says their line again.
+    assert "shared with your therapist" in reply and reply.endswith(opening)
+    consent = [
+        e for e in assistant.stored_events(who) if '"therapist_consent"' in e["data"]
+    ]
+    assert consent and '"value": true' in consent[-1]["data"]
+    assert "(partner):" in assistant.texts(who, "I hear you, that sounds really hard")
