@@ -96,7 +96,8 @@ def ended_slots(
     if scenario is None:
         return slots
     turns = read_turns(tracker.get_slot("rehearsal_turns"))
-    summary = outcome(scenario, turns, ended, tracker.get_slot("rehearsal_feedback"))
+    feedback = tracker.get_slot("rehearsal_feedback")
+    summary = outcome(scenario.id, turns, ended, feedback)
     return {**slots, "rehearsal_outcome": summary, "rehearsal_status": ended}
 
 

@@ -117,9 +117,13 @@ def is_over(scenario: Scenario, turns: Sequence[Turn]) -> bool:
     return toward >= ending.resolve_after or len(turns) >= ending.max_replies
 
 
+def landed(turns: Sequence[Turn]) -> bool:
+    """The last reply turned toward: the partner settles."""
+    return bool(turns) and turns[-1].kind == "toward"
+
+
 def closing_line(scenario: Scenario, turns: Sequence[Turn]) -> str:
-    landed = bool(turns) and turns[-1].kind == "toward"
-    return scenario.ending.resolved if landed else scenario.ending.unresolved
+    return scenario.ending.resolved if landed(turns) else scenario.ending.unresolved
 
 
 def move_counts(turns: Iterable[Turn]) -> Dict[str, int]:
@@ -145,13 +149,13 @@ def focus_kind(turns: Sequence[Turn]) -> str:
 
 
 def outcome(
-    scenario: Scenario, turns: Sequence[Turn], ended: str, feedback_mode: str | None
+    scenario_id: str, turns: Sequence[Turn], ended: str, feedback_mode: str | None
 ) -> Dict[str, Any]:
     """What the conversation keeps of a rehearsal, for the therapist review."""
     toward = sum(1 for turn in turns if turn.kind == "toward")
     best = best_turn(turns)
     return {
-        "scenario": scenario.id,
+        "scenario": scenario_id,
         "ended": ended,
         "feedback": feedback_mode,
         "replies": len(turns),
@@ -159,6 +163,5 @@ def outcome(
         "kinds": dict(Counter(turn.kind for turn in turns)),
         "toward_share": round(toward / len(turns), 3) if turns else 0.0,
         "best_message_id": best.message_id if best else None,
-        "resolved": ended == "completed"
-        and closing_line(scenario, turns) == scenario.ending.resolved,
+        "resolved": ended == "completed" and landed(turns),
     }

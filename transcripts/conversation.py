@@ -9,13 +9,14 @@ from datetime import datetime, timezone
 from typing import Any, Dict, List
 
 from coaching_content.schema import MOVES
+from rehearsal.play import PARTNER_MARK, outcome, read_turns
 from transcripts.store import EventRow
 
 CONSENT_SLOT = "therapist_consent"
 OUTCOME_SLOT = "rehearsal_outcome"
 REHEARSAL_FORM = "rehearsal_form"
-# The rehearsal's partner lines (rehearsal/play.py).
-PARTNER_LINE = re.compile(r"^[^\n:]{1,40} \(partner\): ")
+# The rehearsal's partner lines: "Name (partner): ...".
+PARTNER_LINE = re.compile(r"^[^\n:]{1,40}" + re.escape(PARTNER_MARK))
 
 
 def day(timestamp: float) -> str:
@@ -96,10 +97,16 @@ def _user_turn(data: Dict[str, Any], base: Dict[str, Any]) -> Turn:
     )
 
 
+def _without_ids(record: Dict[str, Any]) -> Dict[str, Any]:
+    """A rehearsal outcome as exported: internal message ids stay in the store."""
+    return {k: v for k, v in record.items() if not k.endswith("_id")}
+
+
 def build(sender_id: str, rows: List[EventRow]) -> Conversation:
     conversation = Conversation(sender_id)
     loop: str | None = None
-    scenario: str | None = None
+    # The scene in progress, as the rehearsal form stored it.
+    scene: Dict[str, Any] = {}
 
     def session(timestamp: float) -> Session:
         if not conversation.sessions:
@@ -127,25 +134,31 @@ def build(sender_id: str, rows: List[EventRow]) -> Conversation:
                     conversation.consent_since = day(row.timestamp)
                 elif value is not True:
                     conversation.consent_since = None
-            elif name == "scenario" and value:
-                scenario = str(value)
+            elif name in ("scenario", "rehearsal_turns", "rehearsal_feedback"):
+                scene[name] = value
             elif name == OUTCOME_SLOT and isinstance(value, dict):
                 # Internal message ids stay in the store.
-                outcome = {k: v for k, v in value.items() if not k.endswith("_id")}
-                session(row.timestamp).rehearsals.append(outcome)
+                session(row.timestamp).rehearsals.append(_without_ids(value))
         elif kind in ("user", "bot"):
             current = session(row.timestamp)
             base = {
                 "session": current.number,
                 "index": len(current.turns) + 1,
                 "date": day(row.timestamp),
-                "rehearsal": scenario if loop == REHEARSAL_FORM else None,
+                "rehearsal": scene.get("scenario") if loop == REHEARSAL_FORM else None,
             }
             if kind == "user":
                 turn = _user_turn(data, base)
                 if turn.intent == "crisis" and loop == REHEARSAL_FORM:
-                    # Rules end the scene without the action server: record it here.
-                    current.rehearsals.append({"scenario": scenario, "ended": "crisis"})
+                    # Rules end the scene without the action server, so no outcome
+                    # was stored: make the same record from the scene's turns.
+                    ended = outcome(
+                        str(scene.get("scenario")),
+                        read_turns(scene.get("rehearsal_turns")),
+                        "crisis",
+                        scene.get("rehearsal_feedback"),
+                    )
+                    current.rehearsals.append(_without_ids(ended))
             else:
                 text = data.get("text") or ""
                 turn = Turn(

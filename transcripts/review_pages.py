@@ -9,9 +9,9 @@ import re
 from datetime import date
 from typing import List, Tuple
 
+from coaching_content.scenario_schema import KINDS
 from coaching_content.schema import MOVES
 from transcripts.review_reader import (
-    KINDS,
     Conversation,
     Listing,
     Rehearsal,

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Sequence, Tuple
 
+from coaching_content.scenario_schema import KINDS
 from coaching_content.schema import MOVES
 
-KINDS = ("toward", "away", "against")
 ID_PATTERN = re.compile(r"p_[0-9a-f]{1,64}")
 
 # --- The export format -----------------------------------------------------------

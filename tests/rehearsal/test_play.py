@@ -130,7 +130,7 @@ def test_counts_follow_the_contract_order_and_skip_absent_moves() -> None:
 def test_outcome_is_what_the_review_needs_and_round_trips() -> None:
     s = scenario()
     turns = [turn("criticism", "against", mid="a"), turn("turning_toward", "toward")]
-    result = outcome(s, turns, "completed", "each_turn")
+    result = outcome(s.id, turns, "completed", "each_turn")
     assert result["scenario"] == "reassurance" and result["replies"] == 2
     assert result["moves"] == {"criticism": 1, "turning_toward": 1}
     assert result["toward_share"] == 0.5 and result["resolved"] is True

@@ -24,6 +24,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from transcripts.cli import main
 from transcripts.conversation import build
 from transcripts.export import pseudonym
+from transcripts.review_reader import read_conversation
 from transcripts.store import connect, read_conversations
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -251,6 +252,48 @@ def test_clear_errors(tmp_path, monkeypatch, capsys) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["export", "--out", str(tmp_path)])
     assert exit_info.value.code == 2 and "TRANSCRIPTS_SECRET" in capsys.readouterr().err
+
+
+def test_a_scene_ended_by_a_crisis_is_a_full_outcome_the_review_page_reads(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    db = tmp_path / "tracker.db"
+    turns = [{"move": "withdrawal", "kind": "away", "confidence": 0.9}]
+    save(
+        db,
+        "dana",
+        [
+            user("share this with my therapist", "share_with_therapist", DAY1),
+            SlotSet("therapist_consent", True, timestamp=DAY1),
+            ActiveLoop("rehearsal_form", timestamp=DAY1 + 1),
+            SlotSet("scenario", "sunset", timestamp=DAY1 + 1),
+            SlotSet("rehearsal_feedback", "at_end", timestamp=DAY1 + 2),
+            user("whatever", "withdrawal", DAY1 + 3),
+            SlotSet("rehearsal_turns", turns, timestamp=DAY1 + 3),
+            user("he hit me again", "crisis", DAY1 + 4),
+        ],
+    )
+    out = tmp_path / "out"
+    code, _ = run(
+        monkeypatch, capsys, "export", "--out", str(out), "--db", f"sqlite:///{db}"
+    )
+    assert code == 0
+    [path] = out.iterdir()
+    [session] = records(path)[0]["sessions"]
+    assert session["rehearsals"] == [
+        {
+            "scenario": "sunset",
+            "ended": "crisis",
+            "feedback": "at_end",
+            "replies": 1,
+            "moves": {"withdrawal": 1},
+            "kinds": {"away": 1},
+            "toward_share": 0.0,
+            "resolved": False,
+        }
+    ]
+    [scene] = read_conversation(path).sessions[0].rehearsals
+    assert (scene.ended, scene.kinds["away"], scene.kinds["reach"]) == ("crisis", 1, 0)
 
 
 def test_conversation_reader_keeps_order(db) -> None:
