@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, Iterable, List
 
-import spacy
 import tldextract
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpEngineProvider
@@ -33,7 +32,6 @@ from presidio_analyzer.predefined_recognizers import (
     UsPassportRecognizer,
     UsSsnRecognizer,
 )
-from spacy.language import Language
 
 from relational_nlu.spacy_pipeline import ensure_pipeline
 from transcripts.lexicons import lexicons
@@ -147,16 +145,17 @@ def resolve(findings: Iterable[Finding]) -> List[Finding]:
 
 
 class Anonymizer:
-    def __init__(self, nlp: Language | None = None) -> None:
-        pipeline = str(ensure_pipeline())
-        self.nlp = nlp or spacy.load(pipeline)
+    def __init__(self) -> None:
+        # Presidio loads the project's spaCy pipeline; the name finder reads the
+        # same parse, so each message is parsed once.
+        self.presidio = _presidio(str(ensure_pipeline()))
         self.names = NameFinder(lexicons())
-        self.presidio = _presidio(pipeline)
 
     def findings(self, text: str) -> List[Finding]:
         found = list(pattern_findings(text))
+        parsed = self.presidio.nlp_engine.process_text(text, "en")
         for result in self.presidio.analyze(
-            text, language="en", entities=list(PRESIDIO_KINDS)
+            text, language="en", entities=list(PRESIDIO_KINDS), nlp_artifacts=parsed
         ):
             if result.score >= PRESIDIO_MIN_SCORE:
                 found.append(
@@ -164,7 +163,7 @@ class Anonymizer:
                         result.start, result.end, PRESIDIO_KINDS[result.entity_type]
                     )
                 )
-        found.extend(self.names.find(self.nlp(text)))
+        found.extend(self.names.find(parsed.tokens))
         # Text that is already a placeholder stays as it is.
         protected = [m.span() for m in _PLACEHOLDER.finditer(text)]
         found = [
