@@ -124,6 +124,8 @@ class RehearsalTexts(BaseModel):
     setup: str
     ask_feedback: str
     unclear: str
+    # Stands in for a reply whose words cannot be quoted back.
+    unquoted_reply: str
     feedback_again: Dict[str, str]
     stopped: str
     stopped_with_replies: str
@@ -147,6 +149,7 @@ class RehearsalTexts(BaseModel):
             "setup": {"title", "setup", "partner", "role"},
             "ask_feedback": set(),
             "unclear": {"partner"},
+            "unquoted_reply": set(),
             "stopped": set(),
             "stopped_with_replies": {"replies", "toward", "partner"},
         }

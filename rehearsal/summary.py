@@ -9,8 +9,10 @@ from coaching_content.wording import quoted_phrase
 from rehearsal.play import Turn, best_turn, focus_kind, move_counts
 
 
-def _quote(text: str | None) -> str:
-    return quoted_phrase(text) if text else "that reply"
+def _quote(texts: RehearsalTexts, text: str | None) -> str:
+    """The user's words quoted back, or the content's stand-in when the message
+    is not in the conversation any more."""
+    return quoted_phrase(text) if text else texts.unquoted_reply
 
 
 def feedback_text(
@@ -24,7 +26,7 @@ def feedback_text(
     kind came earlier in the scene, so the note does not repeat word for word."""
     fill = {
         "partner": scenario.partner.name,
-        "reply": _quote(reply),
+        "reply": _quote(texts, reply),
         "move": texts.move_labels[turn.move],
     }
     if any(t.kind == turn.kind for t in earlier):
@@ -69,14 +71,14 @@ def summary_messages(
     if best is not None:
         messages.append(
             summary.best[best.kind].format(
-                partner=partner, reply=_quote(replies.get(best.message_id or ""))
+                partner=partner, reply=_quote(texts, replies.get(best.message_id or ""))
             )
         )
     if feedback_at_end:
         messages.extend(
             summary.per_reply.format(
                 number=number,
-                reply=_quote(replies.get(turn.message_id or "")),
+                reply=_quote(texts, replies.get(turn.message_id or "")),
                 feedback=feedback_text(
                     texts,
                     scenario,

@@ -154,6 +154,8 @@ async def test_notes_held_for_the_end_come_with_the_summary(
     await ActionFinishRehearsal().run(dispatcher, tracker, {})
     notes = [t for t in texts(dispatcher) if t.startswith("Reply ")]
     assert len(notes) == 2 and notes[0].startswith("Reply 1")
+    # The replies are not in this tracker's events: the content's stand-in is used.
+    assert notes[0].startswith(f"Reply 1, {TEXTS.unquoted_reply}:")
 
 
 async def test_stop_keeps_what_was_practised(dispatcher, make_tracker) -> None:
