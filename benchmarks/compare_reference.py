@@ -65,6 +65,7 @@ from assistant_stack.paths import LOG_DIR, ROOT, VENV_BIN
 from assistant_stack.processes import ManagedProcess, StartupError, free_port, tail
 from assistant_stack.quiet import QUIET_ENV
 from assistant_stack.stack import Stack, scratch_config
+from benchmarks.process_memory import rss_mib
 
 RASA = str(VENV_BIN / "rasa")
 LOGS = LOG_DIR / "compare-reference"
@@ -292,34 +293,6 @@ def start_and_time(bot: Bot) -> Dict[str, float]:
 
 
 # ------------------------------------------------------------------- memory
-
-
-def descendants(pid: int) -> List[int]:
-    """The process and all its descendants, from /proc's children lists."""
-    found, pending = [], [pid]
-    while pending:
-        current = pending.pop()
-        found.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*"):
-            try:
-                pending += [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                pass  # the task ended meanwhile
-    return found
-
-
-def rss_mib(process: ManagedProcess) -> float:
-    assert process.process is not None
-    total_kib = 0
-    for pid in descendants(process.process.pid):
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                total_kib += int(line.split()[1])
-    return total_kib / 1024
 
 
 # ------------------------------------------------------------------- traffic

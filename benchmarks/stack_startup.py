@@ -14,23 +14,8 @@ from pathlib import Path
 
 import requests
 
-from assistant_stack.processes import ManagedProcess
 from assistant_stack.stack import Stack, scratch_config
-
-
-def rss_mib(process: ManagedProcess) -> float:
-    """Resident memory of the process and its children, in MiB."""
-    assert process.process is not None
-    pids = [process.process.pid]
-    children = Path(f"/proc/{pids[0]}/task/{pids[0]}/children")
-    if children.exists():
-        pids += [int(p) for p in children.read_text().split()]
-    total_kib = 0
-    for pid in pids:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total_kib += int(line.split()[1])
-    return total_kib / 1024
+from benchmarks.process_memory import rss_mib
 
 
 def main() -> None:
