@@ -60,8 +60,9 @@ def test_every_scenario_has_every_kind_and_distinct_partners() -> None:
         assert set(scenario.replies) == set(KINDS)
     names = [s.partner.name for s in scenarios.values()]
     assert len(set(names)) == len(names)
+    # Each scene has its own place in the list ("the third one").
     orders = [s.order for s in scenarios.values()]
-    assert orders == sorted(orders)
+    assert len(set(orders)) == len(orders)
 
 
 def test_a_missing_reply_kind_names_file_and_kind(scenario_dir: Path) -> None:
