@@ -100,7 +100,9 @@ class Stack:
         self.rasa = ManagedProcess(
             name="Rasa server",
             command=[
-                str(VENV_BIN / "rasa"),
+                str(VENV_BIN / "python"),
+                "-m",
+                "assistant_stack.rasa_server",
                 "run",
                 "--model",
                 str(config.model),

@@ -12,6 +12,16 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_MESSAGE_CHARS = 4000
+RETRY_AFTER_SECONDS = 30
+
+# When the conversation store is down nothing is saved; the chat says so, and
+# where to find help, since the assistant cannot answer a crisis then.
+STORE_DOWN_REASON = "the conversation store is unavailable: message not saved"
+STORE_DOWN_CHAT_TEXT = (
+    "I can't reach where I keep our conversation right now, so I couldn't take in "
+    "that message. Please try again in a minute. If you're not safe right now, use "
+    'the "Get help now" link or call your local emergency number.'
+)
 MAX_SENDER_CHARS = 128
 
 # Control characters other than tab and newline, and unpaired surrogates.

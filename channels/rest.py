@@ -12,7 +12,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.message_checks import Rejection, clean_sender, clean_text
+from channels.message_checks import (
+    RETRY_AFTER_SECONDS,
+    STORE_DOWN_REASON,
+    Rejection,
+    clean_sender,
+    clean_text,
+)
+from conversation_store.tracker_store import ConversationStoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +71,12 @@ class CheckedRestInput(RestInput):
                         input_channel=self.name(),
                         metadata=metadata,
                     )
+                )
+            except ConversationStoreUnavailable:
+                return response.json(
+                    {"error": STORE_DOWN_REASON},
+                    503,
+                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
                 )
             except Exception:
                 # The message text stays out of the log: transcripts are sensitive.

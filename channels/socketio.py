@@ -12,7 +12,13 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
-from channels.message_checks import Rejection, clean_sender, clean_text
+from channels.message_checks import (
+    STORE_DOWN_CHAT_TEXT,
+    Rejection,
+    clean_sender,
+    clean_text,
+)
+from conversation_store.tracker_store import ConversationStoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +65,12 @@ class CheckedSocketIOInput(SocketIOInput):
                     message.sender_id, f"Sorry, I can't read that: {rejection.reason}."
                 )
                 return
-            await on_new_message(message)
+            try:
+                await on_new_message(message)
+            except ConversationStoreUnavailable:
+                await message.output_channel.send_text_message(
+                    message.sender_id, STORE_DOWN_CHAT_TEXT
+                )
 
         blueprint = super().blueprint(checked)
         self._refuse_other_origins()

@@ -1,9 +1,14 @@
-"""Rasa's SQL tracker store, but strict about reaching its database at start.
+"""Rasa's SQL tracker store, strict about reaching its database.
 
 Rasa's own SQLTrackerStore logs "Could not create tables" and carries on when the
-database is unreachable, and the agent then keeps conversations in memory. For
-conversations people expect to find again that is silent data loss, so this store
-checks the connection up front and refuses to start with a clear message.
+database is unreachable at start, and Rasa's agent wraps every store in a
+FailSafeTrackerStore that, when the database fails later, answers as if the
+conversation were new and keeps it in memory. For conversations people expect to
+find again both are silent data loss. This store refuses to start without its
+database, turns a failure while running into `ConversationStoreUnavailable` (the
+channels answer it with a clear "not saved, try again"), and removes the in-memory
+fallback. Pooled connections are checked before use, so it recovers by itself
+once the database is back.
 """
 
 from __future__ import annotations
@@ -11,12 +16,18 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 import sqlalchemy as sa
+from rasa.core.agent import Agent
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import (
+    SQLTrackerStore,
+    TrackerStore,
+    create_engine_kwargs,
+)
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import ConnectionException
 from sqlalchemy.engine import make_url
 
@@ -66,6 +77,22 @@ def check_connection(url: str, attempts: int = CONNECT_ATTEMPTS) -> None:
     )
 
 
+class ConversationStoreUnavailable(ConnectionException):
+    """The database failed while a conversation was read or written."""
+
+
+def _use_store_without_fallback(store: TrackerStore | None, domain: Domain) -> Any:
+    # Replaces Agent._create_tracker_store, which wraps the store in a
+    # FailSafeTrackerStore (in-memory fallback); other stores keep Rasa's wrapper.
+    if isinstance(store, StrictSQLTrackerStore):
+        store.domain = domain
+        return store
+    return _RASA_CREATE_TRACKER_STORE(store, domain)
+
+
+_RASA_CREATE_TRACKER_STORE = Agent._create_tracker_store
+
+
 class StrictSQLTrackerStore(SQLTrackerStore):
     """SQL tracker store on TRACKER_STORE_URL (default: SQLite under var/)."""
 
@@ -80,4 +107,50 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         check_connection(url)
         # A full URL as host is passed through unchanged by SQLTrackerStore.
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
-        logger.info("Tracker store: %s", describe(url))
+        # Same engine, but a pooled connection is tested before use: after a
+        # database restart the first turn then reconnects instead of failing.
+        self.engine.dispose()
+        self.engine = sa.create_engine(
+            url, pool_pre_ping=True, **create_engine_kwargs(url)
+        )
+        self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+        self.description = describe(url)
+        Agent._create_tracker_store = staticmethod(_use_store_without_fallback)
+        logger.info("Tracker store: %s", self.description)
+
+    def _unavailable(
+        self, error: sa.exc.SQLAlchemyError
+    ) -> ConversationStoreUnavailable:
+        # The driver's message can quote the SQL and its parameters (message text).
+        logger.error(
+            "Tracker store %s failed: %s", self.description, type(error).__name__
+        )
+        return ConversationStoreUnavailable(
+            f"The conversation store at {self.description} is unavailable."
+        )
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        try:
+            return await super().retrieve(sender_id)
+        except sa.exc.SQLAlchemyError as error:
+            raise self._unavailable(error) from None
+
+    async def retrieve_full_tracker(
+        self, conversation_id: str
+    ) -> DialogueStateTracker | None:
+        try:
+            return await super().retrieve_full_tracker(conversation_id)
+        except sa.exc.SQLAlchemyError as error:
+            raise self._unavailable(error) from None
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        try:
+            await super().save(tracker)
+        except sa.exc.SQLAlchemyError as error:
+            raise self._unavailable(error) from None
+
+    async def keys(self) -> Iterable[str]:
+        try:
+            return await super().keys()
+        except sa.exc.SQLAlchemyError as error:
+            raise self._unavailable(error) from None

@@ -1,13 +1,24 @@
+import asyncio
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from rasa.core.agent import Agent
 from rasa.core.lock_store import InMemoryLockStore
+from rasa.core.tracker_store import FailSafeTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import ConnectionException
 
 from conversation_store import tracker_store as tracker_module
 from conversation_store.lock_store import ConfiguredLockStore
 from conversation_store.settings import tracker_store_url
-from conversation_store.tracker_store import StrictSQLTrackerStore, check_connection
+from conversation_store.tracker_store import (
+    ConversationStoreUnavailable,
+    StrictSQLTrackerStore,
+    check_connection,
+)
 
 
 def test_default_is_a_sqlite_file_under_var(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -59,3 +70,35 @@ def test_locks_are_delegated(monkeypatch: pytest.MonkeyPatch) -> None:
     assert store.get_lock("c1").last_issued == ticket
     store.delete_lock("c1")
     assert store.get_lock("c1") is None
+
+
+def test_a_failing_database_is_an_error_not_a_fresh_conversation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "tracker.db"
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{db}")
+    store = StrictSQLTrackerStore(domain=Domain.empty())
+    tracker = DialogueStateTracker("someone", [])
+    tracker.update(UserUttered("my secret words"))
+    asyncio.run(store.save(tracker))
+    with store.engine.begin() as connection:
+        connection.execute(sa.text("ALTER TABLE events RENAME TO moved"))
+    with pytest.raises(ConversationStoreUnavailable, match="unavailable"):
+        asyncio.run(store.retrieve("someone"))
+    with pytest.raises(ConversationStoreUnavailable):
+        asyncio.run(store.save(tracker))
+    assert "my secret words" not in caplog.text
+    with store.engine.begin() as connection:
+        connection.execute(sa.text("ALTER TABLE moved RENAME TO events"))
+    restored = asyncio.run(store.retrieve("someone"))
+    assert restored is not None and restored.latest_message.text == "my secret words"
+
+
+def test_rasa_keeps_no_in_memory_fallback_for_this_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path}/t.db")
+    store = StrictSQLTrackerStore()
+    assert Agent(tracker_store=store).tracker_store is store
+    # Other stores keep Rasa's own wrapper.
+    assert isinstance(Agent().tracker_store, FailSafeTrackerStore)
