@@ -2,16 +2,30 @@
 
 Rasa picks a lock store by the `type` in endpoints.yml; this one picks by
 environment so the same endpoints.yml serves one machine and a scaled-out cluster.
+
+Rasa's RedisLockStore changes a conversation's ticket lock by reading it, changing
+it in Python and writing it back. Within one server that cannot interleave, but two
+servers taking turns of the same conversation at once can both be served at once,
+and then the SQL tracker store drops one turn's events (RasaHQ/rasa#9213; the
+upstream fix was reverted). `AtomicRedisLockStore` makes each of those changes
+atomic with a short Redis mutex (redis-py's Lock).
 """
 
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
+from typing import AsyncContextManager, Iterator
 from urllib.parse import urlsplit
 
 import redis
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from rasa.core.lock_store import (
+    LOCK_LIFETIME,
+    InMemoryLockStore,
+    LockStore,
+    RedisLockStore,
+)
 from rasa.shared.exceptions import ConnectionException
 from rasa.utils.endpoints import EndpointConfig
 
@@ -20,11 +34,46 @@ from conversation_store.settings import redis_url
 logger = logging.getLogger(__name__)
 
 
-def redis_lock_store(url: str) -> RedisLockStore:
-    """A RedisLockStore for `redis://[user:password@]host:port/db`, checked by ping."""
+# A change of a ticket lock takes a millisecond; waiting for the mutex blocks the
+# server's event loop, so it polls often and gives up rather than hang.
+MUTEX_SECONDS = 5.0
+MUTEX_POLL_SECONDS = 0.002
+
+
+class AtomicRedisLockStore(RedisLockStore):
+    """RedisLockStore whose read-change-write steps hold a per-conversation mutex."""
+
+    @contextmanager
+    def _mutex(self, conversation_id: str) -> Iterator[None]:
+        with self.red.lock(
+            f"{self.key_prefix}{conversation_id}:mutex",
+            timeout=MUTEX_SECONDS,
+            sleep=MUTEX_POLL_SECONDS,
+            blocking_timeout=MUTEX_SECONDS,
+        ):
+            yield
+
+    def issue_ticket(
+        self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME
+    ) -> int:
+        with self._mutex(conversation_id):
+            return super().issue_ticket(conversation_id, lock_lifetime)
+
+    def update_lock(self, conversation_id: str) -> None:
+        with self._mutex(conversation_id):
+            super().update_lock(conversation_id)
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        # finish_serving and the delete-if-nobody-waits check, as one step.
+        with self._mutex(conversation_id):
+            super().cleanup(conversation_id, ticket_number)
+
+
+def redis_lock_store(url: str) -> AtomicRedisLockStore:
+    """An AtomicRedisLockStore for `redis://[user:password@]host:port/db`, pinged."""
     parts = urlsplit(url)
     db = int(parts.path.strip("/") or 1)
-    store = RedisLockStore(
+    store = AtomicRedisLockStore(
         host=parts.hostname or "localhost",
         port=parts.port or 6379,
         db=db,
@@ -50,6 +99,15 @@ class ConfiguredLockStore(LockStore):
         url = redis_url()
         self._store: LockStore = redis_lock_store(url) if url else InMemoryLockStore()
         logger.info("Lock store: %s", type(self._store).__name__)
+
+    def lock(
+        self,
+        conversation_id: str,
+        lock_lifetime: float = LOCK_LIFETIME,
+        wait_time_in_seconds: float = 1,
+    ) -> AsyncContextManager[TicketLock]:
+        # The whole protocol runs on the chosen store, with its own steps.
+        return self._store.lock(conversation_id, lock_lifetime, wait_time_in_seconds)
 
     def get_lock(self, conversation_id: str) -> TicketLock | None:
         return self._store.get_lock(conversation_id)
