@@ -8,7 +8,7 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 
-.PHONY: install web browser spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-safety bench-safety-stack bench-startup bench-reference
+.PHONY: install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-safety bench-safety-stack bench-startup bench-reference
 
 install: $(STAMP)
 
@@ -33,6 +33,15 @@ browser:
 		echo "Installing Debian's chromium for the browser tests..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# Debian's PostgreSQL and Redis for the scale-out and fault tests (apt, as root);
+# the tests run their own throwaway servers on free ports.
+services:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		! command -v redis-server >/dev/null 2>&1; then \
+		echo "Installing Debian's postgresql and redis-server for the tests..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq postgresql redis-server; fi
+
 spacy: install
 	$(BIN)/python -m relational_nlu.spacy_pipeline
 
@@ -49,14 +58,14 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: validate lint train web browser
+test: validate lint train web browser services
 	$(BIN)/pytest -p no:cacheprovider
 	$(MAKE) --no-print-directory test-stories
 
-test-unit: install
+test-unit: install services
 	$(BIN)/pytest -p no:cacheprovider -m "not e2e"
 
-test-e2e: train web browser
+test-e2e: train web browser services
 	$(BIN)/pytest -p no:cacheprovider -m e2e
 
 test-stories: train
