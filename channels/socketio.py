@@ -31,6 +31,26 @@ def allowed_origins(value: str | None) -> List[str]:
     return [o.strip().rstrip("/") for o in (value or "").split(",") if o.strip()]
 
 
+async def handle_checked(
+    message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+) -> None:
+    """Rasa handles the message if it passes the checks; the chat hears why not."""
+    try:
+        message.sender_id = clean_sender(message.sender_id)
+        message.text = clean_text(message.text)
+    except Rejection as rejection:
+        await message.output_channel.send_text_message(
+            message.sender_id, f"Sorry, I can't read that: {rejection.reason}."
+        )
+        return
+    try:
+        await on_new_message(message)
+    except ConversationStoreUnavailable:
+        await message.output_channel.send_text_message(
+            message.sender_id, STORE_DOWN_CHAT_TEXT
+        )
+
+
 class CheckedSocketIOInput(SocketIOInput):
     """socket.io at /socket.io for the web widget.
 
@@ -57,20 +77,7 @@ class CheckedSocketIOInput(SocketIOInput):
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
         async def checked(message: UserMessage) -> None:
-            try:
-                message.sender_id = clean_sender(message.sender_id)
-                message.text = clean_text(message.text)
-            except Rejection as rejection:
-                await message.output_channel.send_text_message(
-                    message.sender_id, f"Sorry, I can't read that: {rejection.reason}."
-                )
-                return
-            try:
-                await on_new_message(message)
-            except ConversationStoreUnavailable:
-                await message.output_channel.send_text_message(
-                    message.sender_id, STORE_DOWN_CHAT_TEXT
-                )
+            await handle_checked(message, on_new_message)
 
         blueprint = super().blueprint(checked)
         self._refuse_other_origins()

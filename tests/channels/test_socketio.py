@@ -1,12 +1,19 @@
 from __future__ import annotations
 
-import pytest
+import asyncio
+from typing import Awaitable, Callable
 
+import pytest
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+from channels.message_checks import STORE_DOWN_CHAT_TEXT
 from channels.socketio import (
     DEFAULT_ORIGINS,
     CheckedSocketIOInput,
     allowed_origins,
+    handle_checked,
 )
+from conversation_store.tracker_store import ConversationStoreUnavailable
 
 
 def test_origins_are_parsed_from_a_comma_separated_list() -> None:
@@ -28,3 +35,27 @@ def test_default_origins_are_the_local_page(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.delenv("WEB_ORIGINS", raising=False)
     channel = CheckedSocketIOInput.from_credentials(None)
     assert channel.origins == allowed_origins(DEFAULT_ORIGINS)
+
+
+def chat_reply(text: str, handler: Callable[[UserMessage], Awaitable[None]]) -> str:
+    output = CollectingOutputChannel()
+    asyncio.run(handle_checked(UserMessage(text, output, "someone"), handler))
+    return "\n".join(m["text"] for m in output.messages)
+
+
+async def store_down(_: UserMessage) -> None:
+    raise ConversationStoreUnavailable("down")
+
+
+async def answers(message: UserMessage) -> None:
+    await message.output_channel.send_text_message(message.sender_id, "reply")
+
+
+def test_the_chat_says_when_the_conversation_store_is_down() -> None:
+    assert chat_reply("hello", store_down) == STORE_DOWN_CHAT_TEXT
+    assert "Get help now" in STORE_DOWN_CHAT_TEXT
+
+
+def test_checked_messages_reach_rasa_and_bad_ones_get_a_reason() -> None:
+    assert chat_reply("hello", answers) == "reply"
+    assert chat_reply("   ", answers) == "Sorry, I can't read that: message is empty."
