@@ -33,8 +33,12 @@ in-memory tracker store. It is retrained once after the change, and that trainin
 is the reference's timed figure.
 
 Ours runs as `make run` does (assistant_stack.Stack, without the web page) with a
-scratch SQLite tracker store and the HTTP API enabled by RASA_API_TOKEN. The two
-stacks run one after the other, never at once. Logs are in
+scratch SQLite tracker store and the HTTP API enabled by RASA_API_TOKEN: its Rasa
+server is `python -m assistant_stack.rasa_server`, Rasa's CLI with rasa_patches.
+For the before/after of those patches, two more stacks are measured the same way:
+ours started with a plain `rasa run`, and the reference started with the patches.
+The targets compare ours as shipped with the stock reference. The stacks run one
+after the other, never at once. Logs are in
 .stack/logs/compare-reference/. A shared 2-core machine makes the figures noisy:
 compare ratios, and rerun before trusting one.
 """
@@ -68,6 +72,8 @@ from assistant_stack.stack import Stack, scratch_config
 from benchmarks.process_memory import rss_mib
 
 RASA = str(VENV_BIN / "rasa")
+# How assistant_stack.Stack starts Rasa: its own CLI with rasa_patches applied.
+PATCHED_RASA = [str(VENV_BIN / "python"), "-m", "assistant_stack.rasa_server"]
 LOGS = LOG_DIR / "compare-reference"
 API_TOKEN = "bench"
 HOST = "127.0.0.1"  # loopback only
@@ -169,14 +175,22 @@ def add_custom_action(folder: Path) -> None:
     )
 
 
+ENDPOINT_MARK = "\n# benchmark: the action server started here\n"
+
+
 def point_endpoints_at(folder: Path, action_port: int) -> None:
-    with (folder / "endpoints.yml").open("a") as endpoints:
-        endpoints.write(
-            f'\naction_endpoint:\n  url: "http://{HOST}:{action_port}/webhook"\n'
-        )
+    """Rasa init's endpoints.yml plus this run's action server (replacing any)."""
+    path = folder / "endpoints.yml"
+    stock = path.read_text().split(ENDPOINT_MARK)[0]
+    path.write_text(
+        f"{stock}{ENDPOINT_MARK}action_endpoint:\n"
+        f'  url: "http://{HOST}:{action_port}/webhook"\n'
+    )
 
 
 # ------------------------------------------------------------ bots under test
+
+BOTS = ("ours", "reference", "ours-plain", "reference-patched")
 
 
 @dataclass
@@ -198,7 +212,9 @@ class Bot:
         self.actions.stop()
 
 
-def reference_bot(folder: Path, model: Path) -> Bot:
+def reference_bot(folder: Path, model: Path, patched: bool = False) -> Bot:
+    """The stock bot; `patched` runs its Rasa server with our rasa_patches."""
+    name = "reference-patched" if patched else "reference"
     action_port, rasa_port = free_port(), free_port()
     point_endpoints_at(folder, action_port)
     # The folder goes first on the path: our editable install also has `actions`.
@@ -208,22 +224,23 @@ def reference_bot(folder: Path, model: Path) -> Bot:
         command=[RASA, "run", "actions", "--actions", "actions"]
         + ["--port", str(action_port)],
         ready_url=f"http://{HOST}:{action_port}/health",
-        log_path=LOGS / "reference-actions.log",
+        log_path=LOGS / f"{name}-actions.log",
         env=env,
         cwd=folder,
     )
     rasa = ManagedProcess(
-        name="reference Rasa server",
-        command=[RASA, "run", "--enable-api", "--model", str(model)]
+        name=f"{name} Rasa server",
+        command=(PATCHED_RASA if patched else [RASA])
+        + ["run", "--enable-api", "--model", str(model)]
         + ["--endpoints", "endpoints.yml", "--credentials", "credentials.yml"]
         + ["--interface", HOST, "--port", str(rasa_port)],
         ready_url=f"http://{HOST}:{rasa_port}/",
-        log_path=LOGS / "reference-rasa.log",
+        log_path=LOGS / f"{name}-rasa.log",
         env=env,
         cwd=folder,
     )
     return Bot(
-        name="reference",
+        name=name,
         actions=actions,
         rasa=rasa,
         rasa_url=f"http://{HOST}:{rasa_port}",
@@ -233,17 +250,22 @@ def reference_bot(folder: Path, model: Path) -> Bot:
     )
 
 
-def our_bot(tmp: Path) -> Bot:
+def our_bot(tmp: Path, patched: bool = True) -> Bot:
+    """Ours as `make run` starts it; without `patched`, as a plain `rasa run`."""
+    name = "ours" if patched else "ours-plain"
     config = scratch_config(
-        LOGS / "ours",
+        LOGS / name,
         {
-            "TRACKER_STORE_URL": f"sqlite:///{tmp}/tracker.db",
+            "TRACKER_STORE_URL": f"sqlite:///{tmp}/{name}.db",
             "RASA_API_TOKEN": API_TOKEN,
         },
     )
     stack = Stack(config)
+    if not patched:
+        assert stack.rasa.command[: len(PATCHED_RASA)] == PATCHED_RASA
+        stack.rasa.command = [RASA, *stack.rasa.command[len(PATCHED_RASA) :]]
     return Bot(
-        name="ours",
+        name=name,
         actions=stack.actions,
         rasa=stack.rasa,
         rasa_url=config.rasa_url,
@@ -589,6 +611,29 @@ def throughput_table(out: Report, ours: Figures, ref: Figures) -> None:
     )
 
 
+def patches_table(figures: Dict[str, Figures]) -> None:
+    """Each bot with Rasa as shipped and with rasa_patches: the before and after."""
+    print("\n### Before and after rasa_patches (same run)\n")
+    print("| figure | ours: plain `rasa run` | ours: patched | ratio |", end="")
+    print(" reference: stock | reference: patched | ratio |")
+    print("|---|---|---|---|---|---|---|")
+    pairs = [("ours-plain", "ours"), ("reference", "reference-patched")]
+    rows = [
+        ("full turn p50 (ms)", lambda f: percentile_ms(f.turns.seconds, 50)),
+        ("full turn p95 (ms)", lambda f: percentile_ms(f.turns.seconds, 95)),
+    ]
+    rows += [
+        (f"turns/s at {level}", lambda f, level=level: f.throughput[level][0])
+        for level in CONCURRENCY_LEVELS
+    ]
+    for label, value in rows:
+        cells = [label]
+        for before, after in pairs:
+            b, a = value(figures[before]), value(figures[after])
+            cells += [f"{b:.1f}", f"{a:.1f}", f"{a / b:.2f}x"]
+        print("| " + " | ".join(cells) + " |")
+
+
 # -------------------------------------------------------------------- main
 
 
@@ -623,20 +668,24 @@ def main() -> None:
     if LOGS.exists():
         shutil.rmtree(LOGS)
     LOGS.mkdir(parents=True)
-    ours, ref = Figures(), Figures()
+    figures = {name: Figures() for name in BOTS}
+    ours, ref = figures["ours"], figures["reference"]
     with tempfile.TemporaryDirectory(prefix="compare-reference-") as name:
         tmp = Path(name)
-        ours_bot = our_bot(tmp)  # trains the stack's model first if it is missing
+        bots = [our_bot(tmp)]  # trains the stack's model first if it is missing
         ref_model, init_s = train_both(tmp, ours, ref)
-        ref_bot = reference_bot(tmp / "reference", ref_model)
-        measure(ours_bot, ours)
-        measure(ref_bot, ref)
+        bots.append(reference_bot(tmp / "reference", ref_model))
+        bots.append(our_bot(tmp, patched=False))
+        bots.append(reference_bot(tmp / "reference", ref_model, patched=True))
+        for bot in bots:
+            measure(bot, figures[bot.name])
     out = Report()
     training_table(out, ours, ref, init_s)
     startup_table(out, ours, ref)
     memory_table(out, ours, ref)
     latency_tables(out, ours, ref)
     throughput_table(out, ours, ref)
+    patches_table(figures)
     out.summary()
 
 
