@@ -31,6 +31,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import ConnectionException
 from sqlalchemy.engine import make_url
 
+from conversation_store.recent_trackers import RecentTrackers
 from conversation_store.settings import tracker_store_url
 
 logger = logging.getLogger(__name__)
@@ -115,6 +116,7 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         )
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         self.description = describe(url)
+        self.recent = RecentTrackers()
         Agent._create_tracker_store = staticmethod(_use_store_without_fallback)
         logger.info("Tracker store: %s", self.description)
 
@@ -129,9 +131,22 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             f"The conversation store at {self.description} is unavailable."
         )
 
+    def _last_event_id(self, sender_id: str) -> int | None:
+        with self.session_scope() as session:
+            return (
+                session.query(sa.func.max(self.SQLEvent.id))
+                .filter(self.SQLEvent.sender_id == sender_id)
+                .scalar()
+            )
+
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         try:
-            return await super().retrieve(sender_id)
+            last_event_id = self._last_event_id(sender_id)
+            tracker = self.recent.get(sender_id, last_event_id)
+            if tracker is None:
+                tracker = await super().retrieve(sender_id)
+                self.recent.keep(tracker, last_event_id)
+            return tracker
         except sa.exc.SQLAlchemyError as error:
             raise self._unavailable(error) from None
 
@@ -146,7 +161,9 @@ class StrictSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         try:
             await super().save(tracker)
+            self.recent.keep(tracker, self._last_event_id(tracker.sender_id))
         except sa.exc.SQLAlchemyError as error:
+            self.recent.forget(tracker.sender_id)
             raise self._unavailable(error) from None
 
     async def keys(self) -> Iterable[str]:

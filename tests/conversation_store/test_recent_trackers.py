@@ -1,0 +1,72 @@
+"""Kept trackers are used again only while they are exactly what is stored."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from conversation_store.recent_trackers import RecentTrackers
+from conversation_store.tracker_store import StrictSQLTrackerStore
+
+
+@pytest.fixture
+def stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[StrictSQLTrackerStore, StrictSQLTrackerStore]:
+    """Two servers' stores on one database."""
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path}/t.db")
+    return StrictSQLTrackerStore(Domain.empty()), StrictSQLTrackerStore(Domain.empty())
+
+
+def said(store: StrictSQLTrackerStore, text: str) -> DialogueStateTracker:
+    """One turn: retrieve (or start) the tracker, add a message, save."""
+    tracker = asyncio.run(store.retrieve("someone")) or DialogueStateTracker(
+        "someone", []
+    )
+    tracker.update(UserUttered(text))
+    asyncio.run(store.save(tracker))
+    return tracker
+
+
+def texts(tracker: DialogueStateTracker | None) -> list[str]:
+    assert tracker is not None
+    return [e.text for e in tracker.events if isinstance(e, UserUttered)]
+
+
+def test_the_next_turn_gets_the_kept_tracker(stores) -> None:
+    first, _ = stores
+    kept = said(first, "one")
+    assert asyncio.run(first.retrieve("someone")) is kept
+
+
+def test_turns_stored_by_another_server_are_read(stores) -> None:
+    first, second = stores
+    said(first, "one")
+    said(second, "two")
+    assert texts(asyncio.run(first.retrieve("someone"))) == ["one", "two"]
+    said(first, "three")
+    assert texts(asyncio.run(second.retrieve("someone"))) == ["one", "two", "three"]
+
+
+def test_a_turn_that_failed_half_way_leaves_nothing_behind(stores) -> None:
+    first, _ = stores
+    said(first, "one")
+    tracker = asyncio.run(first.retrieve("someone"))
+    assert tracker is not None
+    tracker.update(UserUttered("never saved"))  # the turn fails before save
+    assert texts(asyncio.run(first.retrieve("someone"))) == ["one"]
+
+
+def test_the_oldest_conversation_is_forgotten_first() -> None:
+    recent = RecentTrackers(size=2)
+    trackers = [DialogueStateTracker(name, []) for name in ("a", "b", "c")]
+    for n, tracker in enumerate(trackers):
+        recent.keep(tracker, n)
+    assert recent.get("a", 0) is None
+    assert recent.get("b", 1) is trackers[1] and recent.get("c", 2) is trackers[2]
+    assert recent.get("c", 3) is None  # the database has moved on
