@@ -672,12 +672,18 @@ def main() -> None:
     ours, ref = figures["ours"], figures["reference"]
     with tempfile.TemporaryDirectory(prefix="compare-reference-") as name:
         tmp = Path(name)
-        bots = [our_bot(tmp)]  # trains the stack's model first if it is missing
+        first = our_bot(tmp)  # trains the stack's model first if it is missing
         ref_model, init_s = train_both(tmp, ours, ref)
-        bots.append(reference_bot(tmp / "reference", ref_model))
-        bots.append(our_bot(tmp, patched=False))
-        bots.append(reference_bot(tmp / "reference", ref_model, patched=True))
-        for bot in bots:
+        folder = tmp / "reference"
+        # Each built just before it runs: a reference bot rewrites endpoints.yml.
+        bots: List[Callable[[], Bot]] = [
+            lambda: first,
+            lambda: reference_bot(folder, ref_model),
+            lambda: our_bot(tmp, patched=False),
+            lambda: reference_bot(folder, ref_model, patched=True),
+        ]
+        for make_bot in bots:
+            bot = make_bot()
             measure(bot, figures[bot.name])
     out = Report()
     training_table(out, ours, ref, init_s)
