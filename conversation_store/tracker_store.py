@@ -139,6 +139,23 @@ class StrictSQLTrackerStore(SQLTrackerStore):
                 .scalar()
             )
 
+    def _keep_if_as_stored(self, tracker: DialogueStateTracker) -> None:
+        """Keeps the tracker only if it is what reading the database gives.
+
+        Rasa's save stores the events after as many as it counts since the
+        session's start in the database, which leaves out `action_session_start`
+        and earlier sessions; a tracker that still holds them would be saved
+        twice over. Such a tracker is read back from the database next time.
+        """
+        with self.session_scope() as session:
+            stored = self._event_query(
+                session, tracker.sender_id, fetch_events_from_all_sessions=False
+            ).count()
+        if stored == len(tracker.events):
+            self.recent.keep(tracker, self._last_event_id(tracker.sender_id))
+        else:
+            self.recent.forget(tracker.sender_id)
+
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         try:
             last_event_id = self._last_event_id(sender_id)
@@ -161,7 +178,7 @@ class StrictSQLTrackerStore(SQLTrackerStore):
     async def save(self, tracker: DialogueStateTracker) -> None:
         try:
             await super().save(tracker)
-            self.recent.keep(tracker, self._last_event_id(tracker.sender_id))
+            self._keep_if_as_stored(tracker)
         except sa.exc.SQLAlchemyError as error:
             self.recent.forget(tracker.sender_id)
             raise self._unavailable(error) from None

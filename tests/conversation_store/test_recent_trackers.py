@@ -6,8 +6,9 @@ import asyncio
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from conversation_store.recent_trackers import RecentTrackers
@@ -70,3 +71,50 @@ def test_the_oldest_conversation_is_forgotten_first() -> None:
     assert recent.get("a", 0) is None
     assert recent.get("b", 1) is trackers[1] and recent.get("c", 2) is trackers[2]
     assert recent.get("c", 3) is None  # the database has moved on
+
+
+def stored_rows(store: StrictSQLTrackerStore) -> list[str]:
+    with store.engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT data FROM events ORDER BY id"))
+        return [row.data for row in rows]
+
+
+def session_start(at: float) -> list:
+    # As Rasa's action_session_start logs them: the action first, then the event.
+    return [
+        ActionExecuted("action_session_start", timestamp=at),
+        SessionStarted(timestamp=at + 0.001),
+        ActionExecuted("action_listen", timestamp=at + 0.002),
+    ]
+
+
+def test_a_new_conversation_is_stored_once(stores) -> None:
+    first, _ = stores
+    tracker = DialogueStateTracker("someone", [])
+    for event in [*session_start(100.0), UserUttered("one", timestamp=100.1)]:
+        tracker.update(event)
+    asyncio.run(first.save(tracker))
+    for n in range(3):
+        tracker = asyncio.run(first.retrieve("someone"))
+        tracker.update(ActionExecuted("action_listen", timestamp=101.0 + n))
+        asyncio.run(first.save(tracker))
+    rows = stored_rows(first)
+    assert len(rows) == len(set(rows)) == 7
+
+
+def test_a_new_session_is_stored_once(stores) -> None:
+    first, _ = stores
+    tracker = DialogueStateTracker("someone", [])
+    for event in [*session_start(100.0), UserUttered("one", timestamp=100.1)]:
+        tracker.update(event)
+    asyncio.run(first.save(tracker))
+    tracker = asyncio.run(first.retrieve("someone"))
+    for event in [*session_start(200.0), UserUttered("two", timestamp=200.1)]:
+        tracker.update(event)
+    asyncio.run(first.save(tracker))
+    tracker = asyncio.run(first.retrieve("someone"))
+    tracker.update(UserUttered("three", timestamp=201.0))
+    asyncio.run(first.save(tracker))
+    rows = stored_rows(first)
+    assert len(rows) == len(set(rows)) == 9
+    assert texts(asyncio.run(first.retrieve("someone"))) == ["two", "three"]
