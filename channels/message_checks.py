@@ -6,12 +6,15 @@ things with the same words.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Dict, List
 
 MAX_MESSAGE_CHARS = 4000
+MAX_METADATA_DEPTH = 16
+MAX_METADATA_CHARS = 20_000
 RETRY_AFTER_SECONDS = 30
 
 # When the conversation store is down nothing is saved; the chat says so, and
@@ -23,6 +26,9 @@ STORE_DOWN_CHAT_TEXT = (
     'the "Get help now" link or call your local emergency number.'
 )
 MAX_SENDER_CHARS = 128
+
+_PAYLOAD = re.compile(r"/(?P<intent>[A-Za-z_][\w-]*)(?P<entities>\{.*\})?", re.DOTALL)
+_LEADING_SLASHES = re.compile(r"^[/\s]+")
 
 # Control characters other than tab and newline, and unpaired surrogates.
 _UNWANTED = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -45,9 +51,59 @@ def clean_text(text: Any) -> str:
             413, f"message is too long: at most {MAX_MESSAGE_CHARS} characters"
         )
     cleaned = _UNWANTED.sub("", unicodedata.normalize("NFC", text)).strip()
+    if cleaned.startswith("/") and not is_payload(cleaned):
+        cleaned = _LEADING_SLASHES.sub("", cleaned)
     if not cleaned:
         raise Rejection(400, "message is empty")
     return cleaned
+
+
+def is_payload(text: str) -> bool:
+    """True for Rasa's button syntax `/intent` or `/intent{"entity": "text"}`.
+
+    Rasa reads every message starting with "/" that way: a malformed one is logged
+    with its text, and an entity value that is not text would land in a slot the
+    actions read as text. Anything else starting with "/" is read as words.
+    """
+    match = _PAYLOAD.fullmatch(text)
+    if match is None:
+        return False
+    if match["entities"] is None:
+        return True
+    try:
+        entities = json.loads(match["entities"])
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(entities, dict) and all(
+        isinstance(value, str) for value in entities.values()
+    )
+
+
+def check_metadata(metadata: Any) -> Dict[str, Any] | None:
+    """The message's metadata if it is a small, shallow object, else a Rejection."""
+    if metadata is None:
+        return None
+    if not isinstance(metadata, dict):
+        raise Rejection(400, "'metadata' must be an object")
+    # Rasa deep-copies the metadata; a deep nesting would exhaust the stack there.
+    level, depth = [metadata], 1
+    while level:
+        if depth > MAX_METADATA_DEPTH:
+            raise Rejection(
+                400, f"'metadata' is nested too deeply: at most {MAX_METADATA_DEPTH}"
+            )
+        children = [v for item in level for v in _children(item)]
+        level = [v for v in children if isinstance(v, (dict, list))]
+        depth += 1
+    if len(json.dumps(metadata)) > MAX_METADATA_CHARS:
+        raise Rejection(
+            413, f"'metadata' is too large: at most {MAX_METADATA_CHARS} characters"
+        )
+    return metadata
+
+
+def _children(item: Dict[str, Any] | List[Any]) -> List[Any]:
+    return list(item.values()) if isinstance(item, dict) else item
 
 
 def clean_sender(sender: Any) -> str:

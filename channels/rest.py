@@ -16,6 +16,7 @@ from channels.message_checks import (
     RETRY_AFTER_SECONDS,
     STORE_DOWN_REASON,
     Rejection,
+    check_metadata,
     clean_sender,
     clean_text,
 )
@@ -29,6 +30,8 @@ def _parse_body(request: Request) -> Dict[str, Any]:
         body = json.loads(request.body or b"")
     except (ValueError, UnicodeDecodeError):
         raise Rejection(400, "request body must be a JSON object") from None
+    except RecursionError:
+        raise Rejection(400, "request body is nested too deeply") from None
     if not isinstance(body, dict):
         raise Rejection(400, "request body must be a JSON object")
     return body
@@ -56,11 +59,9 @@ class CheckedRestInput(RestInput):
                 body = _parse_body(request)
                 sender_id = clean_sender(body.get("sender"))
                 text = clean_text(body.get("message"))
+                metadata = check_metadata(body.get("metadata"))
             except Rejection as rejection:
                 return response.json({"error": rejection.reason}, rejection.status)
-            metadata: Dict[str, Any] | None = body.get("metadata")
-            if metadata is not None and not isinstance(metadata, dict):
-                return response.json({"error": "'metadata' must be an object"}, 400)
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(

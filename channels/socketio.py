@@ -15,6 +15,7 @@ from sanic import Blueprint
 from channels.message_checks import (
     STORE_DOWN_CHAT_TEXT,
     Rejection,
+    check_metadata,
     clean_sender,
     clean_text,
 )
@@ -38,6 +39,7 @@ async def handle_checked(
     try:
         message.sender_id = clean_sender(message.sender_id)
         message.text = clean_text(message.text)
+        message.metadata = check_metadata(message.metadata)
     except Rejection as rejection:
         await message.output_channel.send_text_message(
             message.sender_id, f"Sorry, I can't read that: {rejection.reason}."

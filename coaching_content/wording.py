@@ -5,9 +5,13 @@ from __future__ import annotations
 PHRASE_WORDS = 12
 
 
-def partner_phrase(partner_word: str | None, default: str) -> str:
+def partner_phrase(partner_word: object, default: str) -> str:
     """'your wife' from the user's own word 'wife', else the default phrase."""
-    return f"your {partner_word.strip().lower()}" if partner_word else default
+    # A slot filled from outside (a client's payload, the HTTP API) may hold
+    # anything; only a word is put back into a sentence.
+    if isinstance(partner_word, str) and partner_word.strip():
+        return f"your {partner_word.strip().lower()}"
+    return default
 
 
 def quoted_phrase(text: str) -> str:

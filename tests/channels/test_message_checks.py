@@ -3,6 +3,7 @@ import pytest
 from channels.message_checks import (
     MAX_MESSAGE_CHARS,
     Rejection,
+    check_metadata,
     clean_sender,
     clean_text,
 )
@@ -44,3 +45,51 @@ def test_unusable_sender_is_rejected(sender: object) -> None:
 
 def test_sender_is_trimmed() -> None:
     assert clean_sender(" user-1 ") == "user-1"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "/affirm",
+        '/choose_scenario{"scenario":"sunset"}',
+        "/greet{}",
+        "/start_rehearsal",
+    ],
+)
+def test_button_payloads_pass_unchanged(payload: str) -> None:
+    assert clean_text(payload) == payload
+
+
+@pytest.mark.parametrize(
+    "typed, read_as",
+    [
+        ("/{ he never listens", "{ he never listens"),
+        ("/no_such_intent he never listens", "no_such_intent he never listens"),
+        ("/greet@0.5", "greet@0.5"),
+        ('/greet{"partner_role": {"a": 1}}', 'greet{"partner_role": {"a": 1}}'),
+        ('/greet{"partner_role": 5}', 'greet{"partner_role": 5}'),
+        ("// /shrug", "shrug"),
+    ],
+)
+def test_other_text_starting_with_a_slash_is_read_as_words(
+    typed: str, read_as: str
+) -> None:
+    assert clean_text(typed) == read_as
+
+
+def test_a_lone_slash_is_empty() -> None:
+    with pytest.raises(Rejection) as refused:
+        clean_text(" / ")
+    assert refused.value.status == 400
+
+
+def test_metadata_must_be_a_small_shallow_object() -> None:
+    assert check_metadata(None) is None
+    assert check_metadata({"a": [{"b": 1}]}) == {"a": [{"b": 1}]}
+    deep: dict = {}
+    for _ in range(40):
+        deep = {"a": deep}
+    for bad, status in [([1], 400), (deep, 400), ({"a": "x" * 30_000}, 413)]:
+        with pytest.raises(Rejection) as refused:
+            check_metadata(bad)
+        assert refused.value.status == status
