@@ -20,7 +20,7 @@ from channels.message_checks import (
     clean_sender,
     clean_text,
 )
-from conversation_store.tracker_store import ConversationStoreUnavailable
+from conversation_store.errors import ConversationStoreUnavailable
 
 logger = logging.getLogger(__name__)
 

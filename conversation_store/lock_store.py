@@ -14,8 +14,8 @@ atomic with a short Redis mutex (redis-py's Lock).
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
-from typing import AsyncContextManager, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from typing import AsyncContextManager, AsyncIterator, Iterator
 from urllib.parse import urlsplit
 
 import redis
@@ -23,12 +23,14 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import (
     LOCK_LIFETIME,
     InMemoryLockStore,
+    LockError,
     LockStore,
     RedisLockStore,
 )
 from rasa.shared.exceptions import ConnectionException
 from rasa.utils.endpoints import EndpointConfig
 
+from conversation_store.errors import ConversationStoreUnavailable
 from conversation_store.settings import redis_url
 
 logger = logging.getLogger(__name__)
@@ -67,6 +69,38 @@ class AtomicRedisLockStore(RedisLockStore):
         # finish_serving and the delete-if-nobody-waits check, as one step.
         with self._mutex(conversation_id):
             super().cleanup(conversation_id, ticket_number)
+
+    @asynccontextmanager
+    async def lock(
+        self,
+        conversation_id: str,
+        lock_lifetime: float = LOCK_LIFETIME,
+        wait_time_in_seconds: float = 1,
+    ) -> AsyncIterator[TicketLock]:
+        """Rasa's ticket protocol; Redis unreachable means "not saved, try again"."""
+        try:
+            ticket = self.issue_ticket(conversation_id, lock_lifetime)
+        except (redis.exceptions.RedisError, LockError) as error:
+            raise self._unavailable(error) from None
+        try:
+            try:
+                held = await self._acquire_lock(
+                    conversation_id, ticket, wait_time_in_seconds
+                )
+            except (redis.exceptions.RedisError, LockError) as error:
+                raise self._unavailable(error) from None
+            yield held
+        finally:
+            try:
+                self.cleanup(conversation_id, ticket)
+            except redis.exceptions.RedisError as error:
+                # The turn is done and stored; the ticket expires on its own.
+                logger.error("Could not release a conversation lock: %r", error)
+
+    @staticmethod
+    def _unavailable(error: Exception) -> ConversationStoreUnavailable:
+        logger.error("Redis lock store failed: %s", type(error).__name__)
+        return ConversationStoreUnavailable("The Redis lock store is unavailable.")
 
 
 def redis_lock_store(url: str) -> AtomicRedisLockStore:

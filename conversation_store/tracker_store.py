@@ -31,6 +31,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import ConnectionException
 from sqlalchemy.engine import make_url
 
+from conversation_store.errors import ConversationStoreUnavailable
 from conversation_store.recent_trackers import RecentTrackers
 from conversation_store.settings import tracker_store_url
 
@@ -76,10 +77,6 @@ def check_connection(url: str, attempts: int = CONNECT_ATTEMPTS) -> None:
         "Check TRACKER_STORE_URL; "
         "the server will not start without its conversation store."
     )
-
-
-class ConversationStoreUnavailable(ConnectionException):
-    """The database failed while a conversation was read or written."""
 
 
 def _use_store_without_fallback(store: TrackerStore | None, domain: Domain) -> Any:

@@ -13,7 +13,7 @@ from channels.socketio import (
     allowed_origins,
     handle_checked,
 )
-from conversation_store.tracker_store import ConversationStoreUnavailable
+from conversation_store.errors import ConversationStoreUnavailable
 
 
 def test_origins_are_parsed_from_a_comma_separated_list() -> None:

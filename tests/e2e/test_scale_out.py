@@ -6,6 +6,7 @@ database stopped and restarted under them."""
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
+from assistant_stack.processes import ManagedProcess
 from assistant_stack.stack import Stack, scratch_config
 from channels.message_checks import STORE_DOWN_REASON
 from tests.conftest import ARTIFACTS
@@ -29,6 +31,7 @@ LOGS = ARTIFACTS / "logs" / "scale-out"
 @dataclass
 class Cluster:
     postgres: LocalPostgres
+    redis: ManagedProcess
     stacks: List[Stack]
     engine: sa.engine.Engine
 
@@ -70,7 +73,7 @@ def cluster() -> Iterator[Cluster]:
     try:
         for stack in stacks:  # one after the other: both would create the tables
             stack.start()
-        yield Cluster(postgres, stacks, postgres.engine())
+        yield Cluster(postgres, redis_server, stacks, postgres.engine())
     finally:
         for stack in stacks:
             stack.stop()
@@ -144,6 +147,40 @@ def test_turns_sent_to_both_servers_at_once_are_taken_one_at_a_time(
     assert_stored_once_in_order(events)
 
 
+def refused_while_down(cluster: Cluster, sender_id: str) -> None:
+    """Each server refuses the conversation's next message, and a new one's."""
+    for server in (0, 1):
+        response = cluster.post(server, sender_id, "are you still there?")
+        assert response.status_code == 503
+        assert response.json() == {"error": STORE_DOWN_REASON}
+        assert int(response.headers["Retry-After"]) > 0
+        # No silent fallback: a brand-new conversation is refused too.
+        assert cluster.post(server, sender(), "hi").status_code == 503
+    assert all(stack.rasa.running for stack in cluster.stacks)
+
+
+def test_redis_stopped_and_restarted(cluster: Cluster) -> None:
+    who = sender()
+    cluster.say(0, who, "hi")
+    before = cluster.events(who)
+    cluster.redis.stop()
+    try:
+        refused_while_down(cluster, who)
+    finally:
+        cluster.redis.start()
+    # The restarted Redis has no locks: the conversation goes on where it was.
+    for attempt in range(50):
+        response = cluster.post(attempt % 2, who, "he never listens to me")
+        if response.status_code == 200:
+            break
+        time.sleep(0.2)  # until Redis answers again
+    assert response.status_code == 200 and response.json()
+    events = cluster.events(who)
+    assert events[: len(before)] == before
+    assert user_texts(events) == ["hi", "he never listens to me"]
+    assert_stored_once_in_order(events)
+
+
 def test_the_database_stopped_and_restarted(cluster: Cluster) -> None:
     who = sender()
     cluster.say(0, who, "hi")
@@ -152,16 +189,9 @@ def test_the_database_stopped_and_restarted(cluster: Cluster) -> None:
 
     cluster.postgres.stop()
     try:
-        for server in (0, 1):
-            response = cluster.post(server, who, "are you still there?")
-            assert response.status_code == 503
-            assert response.json() == {"error": STORE_DOWN_REASON}
-            assert int(response.headers["Retry-After"]) > 0
-            # No silent fallback: a brand-new conversation is refused too.
-            assert cluster.post(server, sender(), "hi").status_code == 503
+        refused_while_down(cluster, who)
     finally:
         cluster.postgres.start()
-    assert all(stack.rasa.running for stack in cluster.stacks)
 
     reply = cluster.say(1, who, "he never listens to me")
     assert reply
