@@ -61,3 +61,6 @@ class RecentTrackers:
 
     def forget(self, sender_id: str) -> None:
         self._kept.pop(sender_id, None)
+
+    def clear(self) -> None:
+        self._kept.clear()

@@ -101,6 +101,7 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         event_broker: EventBroker | None = None,
         **kwargs: Any,
     ) -> None:
+        self.recent = RecentTrackers()
         url = tracker_store_url()
         check_connection(url)
         # A full URL as host is passed through unchanged by SQLTrackerStore.
@@ -113,9 +114,18 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         )
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         self.description = describe(url)
-        self.recent = RecentTrackers()
         Agent._create_tracker_store = staticmethod(_use_store_without_fallback)
         logger.info("Tracker store: %s", self.description)
+
+    @property
+    def domain(self) -> Domain:
+        return self._domain
+
+    @domain.setter
+    def domain(self, domain: Domain | None) -> None:
+        # A new model's domain: kept trackers were built with the old slots.
+        self._domain = domain or Domain.empty()
+        self.recent.clear()
 
     def _unavailable(
         self, error: sa.exc.SQLAlchemyError

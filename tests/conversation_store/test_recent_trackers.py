@@ -45,6 +45,14 @@ def test_the_next_turn_gets_the_kept_tracker(stores) -> None:
     assert asyncio.run(first.retrieve("someone")) is kept
 
 
+def test_a_new_domain_forgets_the_kept_trackers(stores) -> None:
+    first, _ = stores
+    kept = said(first, "one")
+    first.domain = Domain.empty()  # a new model was loaded
+    again = asyncio.run(first.retrieve("someone"))
+    assert again is not kept and texts(again) == ["one"]
+
+
 def test_turns_stored_by_another_server_are_read(stores) -> None:
     first, second = stores
     said(first, "one")
