@@ -138,13 +138,12 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             f"The conversation store at {self.description} is unavailable."
         )
 
-    def _last_event_id(self, sender_id: str) -> int | None:
-        with self.session_scope() as session:
-            return (
-                session.query(sa.func.max(self.SQLEvent.id))
-                .filter(self.SQLEvent.sender_id == sender_id)
-                .scalar()
-            )
+    def _last_event_id(self, session: sa.orm.Session, sender_id: str) -> int | None:
+        return (
+            session.query(sa.func.max(self.SQLEvent.id))
+            .filter(self.SQLEvent.sender_id == sender_id)
+            .scalar()
+        )
 
     def _keep_if_as_stored(self, tracker: DialogueStateTracker) -> None:
         """Keeps the tracker only if it is what reading the database gives.
@@ -158,14 +157,16 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             stored = self._event_query(
                 session, tracker.sender_id, fetch_events_from_all_sessions=False
             ).count()
-        if stored == len(tracker.events):
-            self.recent.keep(tracker, self._last_event_id(tracker.sender_id))
-        else:
-            self.recent.forget(tracker.sender_id)
+            if stored != len(tracker.events):
+                self.recent.forget(tracker.sender_id)
+                return
+            last_event_id = self._last_event_id(session, tracker.sender_id)
+        self.recent.keep(tracker, last_event_id)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         try:
-            last_event_id = self._last_event_id(sender_id)
+            with self.session_scope() as session:
+                last_event_id = self._last_event_id(session, sender_id)
             tracker = self.recent.get(sender_id, last_event_id)
             if tracker is None:
                 tracker = await super().retrieve(sender_id)
