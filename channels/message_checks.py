@@ -17,14 +17,9 @@ MAX_METADATA_DEPTH = 16
 MAX_METADATA_CHARS = 20_000
 RETRY_AFTER_SECONDS = 30
 
-# When the conversation store is down nothing is saved; the chat says so, and
-# where to find help, since the assistant cannot answer a crisis then.
+# The API's answer when the conversation store is down (the chat's own words are
+# in data/content/chat_service.yml).
 STORE_DOWN_REASON = "the conversation store is unavailable: message not saved"
-STORE_DOWN_CHAT_TEXT = (
-    "I can't reach where I keep our conversation right now, so I couldn't take in "
-    "that message. Please try again in a minute. If you're not safe right now, use "
-    'the "Get help now" link or call your local emergency number.'
-)
 MAX_SENDER_CHARS = 128
 
 _PAYLOAD = re.compile(r"/(?P<intent>[A-Za-z_][\w-]*)(?P<entities>\{.*\})?", re.DOTALL)

@@ -13,12 +13,12 @@ from rasa.core.channels.socketio import SocketIOInput
 from sanic import Blueprint
 
 from channels.message_checks import (
-    STORE_DOWN_CHAT_TEXT,
     Rejection,
     check_metadata,
     clean_sender,
     clean_text,
 )
+from coaching_content import load_chat_service_texts
 from conversation_store.errors import ConversationStoreUnavailable
 
 logger = logging.getLogger(__name__)
@@ -42,14 +42,15 @@ async def handle_checked(
         message.metadata = check_metadata(message.metadata)
     except Rejection as rejection:
         await message.output_channel.send_text_message(
-            message.sender_id, f"Sorry, I can't read that: {rejection.reason}."
+            message.sender_id,
+            load_chat_service_texts().unreadable.format(reason=rejection.reason),
         )
         return
     try:
         await on_new_message(message)
     except ConversationStoreUnavailable:
         await message.output_channel.send_text_message(
-            message.sender_id, STORE_DOWN_CHAT_TEXT
+            message.sender_id, load_chat_service_texts().store_down
         )
 
 
@@ -81,6 +82,7 @@ class CheckedSocketIOInput(SocketIOInput):
         async def checked(message: UserMessage) -> None:
             await handle_checked(message, on_new_message)
 
+        load_chat_service_texts()  # a broken file stops the server at start
         blueprint = super().blueprint(checked)
         self._refuse_other_origins()
         self._join_session_rooms()

@@ -3,6 +3,7 @@
 from coaching_content.loader import (
     ContentError,
     load_all,
+    load_chat_service_texts,
     load_coaching,
     load_psychoeducation,
     load_reflections,
@@ -14,6 +15,7 @@ from coaching_content.loader import (
 __all__ = [
     "ContentError",
     "load_all",
+    "load_chat_service_texts",
     "load_coaching",
     "load_psychoeducation",
     "load_reflections",

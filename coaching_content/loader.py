@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from coaching_content.scenario_schema import RehearsalTexts, Scenario
 from coaching_content.schema import (
+    ChatServiceTexts,
     Coaching,
     Psychoeducation,
     ReflectionContent,
@@ -79,6 +80,11 @@ def load_rehearsal_texts(content_dir: Path = CONTENT_DIR) -> RehearsalTexts:
 
 
 @cache
+def load_chat_service_texts(content_dir: Path = CONTENT_DIR) -> ChatServiceTexts:
+    return load_file(content_dir / "chat_service.yml", ChatServiceTexts)
+
+
+@cache
 def load_scenarios(scenarios_dir: Path = SCENARIOS_DIR) -> Dict[str, Scenario]:
     """Every scenario in `scenarios_dir`, by id, in the order they are offered."""
     paths = sorted(scenarios_dir.glob("*.yml"))
@@ -101,6 +107,7 @@ def load_all(
     content_dir: Path = CONTENT_DIR, scenarios_dir: Path = SCENARIOS_DIR
 ) -> None:
     """Loads every content file, so a mistake stops the action server at start."""
+    load_chat_service_texts(content_dir)
     load_reflections(content_dir)
     load_psychoeducation(content_dir)
     load_surgeon(content_dir)

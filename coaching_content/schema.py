@@ -195,3 +195,19 @@ class Coaching(BaseModel):
                 check_question(getattr(values[section], key))
         check_fields(values["left_form"], set())
         return values
+
+
+class ChatServiceTexts(BaseModel):
+    """What the chat says when a message does not reach the coach."""
+
+    version: int
+    unreadable: str
+    store_down: str
+
+    @validator("unreadable")
+    def _reason_only(cls, text: str) -> str:
+        return check_fields(text, {"reason"})
+
+    @validator("store_down")
+    def _no_placeholders(cls, text: str) -> str:
+        return check_fields(text, set())

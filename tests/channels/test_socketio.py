@@ -6,13 +6,13 @@ from typing import Awaitable, Callable
 import pytest
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
-from channels.message_checks import STORE_DOWN_CHAT_TEXT
 from channels.socketio import (
     DEFAULT_ORIGINS,
     CheckedSocketIOInput,
     allowed_origins,
     handle_checked,
 )
+from coaching_content import load_chat_service_texts
 from conversation_store.errors import ConversationStoreUnavailable
 
 
@@ -52,8 +52,8 @@ async def answers(message: UserMessage) -> None:
 
 
 def test_the_chat_says_when_the_conversation_store_is_down() -> None:
-    assert chat_reply("hello", store_down) == STORE_DOWN_CHAT_TEXT
-    assert "Get help now" in STORE_DOWN_CHAT_TEXT
+    said = chat_reply("hello", store_down)
+    assert said == load_chat_service_texts().store_down and "Get help now" in said
 
 
 def test_checked_messages_reach_rasa_and_bad_ones_get_a_reason() -> None:

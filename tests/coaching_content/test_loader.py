@@ -7,6 +7,7 @@ from coaching_content.loader import (
     CONTENT_DIR,
     ContentError,
     load_all,
+    load_chat_service_texts,
     load_coaching,
     load_reflections,
 )
@@ -86,3 +87,11 @@ def test_no_why_questions_in_any_reflection() -> None:
     for move in content.moves.values():
         for text in (*move.self, *move.partner):
             assert "why " not in text.lower(), text
+
+
+def test_chat_service_texts_allow_only_their_placeholders(tmp_path: Path) -> None:
+    texts = yaml.safe_load((CONTENT_DIR / "chat_service.yml").read_text())
+    texts["unreadable"] = "Sorry {name}, I can't read that."
+    (tmp_path / "chat_service.yml").write_text(yaml.safe_dump(texts))
+    with pytest.raises(ContentError, match="name"):
+        load_chat_service_texts.__wrapped__(tmp_path)
