@@ -2,7 +2,7 @@
 
 - action_result_schema, event_types: the same results and errors as Rasa's, without
   work that a profile of the server under load showed repeated on every turn
-  (`make bench-reference`, README "Performance");
+  (measured by `make bench-reference`: its before/after table);
 - action_server_outage: a reply, instead of silence, when a custom action fails.
 """
 
