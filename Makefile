@@ -43,7 +43,7 @@ services:
 		apt-get install -y -qq postgresql redis-server; fi
 
 spacy: install
-	$(BIN)/python -m relational_nlu.spacy_pipeline
+	$(BIN)/python -m bids_partner.language.spacy_pipeline
 
 train: install
 	$(BIN)/assistant train
@@ -69,7 +69,7 @@ test-e2e: train web browser services
 	$(BIN)/pytest -p no:cacheprovider -m e2e
 
 test-stories: train
-	$(BIN)/rasa test core --model $$($(BIN)/python -c 'from assistant_stack.model import model_path; print(model_path())') \
+	$(BIN)/rasa test core --model $$($(BIN)/python -c 'from bids_partner.stack.model import model_path; print(model_path())') \
 		--stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
 
 lock: install

@@ -17,8 +17,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.consent import ConsentAwareForm
-from coaching_content import load_coaching, load_reflections
-from coaching_content.wording import partner_phrase, quoted_phrase
+from bids_partner.coaching import load_coaching, load_reflections
+from bids_partner.coaching.wording import partner_phrase, quoted_phrase
 
 REACHING_OUT_SLOTS = ("ro_feeling", "ro_need", "ro_draft")
 SHOWING_UP_SLOTS = ("su_bid", "su_reply")

@@ -1,4 +1,4 @@
-"""Explains a concept the user asks about, from data/content/psychoeducation.yml."""
+"""Explains a concept the user asks about, from content/psychoeducation.yml."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.surgeon import tell_surgeon_story
-from coaching_content import load_psychoeducation
-from coaching_content.keywords import longest_keyword_match
-from coaching_content.schema import Concept
+from bids_partner.coaching import load_psychoeducation
+from bids_partner.coaching.keywords import longest_keyword_match
+from bids_partner.coaching.schema import Concept
 
 EXAMPLE_WORDS = ("example", "surgeon", "story")
 

@@ -11,9 +11,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.surgeon import already_told, shows_surgeon_pattern, tell_surgeon_story
 from actions.tracker_reading import last_bot_text, latest_entity
-from coaching_content import load_reflections
-from coaching_content.schema import ACTORS, MOVES, ReflectionContent
-from coaching_content.wording import partner_phrase, quoted_phrase
+from bids_partner.coaching import load_reflections
+from bids_partner.coaching.schema import ReflectionContent
+from bids_partner.coaching.wording import partner_phrase, quoted_phrase
+from bids_partner.contract import ACTORS, MOVES
 
 
 def compose_reflection(

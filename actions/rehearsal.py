@@ -19,10 +19,9 @@ from rasa_sdk.types import DomainDict
 
 from actions.consent import ConsentAwareForm
 from actions.tracker_reading import latest_entity
-from coaching_content import load_rehearsal_texts, load_scenarios
-from coaching_content.scenario_schema import Scenario
-from rehearsal.choose import find_scenario
-from rehearsal.play import (
+from bids_partner.coaching import load_rehearsal_texts, load_scenarios
+from bids_partner.coaching.rehearsal.choose import find_scenario
+from bids_partner.coaching.rehearsal.play import (
     Turn,
     closing_line,
     is_over,
@@ -32,15 +31,28 @@ from rehearsal.play import (
     partner_says,
     read_turns,
 )
-from rehearsal.summary import feedback_text, stopped_text, summary_messages
+from bids_partner.coaching.rehearsal.summary import (
+    feedback_text,
+    stopped_text,
+    summary_messages,
+)
+from bids_partner.coaching.scenario_schema import Scenario
+from bids_partner.contract import (
+    REHEARSAL_FEEDBACK_SLOT,
+    REHEARSAL_OUTCOME_SLOT,
+    REHEARSAL_REPLY_SLOT,
+    REHEARSAL_STATUS_SLOT,
+    REHEARSAL_TURNS_SLOT,
+    SCENARIO_SLOT,
+)
 
 EACH_TURN, AT_END = "each_turn", "at_end"
 # Slots that hold one rehearsal; cleared when it ends so the next starts afresh.
 REHEARSAL_SLOTS = (
-    "scenario",
-    "rehearsal_feedback",
-    "rehearsal_reply",
-    "rehearsal_turns",
+    SCENARIO_SLOT,
+    REHEARSAL_FEEDBACK_SLOT,
+    REHEARSAL_REPLY_SLOT,
+    REHEARSAL_TURNS_SLOT,
 )
 DONE = "done"
 SWITCH_INTENTS = ("choose_scenario", "start_rehearsal")
@@ -55,7 +67,7 @@ def scenario_buttons() -> List[Dict[str, str]]:
 
 
 def current_scenario(tracker: Tracker) -> Scenario | None:
-    return load_scenarios().get(tracker.get_slot("scenario") or "")
+    return load_scenarios().get(tracker.get_slot(SCENARIO_SLOT) or "")
 
 
 def picked_scenario(tracker: Tracker) -> Scenario | None:
@@ -95,10 +107,10 @@ def ended_slots(
     }
     if scenario is None:
         return slots
-    turns = read_turns(tracker.get_slot("rehearsal_turns"))
-    feedback = tracker.get_slot("rehearsal_feedback")
+    turns = read_turns(tracker.get_slot(REHEARSAL_TURNS_SLOT))
+    feedback = tracker.get_slot(REHEARSAL_FEEDBACK_SLOT)
     summary = outcome(scenario.id, turns, ended, feedback)
-    return {**slots, "rehearsal_outcome": summary, "rehearsal_status": ended}
+    return {**slots, REHEARSAL_OUTCOME_SLOT: summary, REHEARSAL_STATUS_SLOT: ended}
 
 
 def recorded(
@@ -156,13 +168,13 @@ class ActionPickScenario(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
-        unfinished = tracker.get_slot("rehearsal_status") == "playing"
+        unfinished = tracker.get_slot(REHEARSAL_STATUS_SLOT) == "playing"
         events = recorded(
             tracker, current_scenario(tracker) if unfinished else None, "interrupted"
         )
         scenario = picked_scenario(tracker)
         if scenario is not None:
-            return [*events, SlotSet("scenario", scenario.id)]
+            return [*events, SlotSet(SCENARIO_SLOT, scenario.id)]
         if tracker.get_intent_of_latest_message() == "choose_scenario":
             dispatcher.utter_message(text=load_rehearsal_texts().unknown_scenario)
         return events
@@ -197,7 +209,7 @@ class ActionAskRehearsalReply(Action):
     ) -> List[Dict[str, Any]]:
         scenario = current_scenario(tracker)
         if scenario is not None:
-            turns = read_turns(tracker.get_slot("rehearsal_turns"))
+            turns = read_turns(tracker.get_slot(REHEARSAL_TURNS_SLOT))
             line = next_partner_line(scenario, turns)
             dispatcher.utter_message(text=partner_says(scenario, line))
         return []
@@ -215,18 +227,18 @@ class ValidateRehearsalForm(ConsentAwareForm):
         domain: DomainDict,
     ) -> Dict[str, Any]:
         if value is None:  # cleared before the form started, nothing chosen yet
-            return {"scenario": None}
+            return {SCENARIO_SLOT: None}
         texts = load_rehearsal_texts()
         scenario = load_scenarios().get(value) if isinstance(value, str) else None
         scenario = scenario or picked_scenario(tracker)
         if scenario is None:
             dispatcher.utter_message(text=texts.unknown_scenario)
-            return {"scenario": None}
+            return {SCENARIO_SLOT: None}
         dispatcher.utter_message(text=setup_text(scenario))
         return {
-            "scenario": scenario.id,
-            "rehearsal_turns": [],
-            "rehearsal_status": "playing",
+            SCENARIO_SLOT: scenario.id,
+            REHEARSAL_TURNS_SLOT: [],
+            REHEARSAL_STATUS_SLOT: "playing",
         }
 
     def validate_rehearsal_feedback(
@@ -237,8 +249,8 @@ class ValidateRehearsalForm(ConsentAwareForm):
         domain: DomainDict,
     ) -> Dict[str, Any]:
         if value is None:
-            return {"rehearsal_feedback": None}
-        return {"rehearsal_feedback": feedback_mode(tracker)}
+            return {REHEARSAL_FEEDBACK_SLOT: None}
+        return {REHEARSAL_FEEDBACK_SLOT: feedback_mode(tracker)}
 
     def validate_rehearsal_reply(
         self,
@@ -249,7 +261,7 @@ class ValidateRehearsalForm(ConsentAwareForm):
     ) -> Dict[str, Any]:
         scenario = current_scenario(tracker)
         if scenario is None or value is None:
-            return {"rehearsal_reply": None}
+            return {REHEARSAL_REPLY_SLOT: None}
         if asks_to_switch(tracker):
             return self.switch(dispatcher, tracker, scenario)
         turn: Turn | None = make_turn(tracker.latest_message)
@@ -259,10 +271,10 @@ class ValidateRehearsalForm(ConsentAwareForm):
                     partner=scenario.partner.name
                 )
             )
-            return {"rehearsal_reply": None}
-        earlier = read_turns(tracker.get_slot("rehearsal_turns"))
+            return {REHEARSAL_REPLY_SLOT: None}
+        earlier = read_turns(tracker.get_slot(REHEARSAL_TURNS_SLOT))
         turns = [*earlier, turn]
-        if tracker.get_slot("rehearsal_feedback") != AT_END:
+        if tracker.get_slot(REHEARSAL_FEEDBACK_SLOT) != AT_END:
             reply = tracker.latest_message.get("text")
             dispatcher.utter_message(
                 text=feedback_text(
@@ -271,11 +283,11 @@ class ValidateRehearsalForm(ConsentAwareForm):
             )
         stored = [t.as_dict() for t in turns]
         if not is_over(scenario, turns):
-            return {"rehearsal_reply": None, "rehearsal_turns": stored}
+            return {REHEARSAL_REPLY_SLOT: None, REHEARSAL_TURNS_SLOT: stored}
         dispatcher.utter_message(
             text=partner_says(scenario, closing_line(scenario, turns))
         )
-        return {"rehearsal_reply": DONE, "rehearsal_turns": stored}
+        return {REHEARSAL_REPLY_SLOT: DONE, REHEARSAL_TURNS_SLOT: stored}
 
     def switch(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, scenario: Scenario
@@ -284,15 +296,15 @@ class ValidateRehearsalForm(ConsentAwareForm):
         feedback choice stays."""
         slots = {
             **ended_slots(tracker, scenario, "switched"),
-            "scenario": None,
-            "rehearsal_reply": None,
-            "rehearsal_feedback": tracker.get_slot("rehearsal_feedback"),
-            "rehearsal_turns": [],
+            SCENARIO_SLOT: None,
+            REHEARSAL_REPLY_SLOT: None,
+            REHEARSAL_FEEDBACK_SLOT: tracker.get_slot(REHEARSAL_FEEDBACK_SLOT),
+            REHEARSAL_TURNS_SLOT: [],
         }
         chosen = picked_scenario(tracker)
         if chosen is not None:
             dispatcher.utter_message(text=setup_text(chosen))
-            return {**slots, "scenario": chosen.id, "rehearsal_status": "playing"}
+            return {**slots, SCENARIO_SLOT: chosen.id, REHEARSAL_STATUS_SLOT: "playing"}
         return slots
 
 
@@ -312,9 +324,9 @@ class ActionFinishRehearsal(Action):
         messages = summary_messages(
             texts,
             scenario,
-            read_turns(tracker.get_slot("rehearsal_turns")),
+            read_turns(tracker.get_slot(REHEARSAL_TURNS_SLOT)),
             user_texts(tracker),
-            feedback_at_end=tracker.get_slot("rehearsal_feedback") == AT_END,
+            feedback_at_end=tracker.get_slot(REHEARSAL_FEEDBACK_SLOT) == AT_END,
         )
         for message in messages:
             dispatcher.utter_message(text=message)
@@ -341,7 +353,7 @@ class ActionLeaveRehearsal(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
         scenario = current_scenario(tracker)
-        turns = read_turns(tracker.get_slot("rehearsal_turns"))
+        turns = read_turns(tracker.get_slot(REHEARSAL_TURNS_SLOT))
         dispatcher.utter_message(
             text=stopped_text(load_rehearsal_texts(), scenario, turns)
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from coaching_content import load_surgeon
+from bids_partner.coaching import load_surgeon
 
 
 def shows_surgeon_pattern(text: str) -> bool:

@@ -32,11 +32,12 @@ ResponseSelector; Memoization, Rule, UnexpecTED, TED), credentials.yml, the
 in-memory tracker store. It is retrained once after the change, and that training
 is the reference's timed figure.
 
-Ours runs as `make run` does (assistant_stack.Stack, without the web page) with a
-scratch SQLite tracker store and the HTTP API enabled by RASA_API_TOKEN: its Rasa
-server is `python -m assistant_stack.rasa_server`, Rasa's CLI with rasa_patches.
+Ours runs as `make run` does (bids_partner.stack.Stack, without the web page) with a
+scratch SQLite tracker store and the HTTP API enabled by RASA_API_TOKEN; its
+plug-ins apply our Rasa patches (bids_partner.patches).
 For the before/after of those patches, two more stacks are measured the same way:
-ours started with a plain `rasa run`, and the reference started with the patches.
+ours with RASA_PATCHES=off, and the reference started with the patches
+(`python -m bids_partner.patches run ...`).
 The targets compare ours as shipped with the stock reference. The stacks run one
 after the other, never at once. Logs are in
 .stack/logs/compare-reference/. A shared 2-core machine makes the figures noisy:
@@ -65,15 +66,14 @@ from typing import Callable, Dict, List
 import aiohttp
 import requests
 
-from assistant_stack.paths import LOG_DIR, ROOT, VENV_BIN
-from assistant_stack.processes import ManagedProcess, StartupError, free_port, tail
-from assistant_stack.quiet import QUIET_ENV
-from assistant_stack.stack import Stack, scratch_config
 from benchmarks.process_memory import rss_mib
+from bids_partner.settings import LOG_DIR, QUIET_ENV, ROOT, VENV_BIN
+from bids_partner.stack.processes import ManagedProcess, StartupError, free_port, tail
+from bids_partner.stack.stack import Stack, scratch_config
 
 RASA = str(VENV_BIN / "rasa")
-# How assistant_stack.Stack starts Rasa: its own CLI with rasa_patches applied.
-PATCHED_RASA = [str(VENV_BIN / "python"), "-m", "assistant_stack.rasa_server"]
+# Rasa's CLI with our patches, for the stock bot (which loads none of our plug-ins).
+PATCHED_RASA = [str(VENV_BIN / "python"), "-m", "bids_partner.patches"]
 LOGS = LOG_DIR / "compare-reference"
 API_TOKEN = "bench"
 HOST = "127.0.0.1"  # loopback only
@@ -213,7 +213,7 @@ class Bot:
 
 
 def reference_bot(folder: Path, model: Path, patched: bool = False) -> Bot:
-    """The stock bot; `patched` runs its Rasa server with our rasa_patches."""
+    """The stock bot; `patched` runs its Rasa server with our patches."""
     name = "reference-patched" if patched else "reference"
     action_port, rasa_port = free_port(), free_port()
     point_endpoints_at(folder, action_port)
@@ -251,19 +251,17 @@ def reference_bot(folder: Path, model: Path, patched: bool = False) -> Bot:
 
 
 def our_bot(tmp: Path, patched: bool = True) -> Bot:
-    """Ours as `make run` starts it; without `patched`, as a plain `rasa run`."""
+    """Ours as `make run` starts it; without `patched`, with Rasa as shipped."""
     name = "ours" if patched else "ours-plain"
     config = scratch_config(
         LOGS / name,
         {
             "TRACKER_STORE_URL": f"sqlite:///{tmp}/{name}.db",
             "RASA_API_TOKEN": API_TOKEN,
+            **({} if patched else {"RASA_PATCHES": "off"}),
         },
     )
     stack = Stack(config)
-    if not patched:
-        assert stack.rasa.command[: len(PATCHED_RASA)] == PATCHED_RASA
-        stack.rasa.command = [RASA, *stack.rasa.command[len(PATCHED_RASA) :]]
     return Bot(
         name=name,
         actions=stack.actions,
@@ -612,9 +610,9 @@ def throughput_table(out: Report, ours: Figures, ref: Figures) -> None:
 
 
 def patches_table(figures: Dict[str, Figures]) -> None:
-    """Each bot with Rasa as shipped and with rasa_patches: the before and after."""
-    print("\n### Before and after rasa_patches (same run)\n")
-    print("| figure | ours: plain `rasa run` | ours: patched | ratio |", end="")
+    """Each bot with Rasa as shipped and with our patches: the before and after."""
+    print("\n### Before and after our Rasa patches (same run)\n")
+    print("| figure | ours: RASA_PATCHES=off | ours: patched | ratio |", end="")
     print(" reference: stock | reference: patched | ratio |")
     print("|---|---|---|---|---|---|---|")
     pairs = [("ours-plain", "ours"), ("reference", "reference-patched")]

@@ -27,7 +27,7 @@ from sklearn.metrics import confusion_matrix, f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 
-from coaching_content.schema import MOVES
+from bids_partner.contract import MOVES
 
 ROOT = Path(__file__).resolve().parent.parent
 TRAIN_DATA = ROOT / "data" / "nlu"

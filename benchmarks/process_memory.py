@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import List
 
-from assistant_stack.processes import ManagedProcess
+from bids_partner.stack.processes import ManagedProcess
 
 
 def descendants(pid: int) -> List[int]:

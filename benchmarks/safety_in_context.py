@@ -20,8 +20,8 @@ from typing import Callable, Dict, List
 
 import requests
 
-from assistant_stack.stack import Stack, scratch_config
 from benchmarks.safety_recall import SETS, load
+from bids_partner.stack.stack import Stack, scratch_config
 
 # Conversations in progress before the message, each started afresh per message.
 CONTEXTS: Dict[str, List[str]] = {

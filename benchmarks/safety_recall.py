@@ -72,7 +72,7 @@ def main() -> None:
     logging.disable(logging.WARNING)
     from rasa.core.agent import Agent
 
-    from assistant_stack.model import ensure_model
+    from bids_partner.stack.model import ensure_model
 
     agent = Agent.load(str(ensure_model()))
     print(

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import requests
 
-from assistant_stack.stack import Stack, scratch_config
 from benchmarks.process_memory import rss_mib
+from bids_partner.stack.stack import Stack, scratch_config
 
 
 def main() -> None:

@@ -4,9 +4,10 @@
 (function () {
   "use strict";
 
-  // The rehearsal's partner lines start with "Name (partner): " (rehearsal/play.py).
-  var PARTNER_LINE = /^[^\n:]{1,40} \(partner\): /;
   var config = window.ASSISTANT_CONFIG || {};
+  // The rehearsal's partner lines: "Name (partner): ...", as the server's contract
+  // (bids_partner/contract.py) says, served in /config.js.
+  var PARTNER_LINE = new RegExp(config.partnerLinePattern || "$^");
   var root = document.getElementById("webchat");
 
   function markMessages(scope) {

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from actions.coaching_forms import ValidateReachingOutForm, ValidateShowingUpForm
-from coaching_content import load_coaching
+from bids_partner.coaching import load_coaching
 
 SLOTS = {"ro_feeling": "lonely", "ro_need": "to know you're with me"}
 

@@ -5,7 +5,7 @@ import pytest
 from actions.psychoeducation import ActionExplainConcept, find_concept
 from actions.reflection import ActionReflectMove
 from actions.surgeon import shows_surgeon_pattern
-from coaching_content import load_psychoeducation, load_surgeon
+from bids_partner.coaching import load_psychoeducation, load_surgeon
 from tests.conftest import bot_event
 
 REQUIRED = {

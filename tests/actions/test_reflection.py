@@ -5,8 +5,8 @@ import random
 import pytest
 
 from actions.reflection import ActionReflectMove, compose_reflection
-from coaching_content import load_reflections
-from coaching_content.schema import MOVES
+from bids_partner.coaching import load_reflections
+from bids_partner.contract import MOVES
 from tests.conftest import bot_event
 
 

@@ -14,8 +14,9 @@ from actions.rehearsal import (
     ActionPickScenario,
     ValidateRehearsalForm,
 )
-from coaching_content import load_rehearsal_texts, load_scenarios
-from rehearsal.play import PARTNER_MARK, Turn
+from bids_partner.coaching import load_rehearsal_texts, load_scenarios
+from bids_partner.coaching.rehearsal.play import Turn
+from bids_partner.contract import PARTNER_MARK
 from tests.conftest import user_event
 
 SCENARIO = load_scenarios()["reassurance"]

@@ -15,7 +15,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from assistant_stack.stack import Stack, scratch_config
+from bids_partner.stack.stack import Stack, scratch_config
 from tests.conftest import ARTIFACTS
 
 

@@ -19,7 +19,7 @@ from typing import List, Tuple
 import redis
 import sqlalchemy as sa
 
-from assistant_stack.processes import ManagedProcess, free_port
+from bids_partner.stack.processes import ManagedProcess, free_port
 
 
 class ServiceMissing(RuntimeError):

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from coaching_content import (
+from bids_partner.coaching import (
     load_coaching,
     load_psychoeducation,
     load_reflections,

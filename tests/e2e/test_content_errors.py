@@ -7,9 +7,9 @@ from typing import Callable
 import pytest
 import yaml
 
-from assistant_stack.processes import StartupError
-from assistant_stack.stack import Stack, scratch_config
-from coaching_content.loader import CONTENT_DIR, SCENARIOS_DIR
+from bids_partner.coaching.loader import CONTENT_DIR, SCENARIOS_DIR
+from bids_partner.stack.processes import StartupError
+from bids_partner.stack.stack import Stack, scratch_config
 
 pytestmark = pytest.mark.e2e
 

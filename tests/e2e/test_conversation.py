@@ -8,7 +8,7 @@ import requests
 import yaml
 
 from actions.reflection import quoted_phrase
-from coaching_content import load_reflections
+from bids_partner.coaching import load_reflections
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]

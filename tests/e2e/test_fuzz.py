@@ -37,7 +37,7 @@ import requests
 import sqlalchemy as sa
 import yaml
 
-from channels.message_checks import (
+from bids_partner.rasa_plugins.channels.message_checks import (
     MAX_MESSAGE_CHARS,
     MAX_METADATA_CHARS,
     MAX_METADATA_DEPTH,
@@ -646,7 +646,7 @@ def domain_text(response: str) -> str:
     return one_line(domain["responses"][response][0]["text"])
 
 
-# What the Rasa server says when a custom action failed (rasa_patches).
+# What the Rasa server says when a custom action failed (our patches).
 COACH_UNAVAILABLE = domain_text("coach_unavailable")
 
 

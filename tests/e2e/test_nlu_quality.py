@@ -8,7 +8,7 @@ import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 from sklearn.metrics import f1_score
 
-from coaching_content.schema import MOVES
+from bids_partner.contract import MOVES
 
 pytestmark = pytest.mark.e2e
 

@@ -10,8 +10,8 @@ from typing import Any, Dict, List
 
 import pytest
 
-from coaching_content import load_rehearsal_texts, load_scenarios
-from rehearsal.play import PARTNER_MARK
+from bids_partner.coaching import load_rehearsal_texts, load_scenarios
+from bids_partner.contract import PARTNER_MARK
 
 pytestmark = pytest.mark.e2e
 

@@ -141,7 +141,7 @@ def test_safety_reply_works_with_the_action_server_down(
 @pytest.mark.parametrize("opening", ["rehearsal", "reaching-out-form"])
 def test_a_crisis_inside_a_form_with_the_action_server_down(assistant, opening) -> None:
     # Rasa runs an active form before any rule, and the form calls the action
-    # server: dialogue_policies/crisis_first.py answers the crisis first.
+    # server: rasa_plugins/policies/crisis_first.py answers the crisis first.
     who = sender()
     for step in CONTEXTS[opening]:
         assistant.texts(who, step)

@@ -16,9 +16,9 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from assistant_stack.processes import ManagedProcess
-from assistant_stack.stack import Stack, scratch_config
-from channels.message_checks import STORE_DOWN_REASON
+from bids_partner.rasa_plugins.channels.message_checks import STORE_DOWN_REASON
+from bids_partner.stack.processes import ManagedProcess
+from bids_partner.stack.stack import Stack, scratch_config
 from tests.conftest import ARTIFACTS
 from tests.e2e.services import LocalPostgres, local_redis
 from tests.e2e.test_rehearsal import REPLIES, SCENARIOS, TEXTS, button, partner

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant_stack.processes import StartupError
-from assistant_stack.stack import Stack, scratch_config
+from bids_partner.stack.processes import StartupError
+from bids_partner.stack.stack import Stack, scratch_config
 
 pytestmark = pytest.mark.e2e
 

@@ -14,9 +14,9 @@ from typing import Any, Dict, List
 import pytest
 import requests
 
-from assistant_stack.paths import VENV_BIN
-from transcripts.export import pseudonym
-from transcripts.review import make_server
+from bids_partner.settings import VENV_BIN
+from bids_partner.transcripts.export import pseudonym
+from bids_partner.transcripts.review import make_server
 
 pytestmark = pytest.mark.e2e
 

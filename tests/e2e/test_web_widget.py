@@ -14,7 +14,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 
-from coaching_content import load_reflections, load_scenarios
+from bids_partner.coaching import load_reflections, load_scenarios
 from tests.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.e2e

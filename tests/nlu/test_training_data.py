@@ -11,7 +11,7 @@ from typing import Dict, List, Tuple
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
-from coaching_content.schema import MOVES
+from bids_partner.contract import MOVES
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,8 +11,8 @@ from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
 
-from coaching_content.schema import MOVES
-from transcripts.review import make_server
+from bids_partner.contract import MOVES
+from bids_partner.transcripts.review import make_server
 
 KIND = {
     "withdrawal": "away",

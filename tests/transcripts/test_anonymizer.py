@@ -11,7 +11,7 @@ from typing import Dict, List
 import pytest
 import yaml
 
-from transcripts.anonymizer import Anonymizer, Placeholders
+from bids_partner.transcripts.anonymizer import Anonymizer, Placeholders
 
 # The first set was written blind and the anonymizer then tuned on it; the second
 # was written later, also blind, and measured once before its own fixes.

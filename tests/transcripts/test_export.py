@@ -21,11 +21,11 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from transcripts.cli import main
-from transcripts.conversation import build
-from transcripts.export import pseudonym
-from transcripts.review_reader import read_conversation
-from transcripts.store import connect, read_conversations
+from bids_partner.transcripts.cli import main
+from bids_partner.transcripts.conversation import build
+from bids_partner.transcripts.export import pseudonym
+from bids_partner.transcripts.review_reader import read_conversation
+from bids_partner.transcripts.store import connect, read_conversations
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))

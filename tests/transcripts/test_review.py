@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from transcripts.review import make_server
+from bids_partner.transcripts.review import make_server
 
 
 class Rows(HTMLParser):

@@ -1,0 +1,154 @@
+"""How a rehearsal unfolds: a reply's move and kind, the partner's next line, the end.
+
+Pure functions over a scenario and the turns so far, so the dialogue code only
+reads the tracker and says what these return.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Any, Dict, Iterable, List, Sequence
+
+from bids_partner.coaching.scenario_schema import Scenario
+from bids_partner.contract import MOVE_KIND, MOVES, PARTNER_MARK
+
+# Answering the partner's line, a plain "yes" accepts their bid and a plain "no"
+# declines it.
+ANSWER_MOVE = {"affirm": "turning_toward", "deny": "withdrawal"}
+# A rehearsal reply is almost always a move, so below the fallback threshold the
+# best-ranked move still counts if the classifier gives it at least this much.
+MIN_MOVE_CONFIDENCE = 0.2
+# Best first: what the summary quotes back.
+KIND_RANK = {"toward": 3, "reach": 2, "away": 1, "against": 0}
+
+
+@dataclass(frozen=True)
+class Turn:
+    move: str
+    kind: str
+    confidence: float
+    # Points at the user's message in the tracker; the slot keeps no message text.
+    message_id: str | None = None
+
+    def as_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Dict[str, Any]) -> Turn:
+        return cls(
+            move=data["move"],
+            kind=data["kind"],
+            confidence=float(data.get("confidence", 0.0)),
+            message_id=data.get("message_id"),
+        )
+
+
+def read_turns(value: Any) -> List[Turn]:
+    """The turns stored in the `rehearsal_turns` slot (None or a list of dicts)."""
+    if not isinstance(value, list):
+        return []
+    return [Turn.from_dict(item) for item in value if isinstance(item, dict)]
+
+
+def read_move(parse_data: Dict[str, Any]) -> tuple[str, float] | None:
+    """The move a reply makes and the classifier's confidence, or None when the
+    reply is not an answer to the partner at all."""
+    intent = parse_data.get("intent") or {}
+    name = intent.get("name")
+    confidence = float(intent.get("confidence") or 0.0)
+    if name in MOVES:
+        return name, confidence
+    if name in ANSWER_MOVE:
+        return ANSWER_MOVE[name], confidence
+    if name == "nlu_fallback":
+        ranked = [
+            (entry.get("name"), float(entry.get("confidence") or 0.0))
+            for entry in parse_data.get("intent_ranking") or []
+            if entry.get("name") in MOVES
+        ]
+        if ranked:
+            move, score = max(ranked, key=lambda pair: pair[1])
+            if score >= MIN_MOVE_CONFIDENCE:
+                return move, score
+    return None
+
+
+def make_turn(parse_data: Dict[str, Any]) -> Turn | None:
+    read = read_move(parse_data)
+    if read is None:
+        return None
+    move, confidence = read
+    return Turn(
+        move, MOVE_KIND[move], round(confidence, 3), parse_data.get("message_id")
+    )
+
+
+def partner_says(scenario: Scenario, line: str) -> str:
+    return f"{scenario.partner.name}{PARTNER_MARK}{line}"
+
+
+def next_partner_line(scenario: Scenario, turns: Sequence[Turn]) -> str:
+    """The opening line, or the line that answers the latest reply's kind."""
+    if not turns:
+        return scenario.opening
+    kind = turns[-1].kind
+    times = sum(1 for turn in turns if turn.kind == kind)
+    lines = scenario.replies[kind].partner
+    return lines[min(times, len(lines)) - 1]
+
+
+def is_over(scenario: Scenario, turns: Sequence[Turn]) -> bool:
+    toward = sum(1 for turn in turns if turn.kind == "toward")
+    ending = scenario.ending
+    return toward >= ending.resolve_after or len(turns) >= ending.max_replies
+
+
+def landed(turns: Sequence[Turn]) -> bool:
+    """The last reply turned toward: the partner settles."""
+    return bool(turns) and turns[-1].kind == "toward"
+
+
+def closing_line(scenario: Scenario, turns: Sequence[Turn]) -> str:
+    return scenario.ending.resolved if landed(turns) else scenario.ending.unresolved
+
+
+def move_counts(turns: Iterable[Turn]) -> Dict[str, int]:
+    """Replies per move, in the order of the NLU contract, moves made only."""
+    counts = Counter(turn.move for turn in turns)
+    return {move: counts[move] for move in MOVES if counts[move]}
+
+
+def best_turn(turns: Sequence[Turn]) -> Turn | None:
+    """The reply that turned most toward the partner; the surer one on a tie."""
+    if not turns:
+        return None
+    return max(turns, key=lambda turn: (KIND_RANK[turn.kind], turn.confidence))
+
+
+def focus_kind(turns: Sequence[Turn]) -> str:
+    """The kind the suggestion should address: the most common reply that did not
+    turn toward (the more hurtful one on a tie), or toward when all did."""
+    counts = Counter(turn.kind for turn in turns if turn.kind != "toward")
+    if not counts:
+        return "toward"
+    return max(counts, key=lambda kind: (counts[kind], -KIND_RANK[kind]))
+
+
+def outcome(
+    scenario_id: str, turns: Sequence[Turn], ended: str, feedback_mode: str | None
+) -> Dict[str, Any]:
+    """What the conversation keeps of a rehearsal, for the therapist review."""
+    toward = sum(1 for turn in turns if turn.kind == "toward")
+    best = best_turn(turns)
+    return {
+        "scenario": scenario_id,
+        "ended": ended,
+        "feedback": feedback_mode,
+        "replies": len(turns),
+        "moves": move_counts(turns),
+        "kinds": dict(Counter(turn.kind for turn in turns)),
+        "toward_share": round(toward / len(turns), 3) if turns else 0.0,
+        "best_message_id": best.message_id if best else None,
+        "resolved": ended == "completed" and landed(turns),
+    }

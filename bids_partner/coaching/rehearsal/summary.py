@@ -1,0 +1,111 @@
+"""What the coach says about a rehearsal: feedback on a reply, the closing summary."""
+
+from __future__ import annotations
+
+from typing import Dict, List, Sequence
+
+from bids_partner.coaching.rehearsal.play import (
+    Turn,
+    best_turn,
+    focus_kind,
+    move_counts,
+)
+from bids_partner.coaching.scenario_schema import RehearsalTexts, Scenario
+from bids_partner.coaching.wording import quoted_phrase
+
+
+def _quote(texts: RehearsalTexts, text: str | None) -> str:
+    """The user's words quoted back, or the content's stand-in when the message
+    is not in the conversation any more."""
+    return quoted_phrase(text) if text else texts.unquoted_reply
+
+
+def feedback_text(
+    texts: RehearsalTexts,
+    scenario: Scenario,
+    turn: Turn,
+    reply: str | None,
+    earlier: Sequence[Turn] = (),
+) -> str:
+    """The scenario's note on this kind of reply; a shorter one when the same
+    kind came earlier in the scene, so the note does not repeat word for word."""
+    fill = {
+        "partner": scenario.partner.name,
+        "reply": _quote(texts, reply),
+        "move": texts.move_labels[turn.move],
+    }
+    if any(t.kind == turn.kind for t in earlier):
+        return texts.feedback_again[turn.kind].format(**fill)
+    return scenario.replies[turn.kind].feedback.format(**fill)
+
+
+def counts_text(texts: RehearsalTexts, turns: Sequence[Turn]) -> str:
+    """'turning toward 2, criticism 1', in the order of the NLU contract."""
+    return ", ".join(
+        f"{texts.move_labels[move]} {count}"
+        for move, count in move_counts(turns).items()
+    )
+
+
+def toward_count(turns: Sequence[Turn]) -> int:
+    return sum(1 for turn in turns if turn.kind == "toward")
+
+
+def summary_messages(
+    texts: RehearsalTexts,
+    scenario: Scenario,
+    turns: Sequence[Turn],
+    replies: Dict[str, str],
+    feedback_at_end: bool,
+) -> List[str]:
+    """The end-of-scene summary: counts per move, the best reply quoted back, the
+    notes held back if the user chose them at the end, and one suggestion.
+    `replies` maps a turn's message id to the user's words."""
+    summary = texts.summary
+    partner = scenario.partner.name
+    messages = [summary.heading]
+    messages.append(
+        summary.counts.format(
+            partner=partner,
+            replies=len(turns),
+            counts=counts_text(texts, turns),
+            toward=toward_count(turns),
+        )
+    )
+    best = best_turn(turns)
+    if best is not None:
+        messages.append(
+            summary.best[best.kind].format(
+                partner=partner, reply=_quote(texts, replies.get(best.message_id or ""))
+            )
+        )
+    if feedback_at_end:
+        messages.extend(
+            summary.per_reply.format(
+                number=number,
+                reply=_quote(texts, replies.get(turn.message_id or "")),
+                feedback=feedback_text(
+                    texts,
+                    scenario,
+                    turn,
+                    replies.get(turn.message_id or ""),
+                    turns[: number - 1],
+                ),
+            )
+            for number, turn in enumerate(turns, start=1)
+        )
+    suggestion = scenario.replies[focus_kind(turns)].suggestion.format(partner=partner)
+    messages.append(summary.suggestion.format(suggestion=suggestion))
+    return messages
+
+
+def stopped_text(
+    texts: RehearsalTexts, scenario: Scenario | None, turns: Sequence[Turn]
+) -> str:
+    if scenario is None or not turns:
+        return texts.stopped
+    return texts.stopped_with_replies.format(
+        partner=scenario.partner.name,
+        replies=len(turns),
+        toward=toward_count(turns),
+    )

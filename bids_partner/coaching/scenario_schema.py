@@ -1,0 +1,163 @@
+"""The shape of rehearsal scenarios (content/scenarios/*.yml) and of the rehearsal
+coach's texts (content/rehearsal.yml)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from pydantic import BaseModel, root_validator, validator
+
+from bids_partner.coaching.schema import check_fields, check_keys, check_question
+from bids_partner.contract import KINDS, MOVES
+
+# How a reply lands on the partner (Gottman), plus reaching out oneself.
+# The placeholders a scenario text may use; {reply} arrives already quoted.
+FEEDBACK_FIELDS = {"partner", "reply", "move"}
+SUGGESTION_FIELDS = {"partner"}
+
+
+def texts_per_kind(texts: Dict[str, str], fields: set[str]) -> Dict[str, str]:
+    """One text for each reply kind, using only the allowed placeholders."""
+    for text in check_keys(texts, KINDS, "kinds").values():
+        check_fields(text, fields)
+    return texts
+
+
+class ReplyBranch(BaseModel):
+    """What follows one kind of user reply."""
+
+    # The partner's next line: the n-th reply of this kind gets the n-th line,
+    # the last one repeats, so a rehearsal does not loop on one sentence.
+    partner: List[str]
+    feedback: str
+    suggestion: str
+
+    @validator("partner")
+    def _has_lines(cls, lines: List[str]) -> List[str]:
+        if not lines or not all(line.strip() for line in lines):
+            raise ValueError("needs at least one non-empty partner line")
+        for line in lines:
+            check_fields(line, set())
+        return lines
+
+    @validator("feedback")
+    def _feedback_fields(cls, text: str) -> str:
+        return check_fields(text, FEEDBACK_FIELDS)
+
+    @validator("suggestion")
+    def _suggestion_fields(cls, text: str) -> str:
+        return check_fields(text, SUGGESTION_FIELDS)
+
+
+class Partner(BaseModel):
+    name: str
+    role: str
+
+
+class Ending(BaseModel):
+    max_replies: int
+    # Replies that turned toward before the partner settles and the scene ends.
+    resolve_after: int
+    resolved: str
+    unresolved: str
+
+    @root_validator(skip_on_failure=True)
+    def _reachable(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        if not 1 <= values["resolve_after"] <= values["max_replies"] <= 10:
+            raise ValueError("needs 1 <= resolve_after <= max_replies <= 10")
+        return values
+
+
+class Scenario(BaseModel):
+    id: str = ""
+    order: int
+    title: str
+    # Words a user may name the scenario with ("the dinner one").
+    keywords: List[str]
+    setup: str
+    partner: Partner
+    opening: str
+    replies: Dict[str, ReplyBranch]
+    ending: Ending
+
+    @validator("keywords")
+    def _has_keywords(cls, keywords: List[str]) -> List[str]:
+        if not keywords or not all(k.strip() for k in keywords):
+            raise ValueError("needs non-empty keywords")
+        return [k.strip().lower() for k in keywords]
+
+    @validator("replies")
+    def _covers_every_kind(
+        cls, replies: Dict[str, ReplyBranch]
+    ) -> Dict[str, ReplyBranch]:
+        return check_keys(replies, KINDS, "reply kinds")
+
+
+class SummaryTexts(BaseModel):
+    heading: str
+    counts: str
+    best: Dict[str, str]
+    suggestion: str
+    per_reply: str
+    replay: str
+
+    @validator("best")
+    def _best_for_every_kind(cls, best: Dict[str, str]) -> Dict[str, str]:
+        return texts_per_kind(best, {"partner", "reply"})
+
+    @validator("replay")
+    def _asks(cls, text: str) -> str:
+        return check_question(text)
+
+
+class Buttons(BaseModel):
+    each_turn: str
+    at_end: str
+    again: str
+    another: str
+
+
+class RehearsalTexts(BaseModel):
+    version: int
+    choose_scenario: str
+    unknown_scenario: str
+    setup: str
+    ask_feedback: str
+    unclear: str
+    # Stands in for a reply whose words cannot be quoted back.
+    unquoted_reply: str
+    feedback_again: Dict[str, str]
+    stopped: str
+    stopped_with_replies: str
+    summary: SummaryTexts
+    buttons: Buttons
+    move_labels: Dict[str, str]
+
+    @validator("feedback_again")
+    def _again_for_every_kind(cls, texts: Dict[str, str]) -> Dict[str, str]:
+        return texts_per_kind(texts, {"partner", "move"})
+
+    @validator("move_labels")
+    def _labels_for_every_move(cls, labels: Dict[str, str]) -> Dict[str, str]:
+        return check_keys(labels, MOVES, "moves")
+
+    @root_validator(skip_on_failure=True)
+    def _placeholders(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        allowed = {
+            "choose_scenario": set(),
+            "unknown_scenario": set(),
+            "setup": {"title", "setup", "partner", "role"},
+            "ask_feedback": set(),
+            "unclear": {"partner"},
+            "unquoted_reply": set(),
+            "stopped": set(),
+            "stopped_with_replies": {"replies", "toward", "partner"},
+        }
+        for key, fields in allowed.items():
+            check_fields(values[key], fields)
+        summary = values["summary"]
+        check_fields(summary.counts, {"replies", "counts", "toward", "partner"})
+        check_fields(summary.suggestion, {"suggestion"})
+        check_fields(summary.per_reply, {"number", "reply", "feedback"})
+        check_question(values["ask_feedback"])
+        return values

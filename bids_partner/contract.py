@@ -1,0 +1,68 @@
+"""The names the NLU, the dialogue, the actions, the export and the web page share:
+the one home of the NLU contract (docs/DESIGN.md) and of the slots and forms more
+than one module reads. tests/test_contract.py checks domain.yml against it."""
+
+from __future__ import annotations
+
+# The relational moves a user message enacts or reports.
+MOVES = (
+    "bid",
+    "reassurance_request",
+    "withdrawal",
+    "criticism",
+    "contempt",
+    "defensiveness",
+    "turning_toward",
+)
+# Who makes the move: an entity beside the intent, not another intent.
+ACTORS = ("self", "partner")
+CRISIS_INTENT = "crisis"
+CONVERSATION_INTENTS = (
+    "greet",
+    "goodbye",
+    "affirm",
+    "deny",
+    "thank",
+    "help",
+    "ask_concept",
+    "start_rehearsal",
+    "stop",
+    "choose_scenario",
+    "out_of_scope",
+    "not_what_i_meant",
+    "practice_reaching_out",
+    "practice_showing_up",
+    "share_with_therapist",
+    "withdraw_sharing",
+)
+INTENTS = (*MOVES, *CONVERSATION_INTENTS, CRISIS_INTENT)
+
+# What a reply does to the partner's bid (Gottman's three ways, plus reaching out
+# oneself); the export and the rehearsal summary read these from the slot.
+KINDS = ("toward", "away", "against", "reach")
+MOVE_KIND = {
+    "turning_toward": "toward",
+    "withdrawal": "away",
+    "criticism": "against",
+    "contempt": "against",
+    "defensiveness": "against",
+    "bid": "reach",
+    "reassurance_request": "reach",
+}
+
+# Slots and forms read by more than one module.
+SCENARIO_SLOT = "scenario"
+REHEARSAL_TURNS_SLOT = "rehearsal_turns"
+REHEARSAL_FEEDBACK_SLOT = "rehearsal_feedback"
+REHEARSAL_REPLY_SLOT = "rehearsal_reply"
+REHEARSAL_STATUS_SLOT = "rehearsal_status"
+REHEARSAL_OUTCOME_SLOT = "rehearsal_outcome"
+CONSENT_SLOT = "therapist_consent"
+REHEARSAL_FORM = "rehearsal_form"
+FORMS = ("reaching_out_form", "showing_up_form", REHEARSAL_FORM)
+
+# The rehearsal partner's lines are "Name (partner): ...", so a reader (the export,
+# the web page) can tell the partner speaking from the coach.
+PARTNER_MARK = " (partner): "
+# The same as a regular expression that Python and JavaScript read alike.
+PARTNER_LINE_PATTERN = r"^[^\n:]{1,40} \(partner\): "

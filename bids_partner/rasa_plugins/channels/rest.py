@@ -1,0 +1,111 @@
+"""Rasa's REST channel with input checks: bad requests get a clear 4xx, not a 500."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Awaitable, Callable, Dict, List
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bids_partner.rasa_plugins.channels.message_checks import (
+    RETRY_AFTER_SECONDS,
+    STORE_DOWN_REASON,
+    Rejection,
+    check_metadata,
+    clean_message_id,
+    clean_sender,
+    clean_text,
+)
+from bids_partner.rasa_plugins.stores.errors import ConversationStoreUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+def _parse_body(request: Request) -> Dict[str, Any]:
+    try:
+        body = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError):
+        raise Rejection(400, "request body must be a JSON object") from None
+    except RecursionError:
+        raise Rejection(400, "request body is nested too deeply") from None
+    if not isinstance(body, dict):
+        raise Rejection(400, "request body must be a JSON object")
+    return body
+
+
+def stored_replies(
+    request: Request, sender_id: str, message_id: str | None
+) -> List[Dict[str, Any]] | None:
+    """The replies already given to this message id, when it was stored before
+    (a client retrying after a lost answer); None when it is new."""
+    if message_id is None:
+        return None
+    agent = getattr(request.app.ctx, "agent", None)
+    store = getattr(agent, "tracker_store", None)
+    # Rasa may wrap the store (AwaitableTrackerStore).
+    store = getattr(store, "_tracker_store", store)
+    replies_to = getattr(store, "replies_to", None)
+    return replies_to(sender_id, message_id) if replies_to else None
+
+
+class CheckedRestInput(RestInput):
+    """REST channel at /webhooks/rest/webhook that validates before Rasa runs."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[None]]
+    ) -> Blueprint:
+        webhook = Blueprint("checked_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                body = _parse_body(request)
+                sender_id = clean_sender(body.get("sender"))
+                text = clean_text(body.get("message"))
+                metadata = check_metadata(body.get("metadata"))
+                message_id = clean_message_id(body.get("message_id"))
+            except Rejection as rejection:
+                return response.json({"error": rejection.reason}, rejection.status)
+            collector = CollectingOutputChannel()
+            try:
+                replies = stored_replies(request, sender_id, message_id)
+                if replies is not None:
+                    return response.json(replies)
+                await on_new_message(
+                    UserMessage(
+                        text,
+                        collector,
+                        sender_id,
+                        input_channel=self.name(),
+                        metadata=metadata,
+                        message_id=message_id,
+                    )
+                )
+            except ConversationStoreUnavailable:
+                return response.json(
+                    {"error": STORE_DOWN_REASON},
+                    503,
+                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                )
+            except Exception:
+                # The message text stays out of the log: transcripts are sensitive.
+                logger.exception("Could not handle a REST message.")
+                return response.json(
+                    {"error": "the assistant could not handle this message"}, 500
+                )
+            return response.json(collector.messages)
+
+        return webhook

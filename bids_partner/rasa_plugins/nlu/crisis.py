@@ -1,0 +1,299 @@
+"""Finds signs of crisis with spaCy's Matcher, and forces the `crisis` intent.
+
+This is the layer that does not depend on what DIET learned: patterns over
+lowercased tokens and lookup lemmas (crisis_patterns.yml), aware of negation
+("I'd never hurt myself"), of harmless idioms ("he beat me at chess") and of jokes
+("I'll kill him if he spoils the finale lol").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Tuple, Type
+
+import spacy
+import yaml
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyModel, SpacyNLP
+from rasa.shared.nlu.constants import (
+    ENTITIES,
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Token
+
+from bids_partner.language.spacy_pipeline import ensure_pipeline
+
+PATTERNS_FILE = Path(__file__).resolve().parent / "crisis_patterns.yml"
+CATEGORIES = ("self_harm", "abuse", "harm_others")
+CRISIS_INTENT = "crisis"
+CLASSIFIER_INTENT_KEY = "classifier_intent"
+HARMLESS = "harmless"
+MENTIONS = "mentions"
+# How far back a negation reaches, in tokens, within the same clause.
+NEGATION_WINDOW = 5
+MENTION_NEGATION_WINDOW = 2
+CLAUSE_BREAKS = {",", ".", ";", "!", "?", "but", "and", "so", "because", "just"}
+REPORTING_VERBS = {"say", "said", "says", "saying", "told", "tell", "yell", "scream"}
+_GAP = re.compile(r"^~(\d+)$")
+
+
+class PatternError(ValueError):
+    """crisis_patterns.yml is malformed; the message names the pattern."""
+
+
+@dataclass(frozen=True)
+class CrisisMatch:
+    category: str
+    pattern: str
+    start: int  # character offsets in the message
+    end: int
+
+
+def _token_spec(word: str, groups: Dict[str, str], where: str) -> Dict[str, Any]:
+    optional = word.startswith("[") and word.endswith("]")
+    word = word[1:-1] if optional else word
+    if word.startswith("@"):
+        if word[1:] not in groups:
+            raise PatternError(f"{where}: unknown group {word}")
+        spec: Dict[str, Any] = {"LOWER": {"REGEX": f"^(?:{groups[word[1:]]})$"}}
+    elif word.startswith("lemma:"):
+        spec = {"LEMMA": {"IN": word[len("lemma:") :].split("|")}}
+    else:
+        try:
+            re.compile(word)
+        except re.error as error:
+            raise PatternError(f"{where}: bad expression {word!r}: {error}") from error
+        spec = {"LOWER": {"REGEX": f"^(?:{word})$"}}
+    if optional:
+        spec["OP"] = "?"
+    return spec
+
+
+def compile_pattern(
+    text: str, groups: Dict[str, str], where: str
+) -> tuple[List[Dict[str, Any]], List[bool]]:
+    """spaCy Matcher pattern for `text`, and which of its tokens are gaps (~N)."""
+    specs: List[Dict[str, Any]] = []
+    is_gap: List[bool] = []
+    for word in text.split():
+        gap = _GAP.match(word)
+        if gap:
+            specs += [{"OP": "?"}] * int(gap.group(1))
+            is_gap += [True] * int(gap.group(1))
+        else:
+            specs.append(_token_spec(word, groups, where))
+            is_gap.append(False)
+    if not specs or all(is_gap):
+        raise PatternError(f"{where}: empty pattern")
+    return specs, is_gap
+
+
+class CrisisDetector:
+    """Matches crisis_patterns.yml against spaCy docs."""
+
+    def __init__(self, nlp: Language, patterns_file: Path = PATTERNS_FILE) -> None:
+        try:
+            config = yaml.safe_load(patterns_file.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as error:
+            raise PatternError(f"{patterns_file}: {error}") from error
+        if not isinstance(config, dict) or not isinstance(config.get("groups"), dict):
+            raise PatternError(f"{patterns_file}: needs `groups` and pattern lists")
+        groups = config["groups"]
+        self.nlp = nlp
+        self.matcher = Matcher(nlp.vocab)
+        self.gaps: Dict[str, List[bool]] = {}
+        self.texts: Dict[str, str] = {}
+        for category in (*CATEGORIES, HARMLESS, MENTIONS):
+            patterns = config.get(category)
+            if not isinstance(patterns, list) or not patterns:
+                raise PatternError(f"{patterns_file}: `{category}` needs patterns")
+            for index, text in enumerate(patterns):
+                key = f"{category}:{index}"
+                specs, self.gaps[key] = compile_pattern(str(text), groups, key)
+                self.texts[key] = str(text)
+                self.matcher.add(key, [specs])
+        self.joking_cancels = set(config.get("joking_cancels") or [])
+        self.negation = re.compile(f"^(?:{groups['neg']})$")
+        self.laughter = re.compile(f"^(?:{groups['laugh']})$")
+
+    def _negated(
+        self, doc: Doc, start: int, end: int, key: str, align: List[int]
+    ) -> bool:
+        gaps = self.gaps[key]
+        inside = any(
+            gaps[align[i]] and self._is_negation(doc[start + i])
+            for i in range(end - start)
+        )
+        if inside:
+            return True
+        window = (
+            MENTION_NEGATION_WINDOW if key.startswith(MENTIONS) else NEGATION_WINDOW
+        )
+        for token in reversed(doc[max(0, start - window) : start]):
+            if token.lower_ in CLAUSE_BREAKS:
+                return False
+            if self._is_negation(token):
+                return True
+        return False
+
+    def _is_negation(self, token: Token) -> bool:
+        # "when I say no" reports a refusal; it does not negate what follows.
+        if token.lower_ == "no" and token.i > 0:
+            return token.nbor(-1).lower_ not in REPORTING_VERBS
+        return bool(self.negation.match(token.lower_)) or token.lemma_ == "not"
+
+    def analyse(self, doc: Doc) -> Tuple[List[CrisisMatch], List[CrisisMatch]]:
+        """(crisis matches, matches cancelled as negated, harmless or joking)."""
+        matches = self.matcher(doc, with_alignments=True)
+        vocab = self.matcher.vocab.strings
+        harmless = [
+            (s, e) for m, s, e, _ in matches if vocab[m].startswith(HARMLESS + ":")
+        ]
+        laughing = any(self.laughter.match(t.lower_) for t in doc)
+        found: List[CrisisMatch] = []
+        cancelled: List[CrisisMatch] = []
+        for match_id, start, end, align in matches:
+            key = vocab[match_id]
+            category = key.split(":")[0]
+            if category == HARMLESS:
+                continue
+            span = doc[start:end]
+            match = CrisisMatch(
+                category, self.texts[key], span.start_char, span.end_char
+            )
+            joking = laughing and (
+                category in self.joking_cancels or match.pattern in self.joking_cancels
+            )
+            if (
+                joking
+                or any(s <= start and end <= e or start <= s < end for s, e in harmless)
+                or self._negated(doc, start, end, key, align)
+            ):
+                cancelled.append(match)
+            elif category != MENTIONS:
+                found.append(match)
+        return found, cancelled
+
+    def find(self, doc: Doc) -> List[CrisisMatch]:
+        return self.analyse(doc)[0]
+
+
+@lru_cache(maxsize=1)
+def default_detector() -> CrisisDetector:
+    return CrisisDetector(spacy.load(ensure_pipeline()))
+
+
+def keep_classifier_intent(message: Message) -> None:
+    """Keeps what the classifier said before the safety layer changed it, for
+    evaluation and for therapists reviewing a transcript."""
+    message.set(CLASSIFIER_INTENT_KEY, message.get(INTENT), add_to_output=True)
+
+
+def force_crisis(message: Message, match: CrisisMatch) -> None:
+    """Makes `crisis` the message's intent and adds the category as an entity."""
+    crisis = {INTENT_NAME_KEY: CRISIS_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+    ranking = [
+        r for r in message.get(INTENT_RANKING_KEY) or [] if r["name"] != CRISIS_INTENT
+    ]
+    keep_classifier_intent(message)
+    message.set(INTENT, crisis, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [crisis, *ranking], add_to_output=True)
+    entity = {
+        "entity": "crisis_category",
+        "value": match.category,
+        "start": match.start,
+        "end": match.end,
+        "confidence": 1.0,
+        "extractor": CrisisMatcher.__name__,
+    }
+    message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
+
+
+def overrule_crisis(message: Message) -> None:
+    """A crisis guess from the classifier that no pattern supports, because its
+    crisis words were negated ("I'd never hurt myself"), idiomatic or joking, or
+    it is not confident enough: the next intent is taken."""
+    intent = message.get(INTENT) or {}
+    if intent.get(INTENT_NAME_KEY) != CRISIS_INTENT:
+        return
+    ranking = [
+        r for r in message.get(INTENT_RANKING_KEY) or [] if r["name"] != CRISIS_INTENT
+    ]
+    if ranking:
+        keep_classifier_intent(message)
+        message.set(INTENT, ranking[0], add_to_output=True)
+        message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER],
+    is_trainable=False,
+    model_from="SpacyNLP",
+)
+class CrisisMatcher(GraphComponent):
+    """Overrides the classifier when a crisis pattern matches, and overrules its
+    crisis guess when the only crisis words were negated, harmless or joking.
+
+    Place it before FallbackClassifier: a forced crisis has confidence 1.0, and an
+    overruled one falls back if the next intent is not confident enough.
+    """
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> CrisisMatcher:
+        return cls(config["classifier_threshold"])
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        # Below this, a crisis guess by the classifier with no pattern behind it
+        # is overruled: measured by `make bench-safety` (recall vs false alarms).
+        return {"classifier_threshold": 0.6}
+
+    @classmethod
+    def required_components(cls) -> List[Type]:
+        return [SpacyNLP]
+
+    def __init__(self, classifier_threshold: float) -> None:
+        self.classifier_threshold = classifier_threshold
+        self._detector: CrisisDetector | None = None
+
+    def detector(self, model: SpacyModel) -> CrisisDetector:
+        """Patterns compiled once, over the pipeline SpacyNLP already loaded."""
+        if self._detector is None or self._detector.nlp is not model.model:
+            self._detector = CrisisDetector(model.model)
+        return self._detector
+
+    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+        detector = self.detector(model)
+        for message in messages:
+            doc: Doc | None = message.get(SPACY_DOCS[TEXT])
+            if doc is None and message.get(TEXT):
+                doc = detector.nlp(message.get(TEXT))
+            if doc is None:
+                continue
+            found, cancelled = detector.analyse(doc)
+            confidence = (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY, 0.0)
+            if found:
+                force_crisis(message, found[0])
+            elif cancelled or confidence < self.classifier_threshold:
+                overrule_crisis(message)
+        return messages

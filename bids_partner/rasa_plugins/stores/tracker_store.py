@@ -1,0 +1,247 @@
+"""Rasa's SQL tracker store, strict about reaching its database.
+
+Rasa's own SQLTrackerStore logs "Could not create tables" and carries on when the
+database is unreachable at start, and Rasa's agent wraps every store in a
+FailSafeTrackerStore that, when the database fails later, answers as if the
+conversation were new and keeps it in memory. For conversations people expect to
+find again both are silent data loss. This store refuses to start without its
+database, turns a failure while running into `ConversationStoreUnavailable` (the
+channels answer it with a clear "not saved, try again"), and removes the in-memory
+fallback. Pooled connections are checked before use, so it recovers by itself
+once the database is back.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+from typing import Any, Dict, Iterable, List
+
+import sqlalchemy as sa
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import (
+    SQLTrackerStore,
+    create_engine_kwargs,
+)
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import ConnectionException
+from sqlalchemy.engine import make_url
+
+from bids_partner.rasa_plugins.stores.errors import ConversationStoreUnavailable
+from bids_partner.rasa_plugins.stores.recent_trackers import RecentTrackers
+from bids_partner.settings import tracker_store_url
+
+logger = logging.getLogger(__name__)
+
+CONNECT_ATTEMPTS = 3
+CONNECT_PAUSE_SECONDS = 2.0
+
+
+def describe(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    return repr(make_url(url))
+
+
+def check_connection(url: str, attempts: int = CONNECT_ATTEMPTS) -> None:
+    """Raises ConnectionException unless the database answers a trivial query."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url)
+    last_error: Exception | None = None
+    try:
+        for attempt in range(1, attempts + 1):
+            try:
+                with engine.connect() as connection:
+                    connection.execute(sa.text("SELECT 1"))
+                return
+            except sa.exc.SQLAlchemyError as error:
+                last_error = error
+                logger.warning(
+                    "Tracker store %s not reachable (attempt %d of %d).",
+                    describe(url),
+                    attempt,
+                    attempts,
+                )
+                if attempt < attempts:
+                    time.sleep(CONNECT_PAUSE_SECONDS)
+    finally:
+        engine.dispose()
+    raise ConnectionException(
+        f"Cannot reach the tracker store at {describe(url)}: "
+        f"{str(getattr(last_error, 'orig', last_error)).strip()}. "
+        "Check TRACKER_STORE_URL; "
+        "the server will not start without its conversation store."
+    )
+
+
+# Rasa's SQLTrackerStore settings that this store does not read: the database is
+# named by one SQLAlchemy URL.
+UNREAD_SETTINGS = ("dialect", "port", "db", "username", "password", "login_db")
+
+
+class StrictSQLTrackerStore(SQLTrackerStore):
+    """SQL tracker store on the `url` in endpoints.yml, else TRACKER_STORE_URL
+    (default: SQLite under var/)."""
+
+    # Used as it is by the agent (bids_partner.patches.no_memory_fallback).
+    keeps_no_memory_fallback = True
+
+    def __init__(
+        self,
+        domain: Domain | None = None,
+        host: str | None = None,
+        event_broker: EventBroker | None = None,
+        **kwargs: Any,
+    ) -> None:
+        unread = sorted(set(kwargs) & set(UNREAD_SETTINGS))
+        if unread:
+            raise ValueError(
+                f"StrictSQLTrackerStore does not read {', '.join(unread)}: give the "
+                "database as one SQLAlchemy URL, `url:` in endpoints.yml or "
+                "TRACKER_STORE_URL."
+            )
+        self.recent = RecentTrackers()
+        # Rasa passes endpoints.yml's `url` as `host`.
+        url = (host or "").strip() or tracker_store_url()
+        check_connection(url)
+        # A full URL as host is passed through unchanged by SQLTrackerStore.
+        super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
+        # Same engine, but a pooled connection is tested before use: after a
+        # database restart the first turn then reconnects instead of failing.
+        self.engine.dispose()
+        self.engine = sa.create_engine(
+            url, pool_pre_ping=True, **create_engine_kwargs(url)
+        )
+        self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+        self.description = describe(url)
+        logger.info("Tracker store: %s", self.description)
+
+    @property
+    def domain(self) -> Domain:
+        return self._domain
+
+    @domain.setter
+    def domain(self, domain: Domain | None) -> None:
+        # A new model's domain: kept trackers were built with the old slots.
+        self._domain = domain or Domain.empty()
+        self.recent.clear()
+
+    def _unavailable(
+        self, error: sa.exc.SQLAlchemyError
+    ) -> ConversationStoreUnavailable:
+        # The driver's message can quote the SQL and its parameters (message text).
+        logger.error(
+            "Tracker store %s failed: %s", self.description, type(error).__name__
+        )
+        return ConversationStoreUnavailable(
+            f"The conversation store at {self.description} is unavailable."
+        )
+
+    def _last_event_id(self, session: sa.orm.Session, sender_id: str) -> int | None:
+        return (
+            session.query(sa.func.max(self.SQLEvent.id))
+            .filter(self.SQLEvent.sender_id == sender_id)
+            .scalar()
+        )
+
+    def _keep_if_as_stored(self, tracker: DialogueStateTracker) -> None:
+        """Keeps the tracker only if it is what reading the database gives.
+
+        Rasa's save stores the events after as many as it counts since the
+        session's start in the database, which leaves out `action_session_start`
+        and earlier sessions; a tracker that still holds them would be saved
+        twice over. Such a tracker is read back from the database next time.
+        """
+        with self.session_scope() as session:
+            stored = self._event_query(
+                session, tracker.sender_id, fetch_events_from_all_sessions=False
+            ).count()
+            if stored != len(tracker.events):
+                self.recent.forget(tracker.sender_id)
+                return
+            last_event_id = self._last_event_id(session, tracker.sender_id)
+        self.recent.keep(tracker, last_event_id)
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        try:
+            with self.session_scope() as session:
+                last_event_id = self._last_event_id(session, sender_id)
+            tracker = self.recent.get(sender_id, last_event_id)
+            if tracker is None:
+                tracker = await super().retrieve(sender_id)
+                self.recent.keep(tracker, last_event_id)
+            return tracker
+        except sa.exc.SQLAlchemyError as error:
+            raise self._unavailable(error) from None
+
+    async def retrieve_full_tracker(
+        self, conversation_id: str
+    ) -> DialogueStateTracker | None:
+        try:
+            return await super().retrieve_full_tracker(conversation_id)
+        except sa.exc.SQLAlchemyError as error:
+            raise self._unavailable(error) from None
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        try:
+            await super().save(tracker)
+        except sa.exc.SQLAlchemyError as error:
+            self.recent.forget(tracker.sender_id)
+            raise self._unavailable(error) from None
+        # Committed: whatever happens now, the client is told it was saved.
+        try:
+            self._keep_if_as_stored(tracker)
+        except sa.exc.SQLAlchemyError as error:
+            self.recent.forget(tracker.sender_id)
+            logger.warning(
+                "Tracker store %s: saved, but not kept for reuse (%s).",
+                self.description,
+                type(error).__name__,
+            )
+
+    def replies_to(
+        self, sender_id: str, message_id: str
+    ) -> List[Dict[str, Any]] | None:
+        """The bot's replies to a stored user message, or None if it is not stored.
+
+        A client that retries a message (same message id) after a lost answer gets
+        these instead of the turn played twice."""
+        try:
+            with self.session_scope() as session:
+                rows = (
+                    self._event_query(
+                        session, sender_id, fetch_events_from_all_sessions=True
+                    )
+                    .filter(self.SQLEvent.type_name.in_(("user", "bot")))
+                    .all()
+                )
+        except sa.exc.SQLAlchemyError as error:
+            raise self._unavailable(error) from None
+        replies: List[Dict[str, Any]] | None = None
+        for row in rows:
+            data = json.loads(row.data)
+            if row.type_name == "user":
+                if replies is not None:
+                    break
+                if data.get("message_id") == message_id:
+                    replies = []
+            elif replies is not None:
+                reply: Dict[str, Any] = {"recipient_id": sender_id}
+                if data.get("text"):
+                    reply["text"] = data["text"]
+                extra = data.get("data") or {}
+                for key in ("buttons", "image", "custom", "attachment"):
+                    if extra.get(key):
+                        reply[key] = extra[key]
+                replies.append(reply)
+        return replies
+
+    async def keys(self) -> Iterable[str]:
+        try:
+            return await super().keys()
+        except sa.exc.SQLAlchemyError as error:
+            raise self._unavailable(error) from None

@@ -1,0 +1,38 @@
+"""Where the project keeps things and how its processes are configured: the one
+home for paths, the default stores and the environment of Rasa processes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+MODELS_DIR = ROOT / "models"
+LOG_DIR = ROOT / ".stack" / "logs"
+WEB_DIR = ROOT / "web"
+# Therapist-editable texts and rehearsal scenes: not training data, so not in data/.
+CONTENT_DIR = ROOT / "content"
+SCENARIOS_DIR = CONTENT_DIR / "scenarios"
+# The spaCy pipeline built from code (bids_partner.language.spacy_pipeline).
+SPACY_PIPELINE = ROOT / "build" / "spacy" / "en_relational"
+DEFAULT_TRACKER_URL = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
+
+# Rasa processes: quieter TensorFlow, no telemetry to a network we do not have, no
+# deprecation noise from pinned dependencies.
+QUIET_ENV = {
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "RASA_TELEMETRY_ENABLED": "false",
+    "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+    "PYTHONWARNINGS": "ignore",
+}
+
+
+def tracker_store_url() -> str:
+    """SQLAlchemy URL of the tracker store: TRACKER_STORE_URL, else the SQLite file."""
+    return os.environ.get("TRACKER_STORE_URL", "").strip() or DEFAULT_TRACKER_URL
+
+
+def redis_url() -> str | None:
+    """URL of the Redis lock store (LOCK_STORE_URL); None keeps locks in memory."""
+    return os.environ.get("LOCK_STORE_URL", "").strip() or None

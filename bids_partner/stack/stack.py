@@ -1,0 +1,158 @@
+"""The running assistant: action server, Rasa server and web page, in that order."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List
+
+from bids_partner.settings import LOG_DIR, QUIET_ENV, ROOT, VENV_BIN
+from bids_partner.stack.model import ensure_model
+from bids_partner.stack.processes import ManagedProcess, free_port
+
+
+@dataclass
+class StackConfig:
+    model: Path
+    rasa_port: int = 5005
+    action_port: int = 5055
+    web_port: int = 8080
+    host: str = "127.0.0.1"
+    log_dir: Path = LOG_DIR
+    # Extra environment for the servers (tracker store URL, API secrets, ...).
+    env: Dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://{self.host}:{self.action_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://localhost:{self.web_port}"
+
+    @property
+    def web_origins(self) -> List[str]:
+        return [
+            f"http://localhost:{self.web_port}",
+            f"http://127.0.0.1:{self.web_port}",
+        ]
+
+
+def scratch_config(log_dir: Path, env: Dict[str, str]) -> StackConfig:
+    """A stack on free local ports with the trained model, logging to `log_dir`:
+    for tests and benchmarks that run beside a stack someone else started."""
+    return StackConfig(
+        model=ensure_model(),
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+        log_dir=log_dir,
+        env=env,
+    )
+
+
+def http_api_arguments(env: Dict[str, str]) -> List[str]:
+    """Rasa's HTTP API only with a secret: a token (RASA_API_TOKEN) or a JWT key."""
+    if env.get("RASA_JWT_SECRET"):
+        return [
+            "--enable-api",
+            "--jwt-secret",
+            env["RASA_JWT_SECRET"],
+            "--jwt-method",
+            env.get("RASA_JWT_METHOD", "HS256"),
+        ]
+    if env.get("RASA_API_TOKEN"):
+        return ["--enable-api", "--auth-token", env["RASA_API_TOKEN"]]
+    return []
+
+
+class Stack:
+    def __init__(self, config: StackConfig) -> None:
+        self.config = config
+        env = {**QUIET_ENV, **config.env}
+        env["ACTION_ENDPOINT_URL"] = f"{config.action_url}/webhook"
+        # The socket.io channel accepts the chat page's origins only.
+        env["WEB_ORIGINS"] = ",".join(config.web_origins)
+        merged = {**os.environ, **env}
+        self.actions = ManagedProcess(
+            name="action server",
+            command=[
+                str(VENV_BIN / "rasa"),
+                "run",
+                "actions",
+                "--actions",
+                "actions",
+                "--port",
+                str(config.action_port),
+            ],
+            ready_url=f"{config.action_url}/health",
+            log_path=config.log_dir / "actions.log",
+            env=env,
+            cwd=ROOT,
+        )
+        self.rasa = ManagedProcess(
+            name="Rasa server",
+            command=[
+                str(VENV_BIN / "rasa"),
+                "run",
+                "--model",
+                str(config.model),
+                "--endpoints",
+                "endpoints.yml",
+                "--credentials",
+                "credentials.yml",
+                "--interface",
+                config.host,
+                "--port",
+                str(config.rasa_port),
+                "--cors",
+                *config.web_origins,
+                *http_api_arguments(merged),
+            ],
+            ready_url=f"{config.rasa_url}/",
+            log_path=config.log_dir / "rasa.log",
+            env=env,
+            cwd=ROOT,
+        )
+        self.web = ManagedProcess(
+            name="web page",
+            command=[
+                sys.executable,
+                "-m",
+                "bids_partner.stack.web_server",
+                "--port",
+                str(config.web_port),
+                "--bind",
+                config.host,
+                "--rasa-url",
+                config.rasa_url,
+            ],
+            ready_url=f"http://127.0.0.1:{config.web_port}/",
+            log_path=config.log_dir / "web.log",
+        )
+        self.processes: List[ManagedProcess] = [self.actions, self.rasa, self.web]
+
+    def start(self, rasa_timeout: float = 300.0) -> None:
+        try:
+            self.actions.start()
+            self.rasa.start()  # loads the model while the action server comes up
+            self.web.start()
+            self.actions.wait_until_ready(60)
+            self.web.wait_until_ready(30)
+            self.rasa.wait_until_ready(rasa_timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            process.stop()
+
+    def dead(self) -> ManagedProcess | None:
+        return next((p for p in self.processes if not p.running), None)

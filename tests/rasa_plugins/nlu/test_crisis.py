@@ -1,0 +1,70 @@
+from pathlib import Path
+
+import pytest
+import spacy
+
+from bids_partner.language.spacy_pipeline import ensure_pipeline
+from bids_partner.rasa_plugins.nlu.crisis import (
+    PATTERNS_FILE,
+    CrisisDetector,
+    PatternError,
+    default_detector,
+)
+
+nlp = spacy.load(ensure_pipeline())
+
+
+def categories(text: str) -> set:
+    return {m.category for m in default_detector().find(nlp(text))}
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("i wanna kil myslef", "self_harm"),
+        ("I don't want to be alive anymore", "self_harm"),
+        ("he choked me last week", "abuse"),
+        ("he wont let me see my friends", "abuse"),
+        ("I'm going to hurt him when he gets home", "harm_others"),
+    ],
+)
+def test_crisis_patterns_find_the_category(text: str, category: str) -> None:
+    assert category in categories(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd never hurt myself",  # negation before the match
+        "I'm not suicidal, just sad",  # negation inside the match
+        "this fight is killing me",  # idiom
+        "he beat me at chess again",  # harmless use
+        "i swear ill kill him if he spoils the finale lol",  # joking
+        "I want to end it with him, we're not working",  # a breakup
+    ],
+)
+def test_near_misses_do_not_match(text: str) -> None:
+    assert categories(text) == set()
+
+
+def test_saying_no_is_not_a_negation() -> None:
+    assert "abuse" in categories("every time i say no he pressures me until i give in")
+
+
+def test_match_reports_character_offsets() -> None:
+    text = "ok so he hit me"
+    [match] = default_detector().find(nlp(text))
+    assert text[match.start : match.end] == "he hit me"
+
+
+def test_unknown_group_is_a_clear_error(tmp_path: Path) -> None:
+    bad = PATTERNS_FILE.read_text().replace('"kms"', '"@nosuchgroup"')
+    (tmp_path / "p.yml").write_text(bad)
+    with pytest.raises(PatternError, match="nosuchgroup"):
+        CrisisDetector(nlp, tmp_path / "p.yml")
+
+
+def test_malformed_patterns_file_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "p.yml").write_text("groups: [oops")
+    with pytest.raises(PatternError):
+        CrisisDetector(nlp, tmp_path / "p.yml")

@@ -1,0 +1,128 @@
+"""Kept trackers are used again only while they are exactly what is stored."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bids_partner.rasa_plugins.stores.recent_trackers import RecentTrackers
+from bids_partner.rasa_plugins.stores.tracker_store import StrictSQLTrackerStore
+
+
+@pytest.fixture
+def stores(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[StrictSQLTrackerStore, StrictSQLTrackerStore]:
+    """Two servers' stores on one database."""
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path}/t.db")
+    return StrictSQLTrackerStore(Domain.empty()), StrictSQLTrackerStore(Domain.empty())
+
+
+def said(store: StrictSQLTrackerStore, text: str) -> DialogueStateTracker:
+    """One turn: retrieve (or start) the tracker, add a message, save."""
+    tracker = asyncio.run(store.retrieve("someone")) or DialogueStateTracker(
+        "someone", []
+    )
+    tracker.update(UserUttered(text))
+    asyncio.run(store.save(tracker))
+    return tracker
+
+
+def texts(tracker: DialogueStateTracker | None) -> list[str]:
+    assert tracker is not None
+    return [e.text for e in tracker.events if isinstance(e, UserUttered)]
+
+
+def test_the_next_turn_gets_the_kept_tracker(stores) -> None:
+    first, _ = stores
+    kept = said(first, "one")
+    assert asyncio.run(first.retrieve("someone")) is kept
+
+
+def test_a_new_domain_forgets_the_kept_trackers(stores) -> None:
+    first, _ = stores
+    kept = said(first, "one")
+    first.domain = Domain.empty()  # a new model was loaded
+    again = asyncio.run(first.retrieve("someone"))
+    assert again is not kept and texts(again) == ["one"]
+
+
+def test_turns_stored_by_another_server_are_read(stores) -> None:
+    first, second = stores
+    said(first, "one")
+    said(second, "two")
+    assert texts(asyncio.run(first.retrieve("someone"))) == ["one", "two"]
+    said(first, "three")
+    assert texts(asyncio.run(second.retrieve("someone"))) == ["one", "two", "three"]
+
+
+def test_a_turn_that_failed_half_way_leaves_nothing_behind(stores) -> None:
+    first, _ = stores
+    said(first, "one")
+    tracker = asyncio.run(first.retrieve("someone"))
+    assert tracker is not None
+    tracker.update(UserUttered("never saved"))  # the turn fails before save
+    assert texts(asyncio.run(first.retrieve("someone"))) == ["one"]
+
+
+def test_the_oldest_conversation_is_forgotten_first() -> None:
+    recent = RecentTrackers(size=2)
+    trackers = [DialogueStateTracker(name, []) for name in ("a", "b", "c")]
+    for n, tracker in enumerate(trackers):
+        recent.keep(tracker, n)
+    assert recent.get("a", 0) is None
+    assert recent.get("b", 1) is trackers[1] and recent.get("c", 2) is trackers[2]
+    assert recent.get("c", 3) is None  # the database has moved on
+
+
+def stored_rows(store: StrictSQLTrackerStore) -> list[str]:
+    with store.engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT data FROM events ORDER BY id"))
+        return [row.data for row in rows]
+
+
+def session_start(at: float) -> list:
+    # As Rasa's action_session_start logs them: the action first, then the event.
+    return [
+        ActionExecuted("action_session_start", timestamp=at),
+        SessionStarted(timestamp=at + 0.001),
+        ActionExecuted("action_listen", timestamp=at + 0.002),
+    ]
+
+
+def test_a_new_conversation_is_stored_once(stores) -> None:
+    first, _ = stores
+    tracker = DialogueStateTracker("someone", [])
+    for event in [*session_start(100.0), UserUttered("one", timestamp=100.1)]:
+        tracker.update(event)
+    asyncio.run(first.save(tracker))
+    for n in range(3):
+        tracker = asyncio.run(first.retrieve("someone"))
+        tracker.update(ActionExecuted("action_listen", timestamp=101.0 + n))
+        asyncio.run(first.save(tracker))
+    rows = stored_rows(first)
+    assert len(rows) == len(set(rows)) == 7
+
+
+def test_a_new_session_is_stored_once(stores) -> None:
+    first, _ = stores
+    tracker = DialogueStateTracker("someone", [])
+    for event in [*session_start(100.0), UserUttered("one", timestamp=100.1)]:
+        tracker.update(event)
+    asyncio.run(first.save(tracker))
+    tracker = asyncio.run(first.retrieve("someone"))
+    for event in [*session_start(200.0), UserUttered("two", timestamp=200.1)]:
+        tracker.update(event)
+    asyncio.run(first.save(tracker))
+    tracker = asyncio.run(first.retrieve("someone"))
+    tracker.update(UserUttered("three", timestamp=201.0))
+    asyncio.run(first.save(tracker))
+    rows = stored_rows(first)
+    assert len(rows) == len(set(rows)) == 9
+    assert texts(asyncio.run(first.retrieve("someone"))) == ["two", "three"]

@@ -1,0 +1,104 @@
+import asyncio
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from rasa.core.agent import Agent
+from rasa.core.lock_store import InMemoryLockStore
+from rasa.core.tracker_store import FailSafeTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import ConnectionException
+
+from bids_partner.rasa_plugins.stores import tracker_store as tracker_module
+from bids_partner.rasa_plugins.stores.lock_store import ConfiguredLockStore
+from bids_partner.rasa_plugins.stores.tracker_store import (
+    ConversationStoreUnavailable,
+    StrictSQLTrackerStore,
+    check_connection,
+)
+from bids_partner.settings import tracker_store_url
+
+
+def test_default_is_a_sqlite_file_under_var(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
+    assert tracker_store_url().startswith("sqlite:///")
+    assert tracker_store_url().endswith("var/tracker.db")
+
+
+def test_sqlite_store_creates_its_folder_and_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "nested" / "tracker.db"
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{db}")
+    StrictSQLTrackerStore()
+    assert db.exists()
+
+
+def test_unreachable_database_fails_with_a_clear_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(tracker_module, "CONNECT_PAUSE_SECONDS", 0)
+    url = "postgresql://rasa:secret@127.0.0.1:1/rasa"
+    with pytest.raises(ConnectionException) as caught:
+        check_connection(url, attempts=2)
+    message = str(caught.value)
+    assert "TRACKER_STORE_URL" in message
+    assert "secret" not in message  # the password never reaches logs
+
+
+def test_in_memory_locks_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LOCK_STORE_URL", raising=False)
+    assert isinstance(ConfiguredLockStore()._store, InMemoryLockStore)
+
+
+def test_unreachable_redis_fails_with_a_clear_message(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LOCK_STORE_URL", "redis://:pw@127.0.0.1:1/0")
+    with pytest.raises(ConnectionException, match="LOCK_STORE_URL"):
+        ConfiguredLockStore()
+
+
+def test_locks_are_delegated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LOCK_STORE_URL", raising=False)
+    store = ConfiguredLockStore()
+    lock = store.get_or_create_lock("c1")
+    ticket = lock.issue_ticket(10)
+    store.save_lock(lock)
+    assert store.get_lock("c1").last_issued == ticket
+    store.delete_lock("c1")
+    assert store.get_lock("c1") is None
+
+
+def test_a_failing_database_is_an_error_not_a_fresh_conversation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "tracker.db"
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{db}")
+    store = StrictSQLTrackerStore(domain=Domain.empty())
+    tracker = DialogueStateTracker("someone", [])
+    tracker.update(UserUttered("my secret words"))
+    asyncio.run(store.save(tracker))
+    with store.engine.begin() as connection:
+        connection.execute(sa.text("ALTER TABLE events RENAME TO moved"))
+    with pytest.raises(ConversationStoreUnavailable, match="unavailable"):
+        asyncio.run(store.retrieve("someone"))
+    with pytest.raises(ConversationStoreUnavailable):
+        asyncio.run(store.save(tracker))
+    assert "my secret words" not in caplog.text
+    with store.engine.begin() as connection:
+        connection.execute(sa.text("ALTER TABLE moved RENAME TO events"))
+    restored = asyncio.run(store.retrieve("someone"))
+    assert restored is not None and restored.latest_message.text == "my secret words"
+
+
+def test_rasa_keeps_no_in_memory_fallback_for_this_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path}/t.db")
+    store = StrictSQLTrackerStore()
+    assert Agent(tracker_store=store).tracker_store is store
+    # Other stores keep Rasa's own wrapper.
+    assert isinstance(Agent().tracker_store, FailSafeTrackerStore)

@@ -1,0 +1,59 @@
+"""The page server on a free port: only its own files, the Rasa URL, strict CSP."""
+
+from __future__ import annotations
+
+import threading
+from functools import partial
+from http.server import ThreadingHTTPServer
+from typing import Iterator
+
+import pytest
+import requests
+
+from bids_partner.stack.web_server import PageHandler, content_security_policy
+
+RASA = "http://127.0.0.1:5999"
+
+
+@pytest.fixture(scope="module")
+def page_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(PageHandler, rasa_url=RASA))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_page_has_the_welcome_and_the_crisis_link(page_url: str) -> None:
+    response = requests.get(f"{page_url}/", timeout=5)
+    assert response.status_code == 200
+    text = " ".join(response.text.split())
+    assert "practice tool, not therapy and not a crisis service" in text
+    assert 'href="#crisis"' in response.text and "988" in response.text
+
+
+def test_config_tells_the_page_where_rasa_is(page_url: str) -> None:
+    body = requests.get(f"{page_url}/config.js", timeout=5).text
+    assert body == f'window.ASSISTANT_CONFIG = {{"socketUrl": "{RASA}"}};\n'
+
+
+@pytest.mark.parametrize(
+    "path", ["/../README.md", "/node_modules/rasa-webchat/package.json", "/x.py"]
+)
+def test_nothing_else_is_served(page_url: str, path: str) -> None:
+    assert requests.get(f"{page_url}{path}", timeout=5).status_code == 404
+
+
+def test_every_response_carries_the_content_security_policy(page_url: str) -> None:
+    for path in ("/", "/chat.js", "/missing"):
+        headers = requests.get(f"{page_url}{path}", timeout=5).headers
+        assert headers["Content-Security-Policy"] == content_security_policy(RASA)
+        assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_policy_allows_this_page_and_the_rasa_socket_only() -> None:
+    policy = content_security_policy(RASA)
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert f"connect-src 'self' {RASA} ws://127.0.0.1:5999" in policy
+    assert "https:" not in policy and "*" not in policy
