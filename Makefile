@@ -62,11 +62,11 @@ test: validate lint train web browser services
 	$(BIN)/pytest -p no:cacheprovider
 	$(MAKE) --no-print-directory test-stories
 
-test-unit: install services
-	$(BIN)/pytest -p no:cacheprovider -m "not e2e"
+test-unit: install
+	$(BIN)/pytest -p no:cacheprovider -m "not stack and not browser and not services"
 
 test-e2e: train web browser services
-	$(BIN)/pytest -p no:cacheprovider -m e2e
+	$(BIN)/pytest -p no:cacheprovider -m "stack or browser or services"
 
 test-stories: train
 	$(BIN)/rasa test core --model $$($(BIN)/python -c 'from bids_partner.stack.model import model_path; print(model_path())') \

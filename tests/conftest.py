@@ -1,44 +1,21 @@
 """Shared fixtures: a fresh dispatcher, trackers built from small snapshots, and
-Debian's chromium driven by Playwright for the browser tests."""
+Debian's chromium for the browser tests (helpers live in tests/helpers/)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+
+from tests.helpers.browser import launched_chromium
+from tests.helpers.events import user_event
 
 
 @pytest.fixture
 def dispatcher() -> CollectingDispatcher:
     return CollectingDispatcher()
-
-
-def user_event(
-    text: str,
-    intent: str,
-    entities: List[Dict[str, Any]] | None = None,
-    message_id: str | None = None,
-) -> Dict[str, Any]:
-    return {
-        "event": "user",
-        "text": text,
-        "message_id": message_id,
-        "parse_data": {
-            "text": text,
-            "intent": {"name": intent, "confidence": 0.95},
-            "intent_ranking": [{"name": intent, "confidence": 0.95}],
-            "entities": entities or [],
-            "message_id": message_id,
-        },
-    }
-
-
-def bot_event(text: str) -> Dict[str, Any]:
-    return {"event": "bot", "text": text}
 
 
 @pytest.fixture
@@ -70,19 +47,9 @@ def make_tracker() -> Callable[..., Tracker]:
     return make
 
 
-# Playwright cannot download a browser here: Debian's chromium (make browser).
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-
-
 # Per module: Playwright's sync API keeps an event loop running while it is open,
 # which other tests' asyncio.run() would trip over.
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+def browser() -> Iterator[Any]:
+    with launched_chromium() as launched:
         yield launched
-        launched.close()

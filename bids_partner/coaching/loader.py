@@ -11,6 +11,7 @@ from typing import Dict, Type, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from bids_partner import settings
 from bids_partner.coaching.scenario_schema import RehearsalTexts, Scenario
 from bids_partner.coaching.schema import (
     ChatServiceTexts,
@@ -20,16 +21,11 @@ from bids_partner.coaching.schema import (
     SurgeonStory,
 )
 
-# COACHING_CONTENT_DIR lets a reviewer try edited texts without touching data/.
-CONTENT_DIR = Path(
-    os.environ.get("COACHING_CONTENT_DIR")
-    or Path(__file__).resolve().parent.parent / "data" / "content"
-)
-
+# COACHING_CONTENT_DIR lets a reviewer try edited texts without touching content/.
+CONTENT_DIR = Path(os.environ.get("COACHING_CONTENT_DIR") or settings.CONTENT_DIR)
 # REHEARSAL_SCENARIOS_DIR likewise for the rehearsal scenarios.
 SCENARIOS_DIR = Path(
-    os.environ.get("REHEARSAL_SCENARIOS_DIR")
-    or Path(__file__).resolve().parent.parent / "data" / "scenarios"
+    os.environ.get("REHEARSAL_SCENARIOS_DIR") or settings.SCENARIOS_DIR
 )
 # A scenario's id is its file name; it travels in button payloads.
 SCENARIO_ID = re.compile(r"^[a-z0-9_]+$")

@@ -6,7 +6,7 @@ from actions.psychoeducation import ActionExplainConcept, find_concept
 from actions.reflection import ActionReflectMove
 from actions.surgeon import shows_surgeon_pattern
 from bids_partner.coaching import load_psychoeducation, load_surgeon
-from tests.conftest import bot_event
+from tests.helpers.events import bot_event
 
 REQUIRED = {
     "bid",

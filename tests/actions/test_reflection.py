@@ -7,7 +7,7 @@ import pytest
 from actions.reflection import ActionReflectMove, compose_reflection
 from bids_partner.coaching import load_reflections
 from bids_partner.contract import MOVES
-from tests.conftest import bot_event
+from tests.helpers.events import bot_event
 
 
 async def test_partner_move_is_reflected_with_the_users_words(

@@ -17,7 +17,7 @@ from actions.rehearsal import (
 from bids_partner.coaching import load_rehearsal_texts, load_scenarios
 from bids_partner.coaching.rehearsal.play import Turn
 from bids_partner.contract import PARTNER_MARK
-from tests.conftest import user_event
+from tests.helpers.events import user_event
 
 SCENARIO = load_scenarios()["reassurance"]
 TEXTS = load_rehearsal_texts()

@@ -16,7 +16,7 @@ import requests
 import sqlalchemy as sa
 
 from bids_partner.stack.stack import Stack, scratch_config
-from tests.conftest import ARTIFACTS
+from tests.helpers.browser import ARTIFACTS
 
 
 class RunningAssistant:

@@ -5,7 +5,7 @@ import uuid
 import pytest
 import requests
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.stack
 
 
 @pytest.fixture(scope="module")

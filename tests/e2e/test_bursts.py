@@ -14,7 +14,7 @@ from typing import Any, Dict, List, Tuple
 import aiohttp
 import pytest
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.stack
 
 CONVERSATIONS = 50
 MESSAGES_EACH = 10

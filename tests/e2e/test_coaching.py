@@ -14,7 +14,7 @@ from bids_partner.coaching import (
     load_surgeon,
 )
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.stack
 
 
 def sender() -> str:

@@ -11,7 +11,7 @@ from bids_partner.coaching.loader import CONTENT_DIR, SCENARIOS_DIR
 from bids_partner.stack.processes import StartupError
 from bids_partner.stack.stack import Stack, scratch_config
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.stack
 
 
 def refused_with(

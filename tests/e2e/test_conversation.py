@@ -1,7 +1,6 @@
 """A first conversation through the running stack, checked in the tracker store."""
 
 import uuid
-from pathlib import Path
 
 import pytest
 import requests
@@ -9,9 +8,9 @@ import yaml
 
 from actions.reflection import quoted_phrase
 from bids_partner.coaching import load_reflections
+from bids_partner.settings import ROOT
 
-pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.stack
 
 
 def new_sender() -> str:

@@ -8,19 +8,17 @@ import os
 import signal
 import uuid
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 import yaml
 
 from benchmarks.safety_in_context import CONTEXTS, is_safety_reply
+from bids_partner.settings import ROOT
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.stack
 
-DOMAIN = yaml.safe_load(
-    (Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8")
-)
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 APOLOGY = DOMAIN["responses"]["coach_unavailable"][0]["text"]
 
 

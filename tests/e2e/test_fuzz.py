@@ -43,10 +43,10 @@ from bids_partner.rasa_plugins.channels.message_checks import (
     MAX_METADATA_DEPTH,
     MAX_SENDER_CHARS,
 )
+from bids_partner.settings import ROOT
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.stack
 
-ROOT = Path(__file__).resolve().parents[2]
 FUZZ_DIR = Path(__file__).resolve().parent / "fuzz"
 
 SEED = 20_240_611

@@ -10,7 +10,7 @@ from sklearn.metrics import f1_score
 
 from bids_partner.contract import MOVES
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.stack
 
 HELDOUT = Path(__file__).resolve().parents[1] / "nlu" / "heldout.yml"
 MIN_MOVE_MACRO_F1 = 0.85

@@ -5,45 +5,22 @@ the script, stop, switching scenes, and the outcome kept in the tracker store.""
 from __future__ import annotations
 
 import json
-import uuid
 from typing import Any, Dict, List
 
 import pytest
 
-from bids_partner.coaching import load_rehearsal_texts, load_scenarios
 from bids_partner.contract import PARTNER_MARK
+from tests.helpers.rehearsal_script import (
+    MOVES,
+    REPLIES,
+    SCENARIOS,
+    TEXTS,
+    button,
+    partner,
+    sender,
+)
 
-pytestmark = pytest.mark.e2e
-
-SCENARIOS = load_scenarios()
-TEXTS = load_rehearsal_texts()
-# Replies the NLU reads as one move each, whatever the scene (checked below).
-REPLIES = {
-    "toward": "I hear you, that sounds really hard",
-    "toward_again": "of course, come here, I'm right here with you",
-    "away": "whatever, I'm done talking",
-    "against": "you never think about anyone but yourself",
-    "reach": "can you just hold me for a minute?",
-}
-MOVES = {
-    "toward": "turning_toward",
-    "toward_again": "turning_toward",
-    "away": "withdrawal",
-    "against": "criticism",
-    "reach": "bid",
-}
-
-
-def sender() -> str:
-    return f"rehearse-{uuid.uuid4().hex[:10]}"
-
-
-def button(scenario_id: str) -> str:
-    return f'/choose_scenario{{"scenario":"{scenario_id}"}}'
-
-
-def partner(scenario_id: str, line: str) -> str:
-    return f"{SCENARIOS[scenario_id].partner.name}{PARTNER_MARK}{line}"
+pytestmark = pytest.mark.stack
 
 
 def start(assistant, who: str, scenario_id: str, notes: str = "/affirm") -> str:

@@ -12,7 +12,7 @@ import yaml
 
 from benchmarks.safety_in_context import CONTEXTS, is_safety_reply, reply_in_context
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.stack
 
 SAFETY_DIR = Path(__file__).resolve().parents[1] / "safety"
 MAX_NEAR_MISS_RATE = 0.02

@@ -19,11 +19,11 @@ import sqlalchemy as sa
 from bids_partner.rasa_plugins.channels.message_checks import STORE_DOWN_REASON
 from bids_partner.stack.processes import ManagedProcess
 from bids_partner.stack.stack import Stack, scratch_config
-from tests.conftest import ARTIFACTS
-from tests.e2e.services import LocalPostgres, local_redis
-from tests.e2e.test_rehearsal import REPLIES, SCENARIOS, TEXTS, button, partner
+from tests.helpers.browser import ARTIFACTS
+from tests.helpers.rehearsal_script import REPLIES, SCENARIOS, TEXTS, button, partner
+from tests.helpers.services import LocalPostgres, local_redis
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.stack, pytest.mark.services]
 
 LOGS = ARTIFACTS / "logs" / "scale-out"
 

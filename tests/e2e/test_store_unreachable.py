@@ -7,7 +7,7 @@ import pytest
 from bids_partner.stack.processes import StartupError
 from bids_partner.stack.stack import Stack, scratch_config
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.stack
 
 
 @pytest.mark.parametrize(

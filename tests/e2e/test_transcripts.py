@@ -18,7 +18,7 @@ from bids_partner.settings import VENV_BIN
 from bids_partner.transcripts.export import pseudonym
 from bids_partner.transcripts.review import make_server
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.stack
 
 SECRET = "e2e-secret-for-pseudonyms-0123"
 

@@ -15,9 +15,9 @@ import requests
 from playwright.sync_api import Browser, Page, expect
 
 from bids_partner.coaching import load_reflections, load_scenarios
-from tests.conftest import ARTIFACTS
+from tests.helpers.browser import ARTIFACTS
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.stack, pytest.mark.browser]
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1"}
 SUNSET = load_scenarios()["sunset"]

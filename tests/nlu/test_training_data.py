@@ -12,8 +12,7 @@ import pytest
 from rasa.shared.nlu.training_data.loading import load_data
 
 from bids_partner.contract import MOVES
-
-ROOT = Path(__file__).resolve().parents[2]
+from bids_partner.settings import ROOT
 
 
 def examples(path: Path) -> List[Tuple[str, str]]:

@@ -1,7 +1,6 @@
 """A failed custom action says the domain's `coach_unavailable`, once per turn."""
 
 import asyncio
-from pathlib import Path
 from typing import List
 
 import pytest
@@ -14,9 +13,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bids_partner.patches import action_server_outage
+from bids_partner.settings import ROOT
 from bids_partner.stack.processes import free_port
 
-DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
+DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 NLG = TemplatedNaturalLanguageGenerator(DOMAIN.responses)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 from functools import partial
 from http.server import ThreadingHTTPServer
@@ -10,6 +12,7 @@ from typing import Iterator
 import pytest
 import requests
 
+from bids_partner.contract import PARTNER_MARK
 from bids_partner.stack.web_server import PageHandler, content_security_policy
 
 RASA = "http://127.0.0.1:5999"
@@ -33,9 +36,17 @@ def test_the_page_has_the_welcome_and_the_crisis_link(page_url: str) -> None:
     assert 'href="#crisis"' in response.text and "988" in response.text
 
 
-def test_config_tells_the_page_where_rasa_is(page_url: str) -> None:
+def test_config_tells_the_page_where_rasa_is_and_how_partner_lines_look(
+    page_url: str,
+) -> None:
     body = requests.get(f"{page_url}/config.js", timeout=5).text
-    assert body == f'window.ASSISTANT_CONFIG = {{"socketUrl": "{RASA}"}};\n'
+    prefix = "window.ASSISTANT_CONFIG = "
+    assert body.startswith(prefix) and body.endswith(";\n")
+    config = json.loads(body[len(prefix) : -2])
+    assert config["socketUrl"] == RASA
+    partner_line = re.compile(config["partnerLinePattern"])
+    assert partner_line.match(f"Alex{PARTNER_MARK}So I'm failing you.")
+    assert not partner_line.match("Note: Alex (partner): hi")
 
 
 @pytest.mark.parametrize(

@@ -21,13 +21,13 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bids_partner.settings import ROOT
 from bids_partner.transcripts.cli import main
 from bids_partner.transcripts.conversation import build
 from bids_partner.transcripts.export import pseudonym
 from bids_partner.transcripts.review_reader import read_conversation
 from bids_partner.transcripts.store import connect, read_conversations
 
-ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 SECRET = "a-test-secret-of-enough-length"
 DAY1 = 1764000000.0  # 2025-11-24 UTC

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.conftest import ARTIFACTS
+from tests.helpers.browser import ARTIFACTS
 
-pytestmark = pytest.mark.e2e
+pytestmark = pytest.mark.browser
 
 
 def test_review_page_in_a_real_browser(browser: Browser, review, exported) -> None:

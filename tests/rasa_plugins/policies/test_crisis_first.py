@@ -14,8 +14,9 @@ from bids_partner.rasa_plugins.policies.crisis_first import (
     CrisisFirstPolicy,
     next_safety_action,
 )
+from bids_partner.settings import ROOT
 
-DOMAIN = Domain.load(str(Path(__file__).resolve().parents[2] / "domain.yml"))
+DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 
 
 @pytest.mark.parametrize(

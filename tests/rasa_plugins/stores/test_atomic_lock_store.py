@@ -12,7 +12,9 @@ from bids_partner.rasa_plugins.stores.lock_store import (
     AtomicRedisLockStore,
     redis_lock_store,
 )
-from tests.e2e.services import local_redis
+from tests.helpers.services import local_redis
+
+pytestmark = pytest.mark.services
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,39 @@
+"""A scripted rehearsal: replies the NLU reads as one move each, whatever the scene
+(tests/e2e/test_rehearsal.py checks that), and the messages that drive a scene."""
+
+from __future__ import annotations
+
+import uuid
+
+from bids_partner.coaching import load_rehearsal_texts, load_scenarios
+from bids_partner.contract import PARTNER_MARK
+
+SCENARIOS = load_scenarios()
+TEXTS = load_rehearsal_texts()
+# Replies the NLU reads as one move each, whatever the scene (checked below).
+REPLIES = {
+    "toward": "I hear you, that sounds really hard",
+    "toward_again": "of course, come here, I'm right here with you",
+    "away": "whatever, I'm done talking",
+    "against": "you never think about anyone but yourself",
+    "reach": "can you just hold me for a minute?",
+}
+MOVES = {
+    "toward": "turning_toward",
+    "toward_again": "turning_toward",
+    "away": "withdrawal",
+    "against": "criticism",
+    "reach": "bid",
+}
+
+
+def sender() -> str:
+    return f"rehearse-{uuid.uuid4().hex[:10]}"
+
+
+def button(scenario_id: str) -> str:
+    return f'/choose_scenario{{"scenario":"{scenario_id}"}}'
+
+
+def partner(scenario_id: str, line: str) -> str:
+    return f"{SCENARIOS[scenario_id].partner.name}{PARTNER_MARK}{line}"
