@@ -5,6 +5,8 @@ Rasa 3.6.21 (applied whenever a Rasa process imports the project's plug-ins, so
 - action_result_schema, event_types: the same results and errors as Rasa's,
   without work that a profile of the server under load showed repeated on every
   turn (measured by `make bench-reference`: its before/after table);
+- action_call_retry: one retry on a new connection when a call to the action
+  server breaks before an answer;
 - action_server_outage: a reply, instead of silence, when a custom action fails;
 - no_memory_fallback: no in-memory FailSafeTrackerStore around a store that
   refuses to lose conversations (rasa_plugins/stores/tracker_store.py).
@@ -58,6 +60,7 @@ def apply_rasa_patches() -> None:
             logger.info("Rasa patches off (RASA_PATCHES=off).")
         return
     from bids_partner.patches import (
+        action_call_retry,
         action_result_schema,
         action_server_outage,
         event_types,
@@ -65,7 +68,13 @@ def apply_rasa_patches() -> None:
     )
 
     _apply(
-        (action_result_schema, event_types, action_server_outage, no_memory_fallback),
+        (
+            action_result_schema,
+            event_types,
+            action_call_retry,
+            action_server_outage,
+            no_memory_fallback,
+        ),
         f"Rasa {RASA_VERSION}",
     )
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, Iterable, List
 
-import tldextract
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
 from presidio_analyzer.nlp_engine import NlpEngineProvider
 from presidio_analyzer.predefined_recognizers import (
@@ -34,13 +33,13 @@ from presidio_analyzer.predefined_recognizers import (
 )
 
 from bids_partner.language.spacy_pipeline import ensure_pipeline
+from bids_partner.patches import apply_tldextract_patch
 from bids_partner.transcripts.lexicons import lexicons
 from bids_partner.transcripts.names import NameFinder
 from bids_partner.transcripts.patterns import Finding, pattern_findings
 
-# Presidio checks e-mail and URL domains with tldextract, which would download
-# the public suffix list; use the copy shipped inside the package instead.
-tldextract.extract = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+# Presidio checks e-mail and URL domains with tldextract: no download.
+apply_tldextract_patch()
 
 LABELS = {
     "person": "PERSON",
