@@ -7,7 +7,7 @@ from rasa.core.agent import Agent
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import UserUttered
+from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import ConnectionException
 
@@ -102,3 +102,62 @@ def test_rasa_keeps_no_in_memory_fallback_for_this_store(
     assert Agent(tracker_store=store).tracker_store is store
     # Other stores keep Rasa's own wrapper.
     assert isinstance(Agent().tracker_store, FailSafeTrackerStore)
+
+
+def test_the_url_in_endpoints_yml_is_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path}/from-env.db")
+    # Rasa passes endpoints.yml's `url` as `host`.
+    StrictSQLTrackerStore(host=f"sqlite:///{tmp_path}/from-endpoints.db")
+    assert (tmp_path / "from-endpoints.db").exists()
+    assert not (tmp_path / "from-env.db").exists()
+
+
+@pytest.mark.parametrize("setting", ["dialect", "db", "port", "username", "password"])
+def test_settings_the_store_does_not_read_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str
+) -> None:
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path}/t.db")
+    with pytest.raises(ValueError, match=f"does not read {setting}.*url"):
+        StrictSQLTrackerStore(**{setting: "x"})
+
+
+def saved_tracker(store: StrictSQLTrackerStore, *texts: str) -> DialogueStateTracker:
+    tracker = DialogueStateTracker("someone", [])
+    for number, text in enumerate(texts):
+        tracker.update(UserUttered(text, message_id=f"m{number}"))
+        tracker.update(BotUttered(f"reply to {text}", data={"buttons": []}))
+    asyncio.run(store.save(tracker))
+    return tracker
+
+
+def test_a_failure_after_the_commit_still_reports_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path}/t.db")
+    store = StrictSQLTrackerStore(domain=Domain.empty())
+
+    def check_fails(tracker: DialogueStateTracker) -> None:
+        raise sa.exc.OperationalError("SELECT", {}, Exception("gone"))
+
+    monkeypatch.setattr(store, "_keep_if_as_stored", check_fails)
+    saved_tracker(store, "hello")  # no ConversationStoreUnavailable
+    stored = asyncio.run(store.retrieve("someone"))
+    assert stored is not None and stored.latest_message.text == "hello"
+
+
+def test_replies_to_a_stored_message_are_found_by_its_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path}/t.db")
+    store = StrictSQLTrackerStore(domain=Domain.empty())
+    saved_tracker(store, "first", "second")
+    assert store.replies_to("someone", "m1") == [
+        {"recipient_id": "someone", "text": "reply to second"}
+    ]
+    assert store.replies_to("someone", "m0") == [
+        {"recipient_id": "someone", "text": "reply to first"}
+    ]
+    assert store.replies_to("someone", "never-sent") is None
+    assert store.replies_to("someone-else", "m0") is None
