@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import traceback
 from typing import Any, Awaitable, Callable, Dict, List
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -100,9 +101,14 @@ class CheckedRestInput(RestInput):
                     503,
                     headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
                 )
-            except Exception:
-                # The message text stays out of the log: transcripts are sensitive.
-                logger.exception("Could not handle a REST message.")
+            except Exception as error:
+                # Where it failed, without the exception's message: that can quote
+                # the person's words, and transcripts are sensitive.
+                logger.error(
+                    "Could not handle a REST message (%s):\n%s",
+                    type(error).__name__,
+                    "".join(traceback.format_tb(error.__traceback__)),
+                )
                 return response.json(
                     {"error": "the assistant could not handle this message"}, 500
                 )
