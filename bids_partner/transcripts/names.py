@@ -9,7 +9,7 @@ lowercase writing; the words around a span ("works at X", "moved to X",
 
 from __future__ import annotations
 
-from typing import Iterator, List
+from typing import Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
@@ -323,7 +323,3 @@ class NameFinder:
                     first.idx, last.idx + len(last.text), self._kind(doc, start, end)
                 )
             i = max(end, i + 1)
-
-
-def name_findings(finder: NameFinder, doc: Doc) -> List[Finding]:
-    return list(finder.find(doc))

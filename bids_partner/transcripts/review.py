@@ -45,7 +45,6 @@ SECURITY_HEADERS = {
 }
 # Redirect targets stay on this site: no "//host" or "/\host" tricks.
 SAFE_PATH = re.compile(r"/(?:[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*)?")
-# Anonymizer placeholders such as [PERSON_1], shown apart from what people typed.
 
 # --- HTTP ------------------------------------------------------------------------
 

@@ -42,7 +42,29 @@ def test_an_invalid_reply_is_refused_with_rasas_advice(result: Dict[str, Any]) -
     assert "Failed to validate Action server response" in verdict(PATCHED, result)
 
 
-def test_the_schema_is_compiled_once() -> None:
-    assert action_result_schema.response_validator() is (
-        action_result_schema.response_validator()
-    )
+def schema_checks(
+    validate: Callable[..., bool], monkeypatch: pytest.MonkeyPatch, calls: int
+) -> int:
+    """How often the schema itself is checked while validating `calls` replies."""
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = jsonschema.validators.validator_for(schema)
+    checked = []
+    original = validator_class.check_schema
+
+    def counting(schema: Any, *args: Any, **kwargs: Any) -> None:
+        checked.append(1)
+        original(schema, *args, **kwargs)
+
+    monkeypatch.setattr(validator_class, "check_schema", counting)
+    action_result_schema.response_validator.cache_clear()
+    for _ in range(calls):
+        assert verdict(validate, VALID[1]) == "valid"
+    monkeypatch.undo()
+    return len(checked)
+
+
+def test_the_schema_is_checked_once_not_on_every_reply(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert schema_checks(RASA, monkeypatch, 5) == 5
+    assert schema_checks(PATCHED, monkeypatch, 5) == 1

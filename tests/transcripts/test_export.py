@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import json
 import sqlite3
 from pathlib import Path
@@ -164,7 +166,11 @@ def test_the_transcript_is_anonymized_annotated_and_counted(
 
 
 def test_pseudonyms_are_stable_and_keyed() -> None:
-    assert pseudonym("x", SECRET) == pseudonym("x", SECRET)
+    # A keyed hash (HMAC-SHA256), not a plain one: computed here independently.
+    expected = hmac.new(SECRET.encode(), b"x", hashlib.sha256).hexdigest()[:16]
+    assert pseudonym("x", SECRET) == f"p_{expected}"
+    assert pseudonym("x", SECRET) != "p_" + hashlib.sha256(b"x").hexdigest()[:16]
+    assert pseudonym("y", SECRET) != pseudonym("x", SECRET)
     assert pseudonym("x", SECRET) != pseudonym("x", SECRET + "-other")
     assert pseudonym("x", SECRET).startswith("p_") and len(pseudonym("x", SECRET)) == 18
 

@@ -68,3 +68,33 @@ def test_malformed_patterns_file_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "p.yml").write_text("groups: [oops")
     with pytest.raises(PatternError):
         CrisisDetector(nlp, tmp_path / "p.yml")
+
+
+def test_the_matcher_uses_the_pipeline_spacynlp_loaded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.nlu.utils.spacy_utils import SpacyModel
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bids_partner.rasa_plugins.nlu import crisis
+
+    def no_second_load(*_: object, **__: object) -> None:
+        raise AssertionError("the server must not load or build spaCy again")
+
+    monkeypatch.setattr(crisis.spacy, "load", no_second_load)
+    monkeypatch.setattr(crisis, "ensure_pipeline", no_second_load)
+    matcher = crisis.CrisisMatcher.create(
+        {"classifier_threshold": 0.6},
+        LocalModelStorage(Path("/nonexistent")),
+        Resource("crisis"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+    model = SpacyModel(model=nlp, model_name="en_relational")
+    [message] = matcher.process(
+        [Message(data={"text": "i wanna kil myslef"})], model=model
+    )
+    assert message.get("intent")["name"] == "crisis"
+    assert matcher.detector(model).nlp is nlp
