@@ -120,3 +120,27 @@ def test_consent_in_the_middle_of_a_scene(assistant) -> None:
     ]
     assert consent and '"value": true' in consent[-1]["data"]
     assert "(partner):" in assistant.texts(who, "I hear you, that sounds really hard")
+
+
+def test_a_scene_ended_by_a_crisis_is_exported_once(assistant, tmp_path: Path) -> None:
+    who = f"crisis-scene-{uuid.uuid4().hex[:8]}"
+    assistant.texts(who, "I want to share this conversation with my therapist")
+    assistant.texts(who, '/choose_scenario{"scenario":"sunset"}')
+    assistant.texts(who, "/affirm")
+    assistant.texts(who, "I hear you, that sounds really hard")
+    assert "988" in assistant.texts(who, "I want to kill myself")
+    assistant.texts(who, "yes, I'm safe")
+    # The next scene must not record the first again as "interrupted".
+    assistant.texts(who, '/choose_scenario{"scenario":"surgeon"}')
+    assistant.texts(who, "/affirm")
+    assistant.texts(who, "stop")
+
+    result = export(assistant, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    head, *_ = records(tmp_path / "out" / f"{pseudonym(who, SECRET)}.jsonl")
+    rehearsals = [r for s in head["sessions"] for r in s["rehearsals"]]
+    assert [(r["scenario"], r["ended"]) for r in rehearsals] == [
+        ("sunset", "crisis"),
+        ("surgeon", "stopped"),
+    ]
+    assert rehearsals[0]["replies"] == 1

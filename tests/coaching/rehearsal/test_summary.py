@@ -1,0 +1,94 @@
+"""What the coach says about a rehearsal, from the real scenes and texts."""
+
+from __future__ import annotations
+
+from bids_partner.coaching import load_rehearsal_texts, load_scenarios
+from bids_partner.coaching.rehearsal.play import Turn
+from bids_partner.coaching.rehearsal.summary import (
+    counts_text,
+    feedback_text,
+    stopped_text,
+    summary_messages,
+)
+from bids_partner.coaching.wording import quoted_phrase
+
+TEXTS = load_rehearsal_texts()
+SURGEON = load_scenarios()["surgeon"]
+ALEX = SURGEON.partner.name
+
+AWAY = Turn("withdrawal", "away", 0.7, "m1")
+AGAINST = Turn("criticism", "against", 0.8, "m2")
+TOWARD = Turn("turning_toward", "toward", 0.9, "m3")
+REPLIES = {
+    "m1": "let's not do this now",
+    "m2": "you always make it about work",
+    "m3": "you're not failing me, I love you",
+}
+
+
+def test_feedback_is_the_scenes_note_for_the_kind_with_the_reply_quoted() -> None:
+    text = feedback_text(TEXTS, SURGEON, AGAINST, REPLIES["m2"])
+    expected = SURGEON.replies["against"].feedback.format(
+        partner=ALEX,
+        reply=quoted_phrase(REPLIES["m2"]),
+        move=TEXTS.move_labels["criticism"],
+    )
+    assert text == expected
+    assert quoted_phrase(REPLIES["m2"]) in text and "{" not in text
+
+
+def test_the_same_kind_again_gets_the_shorter_note() -> None:
+    again = feedback_text(TEXTS, SURGEON, AGAINST, REPLIES["m2"], [AWAY, AGAINST])
+    assert again == TEXTS.feedback_again["against"].format(
+        partner=ALEX, move=TEXTS.move_labels["criticism"]
+    )
+    first = feedback_text(TEXTS, SURGEON, AGAINST, REPLIES["m2"], [AWAY])
+    assert first != again
+
+
+def test_a_reply_that_is_gone_is_not_quoted() -> None:
+    text = feedback_text(TEXTS, SURGEON, AGAINST, None)
+    assert TEXTS.unquoted_reply in text
+
+
+def test_counts_follow_the_contract_order() -> None:
+    assert counts_text(TEXTS, [TOWARD, AGAINST, TOWARD, AWAY]) == (
+        f"{TEXTS.move_labels['withdrawal']} 1, {TEXTS.move_labels['criticism']} 1, "
+        f"{TEXTS.move_labels['turning_toward']} 2"
+    )
+
+
+def test_the_summary_counts_quotes_the_best_reply_and_suggests_the_next_step() -> None:
+    messages = summary_messages(
+        TEXTS, SURGEON, [AWAY, AGAINST, TOWARD], REPLIES, feedback_at_end=False
+    )
+    assert messages[0] == TEXTS.summary.heading
+    assert messages[1] == TEXTS.summary.counts.format(
+        partner=ALEX,
+        replies=3,
+        counts=counts_text(TEXTS, [AWAY, AGAINST, TOWARD]),
+        toward=1,
+    )
+    assert quoted_phrase(REPLIES["m3"]) in messages[2]
+    assert messages[2].startswith(TEXTS.summary.best["toward"].split("{")[0])
+    # One away and one against: the suggestion addresses the more hurtful one.
+    suggestion = SURGEON.replies["against"].suggestion.format(partner=ALEX)
+    assert messages[-1] == TEXTS.summary.suggestion.format(suggestion=suggestion)
+    assert len(messages) == 4
+
+
+def test_notes_held_back_come_at_the_end_one_per_reply() -> None:
+    turns = [AWAY, AGAINST, AGAINST]
+    messages = summary_messages(TEXTS, SURGEON, turns, REPLIES, feedback_at_end=True)
+    notes = messages[3:-1]
+    assert len(notes) == 3
+    assert notes[0].startswith("Reply 1, ")
+    # The second "against" gets the shorter note, as it would have live.
+    assert TEXTS.feedback_again["against"].split("{")[0] in notes[2]
+
+
+def test_stopping_says_how_many_replies_turned_toward() -> None:
+    assert stopped_text(TEXTS, SURGEON, []) == TEXTS.stopped
+    assert stopped_text(TEXTS, None, [TOWARD]) == TEXTS.stopped
+    text = stopped_text(TEXTS, SURGEON, [TOWARD, AWAY])
+    assert text == TEXTS.stopped_with_replies.format(partner=ALEX, replies=2, toward=1)
