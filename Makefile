@@ -8,9 +8,15 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore
 
-.PHONY: install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-safety bench-safety-stack bench-startup bench-reference
+.DEFAULT_GOAL := help
 
-install: $(STAMP)
+help: ## list the targets (this one is the default)
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## /\1\t/' | \
+		awk -F'\t' '{ printf "  make %-20s %s\n", $$1, $$2 }'
+
+.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-safety bench-safety-stack bench-startup bench-reference
+
+install: $(STAMP) ## create .venv/ with Python 3.10 and the pinned dependencies
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml scripts/find-python310
 	@python=$$(scripts/find-python310) || exit 1; \
@@ -22,73 +28,73 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml scripts/find-python310
 	touch $@
 
 # The chat widget from npm, exactly as web/package-lock.json pins it.
-web: web/node_modules/.package-lock.json
+web: web/node_modules/.package-lock.json ## install the chat widget with npm ci into web/node_modules/
 
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 # Debian's chromium for the browser tests (Playwright cannot download one here).
-browser:
+browser: ## install Debian's chromium for the browser tests if missing (apt, as root)
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's chromium for the browser tests..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 # Debian's PostgreSQL and Redis for the scale-out and fault tests (apt, as root);
 # the tests run their own throwaway servers on free ports.
-services:
+services: ## install Debian's postgresql and redis-server for the tests if missing (apt, as root)
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		! command -v redis-server >/dev/null 2>&1; then \
 		echo "Installing Debian's postgresql and redis-server for the tests..."; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq postgresql redis-server; fi
 
-spacy: install
+spacy: install ## build the spaCy pipeline from code into build/spacy/
 	$(BIN)/python -m bids_partner.language.spacy_pipeline
 
-train: install
+train: install ## train a model unless one for the current data exists in models/
 	$(BIN)/assistant train
 
-run: install web
+run: install web ## install, train if needed, start the action server, Rasa and the web page
 	$(BIN)/assistant run
 
-validate: install
+validate: install ## rasa data validate --fail-on-warnings
 	$(BIN)/rasa data validate --fail-on-warnings
 
-lint: install
+lint: install ## ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: validate lint train web browser services
+test: validate lint train web browser services ## validate, lint, train once if needed, run every test (CI runs this)
 	$(BIN)/pytest -p no:cacheprovider
 	$(MAKE) --no-print-directory test-stories
 
-test-unit: install
+test-unit: install ## tests that need no running stack, browser or database server
 	$(BIN)/pytest -p no:cacheprovider -m "not stack and not browser and not services"
 
-test-e2e: train web browser services
+test-e2e: train web browser services ## tests through the running stack, the browser and PostgreSQL/Redis
 	$(BIN)/pytest -p no:cacheprovider -m "stack or browser or services"
 
-test-stories: train
+test-stories: train ## rasa test core on tests/test_stories.yml
 	$(BIN)/rasa test core --model $$($(BIN)/python -c 'from bids_partner.stack.model import model_path; print(model_path())') \
 		--stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
 
-lock: install
+lock: install ## refresh constraints.txt from the installed environment
 	$(BIN)/pip freeze --exclude-editable > constraints.txt
 
-clean:
+clean: ## remove trained models, results and build output
 	rm -rf models/*.tar.gz results .stack build .rasa
 
-bench-nlu: train
+bench-nlu: train ## compare NLU pipelines (held-out + 5-fold CV) into results/nlu-bench/
 	$(BIN)/python -m benchmarks.nlu_compare
 
-bench-safety: train
+bench-safety: train ## crisis recall and false alarms per layer on the safety sets
 	$(BIN)/python -m benchmarks.safety_recall
 
-bench-safety-stack: train
+bench-safety-stack: train ## the safety sets through the running stack, in every context
 	$(BIN)/python -m benchmarks.safety_in_context
 
-bench-startup: train
+bench-startup: train ## start-up time and memory of the action and Rasa servers
 	$(BIN)/python -m benchmarks.stack_startup
 
-bench-reference: train
+bench-reference: train ## side by side with a stock rasa init bot: start-up, memory, latency, throughput
 	$(BIN)/python -m benchmarks.compare_reference
