@@ -3,10 +3,8 @@
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export TF_CPP_MIN_LOG_LEVEL := 3
-export RASA_TELEMETRY_ENABLED := false
-export SQLALCHEMY_SILENCE_UBER_WARNING := 1
-export PYTHONWARNINGS := ignore
+# Rasa runs through `assistant rasa ...`: the quiet environment (no telemetry, less
+# TensorFlow noise) has one home, bids_partner/settings.py.
 
 .DEFAULT_GOAL := help
 
@@ -58,7 +56,7 @@ run: install web ## install, train if needed, start the action server, Rasa and 
 	$(BIN)/assistant run
 
 validate: install ## rasa data validate --fail-on-warnings
-	$(BIN)/rasa data validate --fail-on-warnings
+	$(BIN)/assistant rasa data validate --fail-on-warnings
 
 lint: install ## ruff check and ruff format --check
 	$(BIN)/ruff check .
@@ -75,7 +73,7 @@ test-e2e: train web browser services ## tests through the running stack, the bro
 	$(BIN)/pytest -p no:cacheprovider -m "stack or browser or services"
 
 test-stories: train ## rasa test core on tests/test_stories.yml
-	$(BIN)/rasa test core --model $$($(BIN)/python -c 'from bids_partner.stack.model import model_path; print(model_path())') \
+	$(BIN)/assistant rasa test core --model $$($(BIN)/assistant model-path) \
 		--stories tests/test_stories.yml --fail-on-prediction-errors --out results/stories
 
 lock: install ## refresh constraints.txt from the installed environment

@@ -3,14 +3,19 @@ Debian's chromium for the browser tests (helpers live in tests/helpers/)."""
 
 from __future__ import annotations
 
+import os
 from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bids_partner.settings import QUIET_ENV
 from tests.helpers.browser import launched_chromium
 from tests.helpers.events import user_event
+
+# Before any test imports Rasa or TensorFlow: no telemetry, less noise.
+os.environ.update(QUIET_ENV)
 
 
 @pytest.fixture

@@ -1,4 +1,6 @@
-"""`assistant run` starts everything and waits for Ctrl-C; `assistant train` trains."""
+"""`assistant run` starts everything and waits for Ctrl-C; `assistant train` trains;
+`assistant model-path` prints the model for the current data; `assistant rasa ...`
+runs Rasa's own command line in the project's quiet environment."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ import signal
 import sys
 import time
 
-from bids_partner.stack.model import ensure_model
+from bids_partner.settings import QUIET_ENV, VENV_BIN
+from bids_partner.stack.model import ensure_model, model_path
 from bids_partner.stack.processes import StartupError, port_in_use
 from bids_partner.stack.stack import Stack, StackConfig
 
@@ -81,7 +84,18 @@ def main() -> None:
     )
     train = commands.add_parser("train", help="train a model if none matches the data")
     train.add_argument("--force", action="store_true")
+    commands.add_parser("model-path", help="the model file for the current data")
+    rasa = commands.add_parser("rasa", help="Rasa's command line, quietly")
+    rasa.add_argument("arguments", nargs=argparse.REMAINDER)
     args = parser.parse_args()
+    if args.command == "rasa":
+        rasa_command = str(VENV_BIN / "rasa")
+        os.execve(
+            rasa_command, [rasa_command, *args.arguments], {**os.environ, **QUIET_ENV}
+        )
+    if args.command == "model-path":
+        print(model_path())
+        sys.exit(0)
     if args.command == "train":
         print(ensure_model(force=args.force))
         sys.exit(0)
