@@ -12,7 +12,7 @@ help: ## list the targets (this one is the default)
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## /\1\t/' | \
 		awk -F'\t' '{ printf "  make %-20s %s\n", $$1, $$2 }'
 
-.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-safety bench-safety-stack bench-startup bench-reference
+.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-replies bench-safety bench-safety-stack bench-startup bench-reference
 
 install: $(STAMP) ## create .venv/ with Python 3.10 and the pinned dependencies
 
@@ -84,6 +84,9 @@ clean: ## remove trained models, results and build output
 
 bench-nlu: train ## compare NLU pipelines (held-out + 5-fold CV) into results/nlu-bench/
 	$(BIN)/python -m benchmarks.nlu_compare
+
+bench-replies: install ## judging replies to the partner: candidates by cross-writer CV, then the blind sets, into results/replies-bench/
+	$(BIN)/python -m benchmarks.reply_compare
 
 bench-safety: train ## crisis recall and false alarms per layer on the safety sets
 	$(BIN)/python -m benchmarks.safety_recall

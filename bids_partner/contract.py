@@ -59,7 +59,11 @@ REHEARSAL_STATUS_SLOT = "rehearsal_status"
 REHEARSAL_OUTCOME_SLOT = "rehearsal_outcome"
 CONSENT_SLOT = "therapist_consent"
 REHEARSAL_FORM = "rehearsal_form"
-FORMS = ("reaching_out_form", "showing_up_form", REHEARSAL_FORM)
+# The showing-up exercise: the partner's bid the user describes, then their reply.
+SHOWING_UP_FORM = "showing_up_form"
+SHOWING_UP_BID_SLOT = "su_bid"
+SHOWING_UP_REPLY_SLOT = "su_reply"
+FORMS = ("reaching_out_form", SHOWING_UP_FORM, REHEARSAL_FORM)
 
 # The rehearsal partner's lines are "Name (partner): ...", so a reader (the export,
 # the web page) can tell the partner speaking from the coach.

@@ -24,6 +24,7 @@ TRAINING_INPUTS = (
     "data",
     "bids_partner/rasa_plugins/nlu",
     "bids_partner/rasa_plugins/policies",
+    "bids_partner/language",
 )
 
 

@@ -1,0 +1,240 @@
+"""Reading a reply for what it does to the partner's line it answers.
+
+The labelled replies (data/replies/, written to docs/labelling/replies.md) pair a
+partner's line with a user's reply and its kind: toward, away, against or reach.
+This module loads them and holds the features and the classifier that the NLU
+component (rasa_plugins/nlu/reply_judge.py) and `make bench-replies` share. No Rasa
+imports: it is plain scikit-learn over text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, Iterable, List, Sequence, Tuple
+
+import numpy as np
+import scipy.sparse as sp
+import yaml
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from bids_partner.contract import KINDS
+
+TOO_SHORT = "too_short"
+
+
+class ReplyDataError(ValueError):
+    """A replies file is missing, malformed or has an unknown kind."""
+
+
+@dataclass(frozen=True)
+class LabelledReply:
+    partner: str
+    text: str
+    kind: str
+    scene: str = ""
+    writer: str = ""
+
+
+def load_replies(folder: Path) -> List[LabelledReply]:
+    """Every labelled reply in the YAML files of `folder`, checked."""
+    replies: List[LabelledReply] = []
+    files = sorted(folder.glob("*.yml"))
+    if not files:
+        raise ReplyDataError(f"{folder}: no replies files")
+    for path in files:
+        try:
+            content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as error:
+            raise ReplyDataError(f"{path}: not valid YAML ({error})") from error
+        if not isinstance(content, dict) or not isinstance(
+            content.get("replies"), list
+        ):
+            raise ReplyDataError(f"{path}: expected `writer` and a list `replies`")
+        writer = str(content.get("writer", path.stem))
+        for number, item in enumerate(content["replies"], start=1):
+            if not isinstance(item, dict):
+                raise ReplyDataError(f"{path}: reply {number} is not a mapping")
+            kind, text, partner = (
+                item.get("kind"),
+                item.get("text"),
+                item.get("partner"),
+            )
+            if kind not in (*KINDS, TOO_SHORT):
+                raise ReplyDataError(f"{path}: reply {number} has kind {kind!r}")
+            if not isinstance(text, str) or not isinstance(partner, str):
+                raise ReplyDataError(f"{path}: reply {number} needs text and partner")
+            replies.append(
+                LabelledReply(partner, text, kind, str(item.get("scene", "")), writer)
+            )
+    return replies
+
+
+# One word, a bare acknowledgement or an emoji: not a reply to judge (the coach asks
+# for the words the user would say).
+_BARE = {
+    "ok", "okay", "k", "kk", "yes", "yeah", "yep", "yup", "ya", "no", "nope", "nah",
+    "lol", "lmao", "haha", "hm", "hmm", "mm", "sure", "idk",
+    "what", "why", "oh", "ah", "cool", "right", "alright", "sorry", "thanks",
+}  # fmt: skip
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def words(text: str) -> List[str]:
+    return _WORD.findall(unicodedata.normalize("NFKC", text).lower())
+
+
+def is_too_short(text: str) -> bool:
+    """True for a bare "ok", "yes", "lol", an emoji or a single word."""
+    found = words(text)
+    if len(found) <= 1:
+        return True
+    return len(found) == 2 and all(word in _BARE for word in found)
+
+
+def pair_text(partner: str, reply: str) -> str:
+    """Partner words crossed with reply words, as tokens: lets a linear model learn
+    that "take your time" answers "I need space" differently from "come look"."""
+    partner_words = set(words(partner))
+    reply_words = words(reply)
+    return " ".join(f"{p}__{r}" for p in sorted(partner_words) for r in reply_words)
+
+
+class ReplyFeatures:
+    """TF-IDF of the reply (words and characters), and optionally of the partner's
+    line and the hashed crossings of the two."""
+
+    def __init__(self, with_partner: bool) -> None:
+        self.with_partner = with_partner
+        self.words = TfidfVectorizer(
+            ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w[\w']*\b"
+        )
+        self.chars = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True
+        )
+        self.partner = TfidfVectorizer(ngram_range=(1, 1), sublinear_tf=True)
+        self.pairs = HashingVectorizer(
+            n_features=2**14, token_pattern=r"\S+", alternate_sign=False, norm="l2"
+        )
+
+    def fit_transform(
+        self, partners: Sequence[str], texts: Sequence[str]
+    ) -> sp.csr_matrix:
+        lowered = [t.lower() for t in texts]
+        blocks = [self.words.fit_transform(lowered), self.chars.fit_transform(lowered)]
+        if self.with_partner:
+            blocks.append(self.partner.fit_transform([p.lower() for p in partners]))
+            blocks.append(self.pairs.transform(list(map(pair_text, partners, texts))))
+        return sp.hstack(blocks).tocsr()
+
+    def transform(self, partners: Sequence[str], texts: Sequence[str]) -> sp.csr_matrix:
+        lowered = [t.lower() for t in texts]
+        blocks = [self.words.transform(lowered), self.chars.transform(lowered)]
+        if self.with_partner:
+            blocks.append(self.partner.transform([p.lower() for p in partners]))
+            blocks.append(self.pairs.transform(list(map(pair_text, partners, texts))))
+        return sp.hstack(blocks).tocsr()
+
+
+class ReplyClassifier:
+    """Logistic regression over ReplyFeatures; deterministic (fixed seed)."""
+
+    def __init__(
+        self, with_partner: bool = True, C: float = 10.0, seed: int = 42
+    ) -> None:
+        self.features = ReplyFeatures(with_partner)
+        self.model = LogisticRegression(
+            C=C, max_iter=3000, class_weight="balanced", random_state=seed
+        )
+
+    def fit(self, replies: Iterable[LabelledReply]) -> ReplyClassifier:
+        judged = [r for r in replies if r.kind in KINDS]
+        matrix = self.features.fit_transform(
+            [r.partner for r in judged], [r.text for r in judged]
+        )
+        self.model.fit(matrix, [r.kind for r in judged])
+        return self
+
+    def rank(self, partner: str, text: str) -> List[Tuple[str, float]]:
+        """Each kind with its probability, most likely first."""
+        return self.rank_many([partner], [text])[0]
+
+    def rank_many(
+        self, partners: Sequence[str], texts: Sequence[str]
+    ) -> List[List[Tuple[str, float]]]:
+        probabilities = self.model.predict_proba(
+            self.features.transform(partners, texts)
+        )
+        classes = list(self.model.classes_)
+        return [
+            sorted(
+                ((classes[i], float(row[i])) for i in range(len(classes))),
+                key=lambda pair: -pair[1],
+            )
+            for row in probabilities
+        ]
+
+    def as_dict(self) -> Dict[str, object]:
+        return {"features": self.features, "model": self.model}
+
+
+def accuracy_by_kind(gold: Sequence[str], predicted: Sequence[str]) -> Dict[str, float]:
+    """Accuracy over all, and recall of each kind."""
+    gold_array, predicted_array = np.array(gold), np.array(predicted)
+    figures = {"all": float((gold_array == predicted_array).mean())}
+    for kind in KINDS:
+        mask = gold_array == kind
+        figures[kind] = (
+            float((predicted_array[mask] == kind).mean()) if mask.any() else 0.0
+        )
+    return figures
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+
+
+def sentences(text: str) -> List[str]:
+    """The reply cut into sentences (at . ! ? … and line breaks)."""
+    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def judge(classifier: ReplyClassifier, partner: str, text: str) -> Dict[str, object]:
+    """What the reply does to the partner's line: its kind and confidence, the
+    ranking, the sentence that did it (quoted back in the feedback), and whether a
+    reply that turned toward also reached for the user's own need."""
+    if is_too_short(text):
+        return {"too_short": True}
+    ranking = classifier.rank(partner, text)
+    kind, confidence = ranking[0]
+    parts = sentences(text)
+    quote, also_reached = text.strip(), False
+    if len(parts) > 1:
+        ranked_parts = classifier.rank_many([partner] * len(parts), parts)
+        kinds = [ranked[0][0] for ranked in ranked_parts]
+        # "Toward, then my own need" is toward: the partner's bid was taken up
+        # first; the reach is noted. Anything against in it keeps its judgement.
+        if (
+            kind == "reach"
+            and "toward" in kinds
+            and "against" not in kinds
+            and kinds.index("toward") < kinds.index("reach")
+        ):
+            toward_part = ranked_parts[kinds.index("toward")]
+            kind, confidence = "toward", dict(toward_part)["toward"]
+            ranking = [("toward", confidence)] + [
+                (k, p) for k, p in ranking if k != "toward"
+            ]
+        also_reached = kind == "toward" and "reach" in kinds
+        scores = [dict(ranked)[kind] for ranked in ranked_parts]
+        quote = parts[int(np.argmax(scores))]
+    return {
+        "too_short": False,
+        "kind": kind,
+        "confidence": round(confidence, 3),
+        "ranking": [{"kind": k, "confidence": round(p, 3)} for k, p in ranking],
+        "quote": quote,
+        "also_reached": also_reached,
+    }

@@ -1,0 +1,180 @@
+"""Judges a reply to the partner against the partner's line it answers.
+
+In a rehearsal (and in the showing-up exercise) what matters is what the reply does
+to the partner's bid, not which move the sentence makes on its own. The NLU graph
+hands this component the conversation so far (Rasa passes the tracker to any
+component whose `process` asks for it), so it can find the line being answered:
+the partner's last line in a rehearsal, the bid the user described in the
+showing-up exercise. Elsewhere it does nothing. It adds `reply_judgement` to the
+parse data: the kind, its confidence, the ranking, whether the reply was too short
+to judge, and the sentence that did the turning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from pathlib import Path
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.events import BotUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.exceptions import RasaException
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bids_partner.coaching.rehearsal.play import JUDGEMENT_KEY
+from bids_partner.contract import (
+    PARTNER_LINE_PATTERN,
+    REHEARSAL_FORM,
+    REHEARSAL_REPLY_SLOT,
+    SHOWING_UP_BID_SLOT,
+    SHOWING_UP_FORM,
+    SHOWING_UP_REPLY_SLOT,
+)
+from bids_partner.language.replies import (
+    ReplyClassifier,
+    judge,
+    load_replies,
+)
+from bids_partner.settings import ROOT
+
+logger = logging.getLogger(__name__)
+
+MODEL_FILE = "reply_classifier.skops"
+EXPECTED_TYPE_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.", "bids_partner.")
+PARTNER_LINE = re.compile(PARTNER_LINE_PATTERN)
+
+
+class ReplyModelError(RasaException):
+    """The trained reply classifier cannot be loaded."""
+
+
+def answered_line(tracker: DialogueStateTracker | None) -> str | None:
+    """The partner's line the next user message answers, or None outside the
+    moments where a reply to the partner is expected."""
+    if tracker is None:
+        return None
+    loop = tracker.active_loop_name
+    requested = tracker.get_slot("requested_slot")
+    if loop == REHEARSAL_FORM and requested == REHEARSAL_REPLY_SLOT:
+        for event in reversed(tracker.events):
+            if isinstance(event, BotUttered) and event.text:
+                match = PARTNER_LINE.match(event.text)
+                if match:
+                    return event.text[match.end() :]
+        return None
+    if loop == SHOWING_UP_FORM and requested == SHOWING_UP_REPLY_SLOT:
+        bid = tracker.get_slot(SHOWING_UP_BID_SLOT)
+        return bid if isinstance(bid, str) and bid.strip() else None
+    return None
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
+)
+class ReplyJudge(GraphComponent):
+    """Trained on the labelled replies in `replies_dir` (data/replies/)."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {"replies_dir": "data/replies", "C": 10.0, "random_state": 42}
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
+        # The replies are read from disk, not from Rasa's training data: a change
+        # to them must retrain this component instead of restoring it from cache.
+        digest = hashlib.sha256()
+        folder = ROOT / config.get("replies_dir", "data/replies")
+        for path in sorted(folder.glob("*.yml")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+    def __init__(
+        self,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        classifier: ReplyClassifier | None = None,
+    ) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.classifier = classifier
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> ReplyJudge:
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        import skops.io as sio
+
+        replies = load_replies(ROOT / self.config["replies_dir"])
+        self.classifier = ReplyClassifier(
+            C=self.config["C"], seed=self.config["random_state"]
+        ).fit(replies)
+        with self._model_storage.write_to(self._resource) as folder:
+            sio.dump(self.classifier, Path(folder) / MODEL_FILE)
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> ReplyJudge:
+        import skops.io as sio
+
+        try:
+            with model_storage.read_from(resource) as folder:
+                path = Path(folder) / MODEL_FILE
+                untrusted = sio.get_untrusted_types(file=path)
+                unexpected = [
+                    t for t in untrusted if not t.startswith(EXPECTED_TYPE_PREFIXES)
+                ]
+                if unexpected:
+                    raise ReplyModelError(
+                        f"{MODEL_FILE} holds types this component never writes "
+                        f"({', '.join(unexpected)}): refusing to load it."
+                    )
+                classifier = sio.load(path, trusted=untrusted)
+        except ReplyModelError:
+            raise
+        except Exception as error:
+            raise ReplyModelError(
+                f"The trained {cls.__name__} could not be loaded "
+                f"({type(error).__name__}: {error}); retrain the model."
+            ) from error
+        return cls(config, model_storage, resource, classifier)
+
+    def process(
+        self, messages: List[Message], tracker: DialogueStateTracker | None = None
+    ) -> List[Message]:
+        partner = answered_line(tracker)
+        if partner is None or self.classifier is None:
+            return messages
+        for message in messages:
+            text: str = message.get(TEXT) or ""
+            if text and not text.startswith("/"):
+                message.set(
+                    JUDGEMENT_KEY,
+                    judge(self.classifier, partner, text),
+                    add_to_output=True,
+                )
+        return messages

@@ -1,0 +1,117 @@
+"""Reading a reply for what it does to the partner's line: the data loader, the
+too-short rule, and the judgement with its quote."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bids_partner.contract import KINDS
+from bids_partner.language.replies import (
+    LabelledReply,
+    ReplyClassifier,
+    ReplyDataError,
+    is_too_short,
+    judge,
+    load_replies,
+    sentences,
+)
+from bids_partner.settings import ROOT
+
+
+@pytest.fixture(scope="module")
+def classifier() -> ReplyClassifier:
+    return ReplyClassifier().fit(load_replies(ROOT / "data" / "replies"))
+
+
+@pytest.mark.parametrize(
+    "text", ["ok", "yes", "No.", "lol", "🙂", "whatever", "ok ok", "yeah sure", "hmm?"]
+)
+def test_bare_acknowledgements_are_too_short(text: str) -> None:
+    assert is_too_short(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["I'm here", "fine, whatever", "come here", "ok. whatever", "not now"]
+)
+def test_two_real_words_are_a_reply(text: str) -> None:
+    assert not is_too_short(text)
+
+
+def test_the_training_data_has_every_kind_from_three_writers() -> None:
+    replies = load_replies(ROOT / "data" / "replies")
+    assert {r.writer for r in replies} == {"w1", "w2", "w3"}
+    for kind in KINDS:
+        assert sum(r.kind == kind for r in replies) >= 400
+    assert all(r.partner and r.text for r in replies)
+
+
+def test_a_malformed_replies_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "x.yml").write_text("writer: x\nreplies: [\n")
+    with pytest.raises(ReplyDataError, match="not valid YAML"):
+        load_replies(tmp_path)
+    (tmp_path / "x.yml").write_text(
+        "writer: x\nreplies:\n- {partner: hi, text: hello there, kind: sideways}\n"
+    )
+    with pytest.raises(ReplyDataError, match="sideways"):
+        load_replies(tmp_path)
+    with pytest.raises(ReplyDataError, match="no replies files"):
+        load_replies(tmp_path / "empty")
+
+
+def test_sentences_are_cut_at_stops_and_line_breaks() -> None:
+    assert sentences("I'm here. What happened?\nTell me") == [
+        "I'm here.",
+        "What happened?",
+        "Tell me",
+    ]
+
+
+def test_a_too_short_reply_is_not_judged(classifier: ReplyClassifier) -> None:
+    assert judge(classifier, "Do you still love me?", "ok") == {"too_short": True}
+
+
+def test_the_judgement_quotes_the_sentence_that_did_the_turning(
+    classifier: ReplyClassifier,
+) -> None:
+    partner = "So I'm failing you. It's still not enough?"
+    text = "Long week at work. You're not failing me, I love you so much."
+    judgement = judge(classifier, partner, text)
+    assert judgement["kind"] == "toward"
+    assert judgement["quote"] == "You're not failing me, I love you so much."
+    assert [r["kind"] for r in judgement["ranking"]][0] == "toward"
+    assert 0 < judgement["confidence"] <= 1
+
+
+def test_toward_then_my_own_need_is_toward_and_the_reach_is_noted(
+    classifier: ReplyClassifier,
+) -> None:
+    judgement = judge(
+        classifier,
+        "Do you still love me?",
+        "Of course I do, come here. And can you hold me too? I need it tonight.",
+    )
+    assert judgement["kind"] == "toward"
+    assert judgement["also_reached"] is True
+
+
+def test_training_is_deterministic() -> None:
+    replies = load_replies(ROOT / "data" / "replies")[:600]
+    first, second = ReplyClassifier().fit(replies), ReplyClassifier().fit(replies)
+    for text in ("I hear you", "whatever, not now", "what about me though"):
+        assert first.rank("Can we talk?", text) == second.rank("Can we talk?", text)
+
+
+def test_the_partners_line_changes_the_judgement() -> None:
+    replies = [
+        LabelledReply("I need some space tonight.", "ok, take your time", "toward"),
+        LabelledReply("Come look at the sunset!", "ok, take your time", "away"),
+    ] * 20 + [
+        LabelledReply("I need some space tonight.", "no, we talk now", "reach"),
+        LabelledReply("Come look at the sunset!", "on my way!", "toward"),
+    ] * 20
+    classifier = ReplyClassifier().fit(replies)
+    space = classifier.rank("I need some space tonight.", "ok, take your time")
+    sunset = classifier.rank("Come look at the sunset!", "ok, take your time")
+    assert space[0][0] == "toward" and sunset[0][0] == "away"
