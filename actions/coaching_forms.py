@@ -17,7 +17,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.consent import ConsentAwareForm
-from bids_partner.coaching import load_coaching, load_reflections
+from bids_partner.coaching import load_coaching, load_reflections, load_rehearsal_texts
+from bids_partner.coaching.rehearsal.play import (
+    JUDGEMENT_KEY,
+    KIND_MOVE,
+    MIN_KIND_CONFIDENCE,
+    move_for_kind,
+)
 from bids_partner.coaching.wording import partner_phrase, quoted_phrase
 
 REACHING_OUT_SLOTS = ("ro_feeling", "ro_need", "ro_draft")
@@ -35,6 +41,18 @@ def _partner(tracker: Tracker) -> str:
     )
 
 
+def reply_move(tracker: Tracker) -> str:
+    """The move of a reply to the partner's bid: from the reply judgement (what it
+    does to that bid) when the NLU made one, else the message's own intent."""
+    judgement = tracker.latest_message.get(JUDGEMENT_KEY) or {}
+    kind = judgement.get("kind")
+    if kind in KIND_MOVE and float(judgement.get("confidence") or 0) >= (
+        MIN_KIND_CONFIDENCE
+    ):
+        return move_for_kind(tracker.latest_message, kind)
+    return _intent(tracker)
+
+
 def judge_attempt(
     dispatcher: CollectingDispatcher,
     tracker: Tracker,
@@ -42,10 +60,11 @@ def judge_attempt(
     success: str,
     feedback: BaseModel,
     fill: Dict[str, str],
+    move: str | None = None,
 ) -> bool:
     """Praises an attempt the NLU reads as an accepted move, else gives the
     feedback written for the move it does read as (or the `other` feedback)."""
-    move = _intent(tracker)
+    move = move or _intent(tracker)
     if move in accepted:
         dispatcher.utter_message(text=success.format(**fill))
         return True
@@ -202,19 +221,28 @@ class ValidateShowingUpForm(ConsentAwareForm):
         reply = _clean(value)
         if not reply:
             return {"su_reply": None}
+        if (tracker.latest_message.get(JUDGEMENT_KEY) or {}).get("too_short"):
+            too_short = load_rehearsal_texts().too_short
+            dispatcher.utter_message(text=too_short.format(partner=_partner(tracker)))
+            return {"su_reply": None}
         texts = load_coaching().showing_up
         fill = {
             "partner": _partner(tracker),
             "bid": quoted_phrase(tracker.get_slot("su_bid") or ""),
             "reply": quoted_phrase(reply),
         }
+        move = reply_move(tracker)
         if judge_attempt(
-            dispatcher, tracker, {"turning_toward"}, texts.success, texts.feedback, fill
+            dispatcher,
+            tracker,
+            {"turning_toward"},
+            texts.success,
+            texts.feedback,
+            fill,
+            move,
         ):
             return {"su_reply": reply}
-        if _intent(tracker) == "withdrawal" or not hasattr(
-            texts.feedback, _intent(tracker)
-        ):
+        if move == "withdrawal" or not hasattr(texts.feedback, move):
             dispatcher.utter_message(text=texts.seed_idea)
         return {"su_reply": None}
 

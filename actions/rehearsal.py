@@ -19,16 +19,19 @@ from rasa_sdk.types import DomainDict
 
 from actions.consent import ConsentAwareForm
 from actions.tracker_reading import latest_entity
-from bids_partner.coaching import load_rehearsal_texts, load_scenarios
+from bids_partner.coaching import (
+    load_rehearsal_texts,
+    load_reply_cues,
+    load_scenarios,
+)
 from bids_partner.coaching.rehearsal.choose import find_scenario
 from bids_partner.coaching.rehearsal.play import (
-    Turn,
     closing_line,
     is_over,
-    make_turn,
     next_partner_line,
     outcome,
     partner_says,
+    read_reply,
     read_turns,
 )
 from bids_partner.coaching.rehearsal.summary import (
@@ -264,22 +267,22 @@ class ValidateRehearsalForm(ConsentAwareForm):
             return {REHEARSAL_REPLY_SLOT: None}
         if asks_to_switch(tracker):
             return self.switch(dispatcher, tracker, scenario)
-        turn: Turn | None = make_turn(tracker.latest_message)
-        if turn is None:
-            dispatcher.utter_message(
-                text=load_rehearsal_texts().unclear.format(
-                    partner=scenario.partner.name
-                )
-            )
-            return {REHEARSAL_REPLY_SLOT: None}
+        texts = load_rehearsal_texts()
         earlier = read_turns(tracker.get_slot(REHEARSAL_TURNS_SLOT))
+        reading = read_reply(
+            tracker.latest_message, scenario, earlier, load_reply_cues()
+        )
+        if reading.turn is None:
+            # Too short or not clear: asked about, never recorded as a move.
+            prompt = texts.too_short if reading.status == "too_short" else texts.unclear
+            dispatcher.utter_message(text=prompt.format(partner=scenario.partner.name))
+            return {REHEARSAL_REPLY_SLOT: None}
+        turn = reading.turn
         turns = [*earlier, turn]
         if tracker.get_slot(REHEARSAL_FEEDBACK_SLOT) != AT_END:
-            reply = tracker.latest_message.get("text")
+            reply = reading.quote or tracker.latest_message.get("text")
             dispatcher.utter_message(
-                text=feedback_text(
-                    load_rehearsal_texts(), scenario, turn, reply, earlier
-                )
+                text=feedback_text(texts, scenario, turn, reply, earlier)
             )
         stored = [t.as_dict() for t in turns]
         if not is_over(scenario, turns):

@@ -8,6 +8,7 @@ from bids_partner.coaching.loader import (
     load_psychoeducation,
     load_reflections,
     load_rehearsal_texts,
+    load_reply_cues,
     load_scenarios,
     load_surgeon,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "load_psychoeducation",
     "load_reflections",
     "load_rehearsal_texts",
+    "load_reply_cues",
     "load_scenarios",
     "load_surgeon",
 ]

@@ -12,12 +12,14 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bids_partner import settings
+from bids_partner.coaching.rehearsal.cues import compile_cues
 from bids_partner.coaching.scenario_schema import RehearsalTexts, Scenario
 from bids_partner.coaching.schema import (
     ChatServiceTexts,
     Coaching,
     Psychoeducation,
     ReflectionContent,
+    ReplyCues,
     SurgeonStory,
 )
 
@@ -81,6 +83,12 @@ def load_chat_service_texts(content_dir: Path = CONTENT_DIR) -> ChatServiceTexts
 
 
 @cache
+def load_reply_cues(content_dir: Path = CONTENT_DIR) -> Dict[str, re.Pattern[str]]:
+    """What a reply to the partner may contain, as one pattern per cue."""
+    return compile_cues(load_file(content_dir / "reply_cues.yml", ReplyCues).cues)
+
+
+@cache
 def load_scenarios(scenarios_dir: Path = SCENARIOS_DIR) -> Dict[str, Scenario]:
     """Every scenario in `scenarios_dir`, by id, in the order they are offered."""
     paths = sorted(scenarios_dir.glob("*.yml"))
@@ -109,4 +117,5 @@ def load_all(
     load_surgeon(content_dir)
     load_coaching(content_dir)
     load_rehearsal_texts(content_dir)
+    load_reply_cues(content_dir)
     load_scenarios(scenarios_dir)

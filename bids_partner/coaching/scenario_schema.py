@@ -7,6 +7,7 @@ from typing import Any, Dict, List
 
 from pydantic import BaseModel, root_validator, validator
 
+from bids_partner.coaching.rehearsal.cues import ANY, CUES
 from bids_partner.coaching.schema import check_fields, check_keys, check_question
 from bids_partner.contract import KINDS, MOVES
 
@@ -23,21 +24,49 @@ def texts_per_kind(texts: Dict[str, str], fields: set[str]) -> Dict[str, str]:
     return texts
 
 
+class PartnerLine(BaseModel):
+    """One thing the partner may say next, and what in the user's reply it answers
+    (cues from content/reply_cues.yml, or `any`)."""
+
+    line: str
+    responds_to: List[str] = [ANY]
+
+    @validator("line")
+    def _has_text(cls, line: str) -> str:
+        if not line.strip():
+            raise ValueError("a partner line may not be empty")
+        return check_fields(line, set())
+
+    @validator("responds_to")
+    def _known_cues(cls, cues: List[str]) -> List[str]:
+        unknown = sorted(set(cues) - {*CUES, ANY})
+        if not cues or unknown:
+            raise ValueError(
+                f"responds_to takes {', '.join((*CUES, ANY))}; got {unknown or 'none'}"
+            )
+        return cues
+
+
 class ReplyBranch(BaseModel):
     """What follows one kind of user reply."""
 
-    # The partner's next line: the n-th reply of this kind gets the n-th line,
-    # the last one repeats, so a rehearsal does not loop on one sentence.
-    partner: List[str]
+    # The partner's next line: one that answers something the reply said (its
+    # cues), else one for any reply, not said yet in this scene where possible.
+    partner: List[PartnerLine]
     feedback: str
     suggestion: str
 
+    @validator("partner", pre=True)
+    def _plain_lines(cls, lines: Any) -> Any:
+        # A plain string is a line for any reply.
+        if isinstance(lines, list):
+            return [{"line": x} if isinstance(x, str) else x for x in lines]
+        return lines
+
     @validator("partner")
-    def _has_lines(cls, lines: List[str]) -> List[str]:
-        if not lines or not all(line.strip() for line in lines):
-            raise ValueError("needs at least one non-empty partner line")
-        for line in lines:
-            check_fields(line, set())
+    def _has_a_line_for_any_reply(cls, lines: List[PartnerLine]) -> List[PartnerLine]:
+        if not any(ANY in line.responds_to for line in lines):
+            raise ValueError("needs at least one partner line with responds_to: [any]")
         return lines
 
     @validator("feedback")
@@ -124,6 +153,9 @@ class RehearsalTexts(BaseModel):
     setup: str
     ask_feedback: str
     unclear: str
+    too_short: str
+    turning_quote: Dict[str, str]
+    also_reached: str
     # Stands in for a reply whose words cannot be quoted back.
     unquoted_reply: str
     feedback_again: Dict[str, str]
@@ -132,6 +164,10 @@ class RehearsalTexts(BaseModel):
     summary: SummaryTexts
     buttons: Buttons
     move_labels: Dict[str, str]
+
+    @validator("turning_quote")
+    def _quote_for_every_kind(cls, texts: Dict[str, str]) -> Dict[str, str]:
+        return texts_per_kind(texts, {"partner", "reply"})
 
     @validator("feedback_again")
     def _again_for_every_kind(cls, texts: Dict[str, str]) -> Dict[str, str]:
@@ -149,6 +185,8 @@ class RehearsalTexts(BaseModel):
             "setup": {"title", "setup", "partner", "role"},
             "ask_feedback": set(),
             "unclear": {"partner"},
+            "too_short": {"partner"},
+            "also_reached": {"partner"},
             "unquoted_reply": set(),
             "stopped": set(),
             "stopped_with_replies": {"replies", "toward", "partner"},

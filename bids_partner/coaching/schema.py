@@ -202,3 +202,22 @@ class ChatServiceTexts(BaseModel):
     @validator("store_down")
     def _no_placeholders(cls, text: str) -> str:
         return check_fields(text, set())
+
+
+class ReplyCues(BaseModel):
+    """content/reply_cues.yml: phrases that show what a reply contains."""
+
+    version: int
+    cues: Dict[str, List[str]]
+
+    @validator("cues")
+    def _every_cue(cls, cues: Dict[str, List[str]]) -> Dict[str, List[str]]:
+        from bids_partner.coaching.rehearsal.cues import CUES
+
+        check_keys(cues, CUES, "cues")
+        for cue, phrases in cues.items():
+            if not phrases or not all(
+                isinstance(p, str) and p.strip() for p in phrases
+            ):
+                raise ValueError(f"cue {cue} needs a list of phrases")
+        return cues

@@ -59,18 +59,20 @@ def test_a_reply_gets_its_feedback_and_the_scene_goes_on(
     tracker = reply(make_tracker, "you never listen", "criticism", [])
     result = validate(dispatcher, tracker)
     assert result["rehearsal_reply"] is None  # the partner answers, then asks again
-    assert result["rehearsal_turns"] == [
-        {
-            "move": "criticism",
-            "kind": "against",
-            "confidence": 0.95,
-            "message_id": "id-0",
-        }
-    ]
-    expected = SCENARIO.replies["against"].feedback.format(
-        partner="Sam", reply='"you never listen"', move="criticism"
-    )
-    assert texts(dispatcher) == [expected]
+    [stored] = result["rehearsal_turns"]
+    assert {k: stored[k] for k in ("move", "kind", "confidence", "message_id")} == {
+        "move": "criticism",
+        "kind": "against",
+        "confidence": 0.95,
+        "message_id": "id-0",
+    }
+    line = SCENARIO.replies["against"].partner[stored["line"]]
+    assert "any" in line.responds_to
+    fill = {"partner": "Sam", "reply": '"you never listen"', "move": "criticism"}
+    note = SCENARIO.replies["against"].feedback.format(**fill)
+    if fill["reply"] not in note:  # the note is led by the part that turned
+        note = f"{TEXTS.turning_quote['against'].format(**fill)} {note}"
+    assert texts(dispatcher) == [note]
 
 
 def test_notes_held_for_the_end_are_not_given_now(dispatcher, make_tracker) -> None:
@@ -105,9 +107,10 @@ async def test_the_partner_speaks_the_line_for_the_last_reply(
     turns = [Turn("withdrawal", "away", 0.9, "a")]
     tracker = make_tracker("x", "withdrawal", slots=playing(turns))
     await ActionAskRehearsalReply().run(dispatcher, tracker, {})
-    assert texts(dispatcher) == [
-        f"Sam{PARTNER_MARK}{SCENARIO.replies['away'].partner[0]}"
-    ]
+    first_for_any_reply = next(
+        x.line for x in SCENARIO.replies["away"].partner if "any" in x.responds_to
+    )
+    assert texts(dispatcher) == [f"Sam{PARTNER_MARK}{first_for_any_reply}"]
 
 
 async def test_the_summary_counts_quotes_suggests_and_offers_a_replay(
@@ -228,9 +231,10 @@ def test_the_same_kind_again_gets_a_shorter_note(dispatcher, make_tracker) -> No
     before = [Turn("criticism", "against", 0.9, "a")]
     tracker = reply(make_tracker, "you're pathetic", "contempt", before)
     validate(dispatcher, tracker)
-    assert texts(dispatcher) == [
+    [note] = texts(dispatcher)
+    assert note.endswith(
         TEXTS.feedback_again["against"].format(partner="Sam", move="contempt")
-    ]
+    )
 
 
 def test_a_scenario_button_in_a_scene_switches_to_it(dispatcher, make_tracker) -> None:
@@ -327,3 +331,50 @@ async def test_consent_in_a_scene_is_confirmed_not_taken_as_a_reply(
     assert events == [
         {"event": "slot", "name": "rehearsal_reply", "value": None, "timestamp": None}
     ]
+
+
+def judged_reply(
+    make_tracker, text: str, judgement: Dict[str, Any], intent: str = "bid"
+) -> Tracker:
+    tracker = reply(make_tracker, text, intent, [])
+    tracker.latest_message["reply_judgement"] = judgement
+    return tracker
+
+
+def test_a_bare_ok_is_not_scored_and_the_coach_asks_for_words(
+    dispatcher, make_tracker
+) -> None:
+    tracker = judged_reply(make_tracker, "ok", {"too_short": True}, "affirm")
+    assert validate(dispatcher, tracker) == {"rehearsal_reply": None}
+    assert texts(dispatcher) == [TEXTS.too_short.format(partner="Sam")]
+
+
+def test_a_reply_the_judge_is_unsure_of_gets_a_question_and_no_record(
+    dispatcher, make_tracker
+) -> None:
+    judgement = {"too_short": False, "kind": "toward", "confidence": 0.31}
+    tracker = judged_reply(make_tracker, "well, I mean, it depends", judgement)
+    assert validate(dispatcher, tracker) == {"rehearsal_reply": None}
+    assert texts(dispatcher) == [TEXTS.unclear.format(partner="Sam")]
+
+
+def test_the_judged_kind_is_recorded_and_the_turning_part_quoted(
+    dispatcher, make_tracker
+) -> None:
+    text = "Long day. Of course I do, come here, I'm right here."
+    judgement = {
+        "too_short": False,
+        "kind": "toward",
+        "confidence": 0.82,
+        "quote": "Of course I do, come here, I'm right here.",
+        "also_reached": False,
+    }
+    # The moves classifier alone would have said a bid (reach).
+    tracker = judged_reply(make_tracker, text, judgement, "bid")
+    result = validate(dispatcher, tracker)
+    [stored] = result["rehearsal_turns"]
+    assert (stored["kind"], stored["move"]) == ("toward", "turning_toward")
+    assert "reassurance" in stored["cues"]
+    [note] = texts(dispatcher)
+    assert note.startswith('"Of course I do, come here, I\'m right here"')
+    assert "Long day" not in note

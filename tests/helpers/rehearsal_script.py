@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from typing import Any, Dict, List
 
 from bids_partner.coaching import load_rehearsal_texts, load_scenarios
 from bids_partner.contract import PARTNER_MARK
@@ -37,3 +39,18 @@ def button(scenario_id: str) -> str:
 
 def partner(scenario_id: str, line: str) -> str:
     return f"{SCENARIOS[scenario_id].partner.name}{PARTNER_MARK}{line}"
+
+
+def stored_turns(assistant: Any, who: str) -> List[Dict[str, Any]]:
+    """The latest `rehearsal_turns` slot value stored for the conversation."""
+    value: List[Dict[str, Any]] = []
+    for event in assistant.stored_events(who):
+        data = json.loads(event["data"])
+        if event["type_name"] == "slot" and data.get("name") == "rehearsal_turns":
+            value = data.get("value") or value
+    return value
+
+
+def line_of(scenario_id: str, turn: Dict[str, Any]) -> str:
+    """The partner line a stored turn says was chosen for it."""
+    return SCENARIOS[scenario_id].replies[turn["kind"]].partner[turn["line"]].line

@@ -6,10 +6,12 @@ reads the tracker and says what these return.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from dataclasses import asdict, dataclass
-from typing import Any, Dict, Iterable, List, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Dict, Iterable, List, Sequence, Tuple
 
+from bids_partner.coaching.rehearsal.cues import best_line_index, find_cues
 from bids_partner.coaching.scenario_schema import Scenario
 from bids_partner.contract import MOVE_KIND, MOVES, PARTNER_MARK
 
@@ -21,6 +23,16 @@ ANSWER_MOVE = {"affirm": "turning_toward", "deny": "withdrawal"}
 MIN_MOVE_CONFIDENCE = 0.2
 # Best first: what the summary quotes back.
 KIND_RANK = {"toward": 3, "reach": 2, "away": 1, "against": 0}
+# Below this the reply judge is not sure enough: the coach asks instead of scoring.
+MIN_KIND_CONFIDENCE = 0.4
+# The move recorded with a judged kind when the moves classifier named none of it.
+KIND_MOVE = {
+    "toward": "turning_toward",
+    "away": "withdrawal",
+    "against": "criticism",
+    "reach": "bid",
+}
+JUDGEMENT_KEY = "reply_judgement"
 
 
 @dataclass(frozen=True)
@@ -30,18 +42,41 @@ class Turn:
     confidence: float
     # Points at the user's message in the tracker; the slot keeps no message text.
     message_id: str | None = None
+    # What the reply contained (cues) and which of the kind's partner lines
+    # answered it.
+    cues: Tuple[str, ...] = ()
+    line: int | None = None
+    # Turned toward, then asked for the user's own need too.
+    also_reached: bool = False
 
     def as_dict(self) -> Dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["cues"] = list(self.cues)
+        return data
 
     @classmethod
     def from_dict(cls, data: Dict[str, Any]) -> Turn:
+        line = data.get("line")
         return cls(
             move=data["move"],
             kind=data["kind"],
             confidence=float(data.get("confidence", 0.0)),
             message_id=data.get("message_id"),
+            cues=tuple(str(c) for c in data.get("cues") or ()),
+            line=line if isinstance(line, int) else None,
+            also_reached=bool(data.get("also_reached", False)),
         )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the coach makes of a reply: a turn to score, or a reason not to."""
+
+    status: str  # "turn", "too_short" or "unclear"
+    turn: Turn | None = None
+    # The part of the reply that did the turning, quoted in the feedback.
+    quote: str | None = None
+    extra: Dict[str, Any] = field(default_factory=dict)
 
 
 def read_turns(value: Any) -> List[Turn]:
@@ -75,6 +110,7 @@ def read_move(parse_data: Dict[str, Any]) -> tuple[str, float] | None:
 
 
 def make_turn(parse_data: Dict[str, Any]) -> Turn | None:
+    """The turn from the moves classifier alone (no reply judgement available)."""
     read = read_move(parse_data)
     if read is None:
         return None
@@ -84,18 +120,79 @@ def make_turn(parse_data: Dict[str, Any]) -> Turn | None:
     )
 
 
+def move_for_kind(parse_data: Dict[str, Any], kind: str) -> str:
+    """The move recorded with a judged kind: the classifier's best-ranked move of
+    that kind, else the kind's plain move."""
+    ranking = parse_data.get("intent_ranking") or [parse_data.get("intent") or {}]
+    for entry in ranking:
+        name = entry.get("name")
+        if name in MOVE_KIND and MOVE_KIND[name] == kind:
+            return name
+    return KIND_MOVE[kind]
+
+
+def read_reply(
+    parse_data: Dict[str, Any],
+    scenario: Scenario,
+    earlier: Sequence[Turn],
+    cue_patterns: Dict[str, re.Pattern[str]],
+) -> Reading:
+    """Judges a reply to the partner from the NLU's reply judgement: too short to
+    judge, not clear enough to score, or a turn with the partner line that
+    answers it."""
+    judgement = parse_data.get(JUDGEMENT_KEY)
+    if not isinstance(judgement, dict):
+        turn = make_turn(parse_data)
+        if turn is None:
+            return Reading("unclear")
+        return Reading("turn", with_line(turn, scenario, earlier, frozenset()), None)
+    if judgement.get("too_short"):
+        return Reading("too_short")
+    kind = judgement.get("kind")
+    confidence = float(judgement.get("confidence") or 0.0)
+    if kind not in KIND_MOVE or confidence < MIN_KIND_CONFIDENCE:
+        return Reading("unclear")
+    cues = find_cues(cue_patterns, parse_data.get("text") or "")
+    turn = Turn(
+        move_for_kind(parse_data, kind),
+        kind,
+        round(confidence, 3),
+        parse_data.get("message_id"),
+        cues=tuple(sorted(cues)),
+        also_reached=bool(judgement.get("also_reached")),
+    )
+    quote = judgement.get("quote")
+    return Reading(
+        "turn",
+        with_line(turn, scenario, earlier, cues),
+        quote if isinstance(quote, str) else None,
+    )
+
+
+def with_line(
+    turn: Turn, scenario: Scenario, earlier: Sequence[Turn], cues: frozenset
+) -> Turn:
+    """The turn with the partner line that answers it: what it said (its cues),
+    not how many replies of its kind came before."""
+    lines = scenario.replies[turn.kind].partner
+    used = [t.line for t in earlier if t.kind == turn.kind and t.line is not None]
+    index = best_line_index([frozenset(x.responds_to) for x in lines], cues, used)
+    return replace(turn, line=index)
+
+
 def partner_says(scenario: Scenario, line: str) -> str:
     return f"{scenario.partner.name}{PARTNER_MARK}{line}"
 
 
 def next_partner_line(scenario: Scenario, turns: Sequence[Turn]) -> str:
-    """The opening line, or the line that answers the latest reply's kind."""
+    """The opening line, or the line chosen for the latest reply."""
     if not turns:
         return scenario.opening
-    kind = turns[-1].kind
-    times = sum(1 for turn in turns if turn.kind == kind)
-    lines = scenario.replies[kind].partner
-    return lines[min(times, len(lines)) - 1]
+    last = turns[-1]
+    lines = scenario.replies[last.kind].partner
+    if last.line is None or not 0 <= last.line < len(lines):
+        last = with_line(last, scenario, turns[:-1], frozenset(last.cues))
+    return lines[last.line or 0].line
 
 
 def is_over(scenario: Scenario, turns: Sequence[Turn]) -> bool:

@@ -35,8 +35,14 @@ def feedback_text(
         "move": texts.move_labels[turn.move],
     }
     if any(t.kind == turn.kind for t in earlier):
-        return texts.feedback_again[turn.kind].format(**fill)
-    return scenario.replies[turn.kind].feedback.format(**fill)
+        note = texts.feedback_again[turn.kind].format(**fill)
+    else:
+        note = scenario.replies[turn.kind].feedback.format(**fill)
+    if reply and fill["reply"] not in note:
+        note = f"{texts.turning_quote[turn.kind].format(**fill)} {note}"
+    if turn.also_reached:
+        note = f"{note} {texts.also_reached.format(partner=fill['partner'])}"
+    return note
 
 
 def counts_text(texts: RehearsalTexts, turns: Sequence[Turn]) -> str:

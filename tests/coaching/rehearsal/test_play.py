@@ -2,8 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from bids_partner.coaching import load_scenarios
+from bids_partner.coaching import load_reply_cues, load_scenarios
 from bids_partner.coaching.rehearsal.play import (
+    Reading,
     Turn,
     best_turn,
     closing_line,
@@ -14,6 +15,7 @@ from bids_partner.coaching.rehearsal.play import (
     next_partner_line,
     outcome,
     read_move,
+    read_reply,
     read_turns,
 )
 from bids_partner.coaching.scenario_schema import Scenario
@@ -72,18 +74,75 @@ def test_below_the_fallback_threshold_the_best_move_still_counts() -> None:
     assert read_move(parse("nlu_fallback", 0.35, ranking)) is None
 
 
-def test_partner_lines_follow_the_kind_and_do_not_repeat_too_soon() -> None:
+def said(s: Scenario, turns: list) -> str:
+    return next_partner_line(s, turns)
+
+
+def judged(kind: str, text: str, confidence: float = 0.9) -> dict:
+    move = {"toward": "turning_toward", "away": "withdrawal"}.get(kind, "bid")
+    return {
+        **parse(move),
+        "text": text,
+        "reply_judgement": {
+            "too_short": False,
+            "kind": kind,
+            "confidence": confidence,
+            "quote": text,
+            "also_reached": False,
+        },
+    }
+
+
+def test_the_partner_answers_what_the_reply_said_not_how_many_came_before() -> None:
     s = scenario()
-    assert next_partner_line(s, []) == s.opening
-    away = s.replies["away"].partner
-    turns = [turn("withdrawal", "away")]
-    assert next_partner_line(s, turns) == away[0]
-    turns.append(turn("criticism", "against"))
-    assert next_partner_line(s, turns) == s.replies["against"].partner[0]
-    turns.append(turn("withdrawal", "away"))
-    assert next_partner_line(s, turns) == away[1]
-    turns.append(turn("withdrawal", "away"))
-    assert next_partner_line(s, turns) == away[-1]  # the last line repeats
+    cues = load_reply_cues()
+    assert said(s, []) == s.opening
+    apology = read_reply(judged("toward", "I'm sorry, I've been far away"), s, [], cues)
+    assert apology.turn is not None and "apology" in apology.turn.cues
+    line = s.replies["toward"].partner[apology.turn.line]
+    assert "apology" in line.responds_to
+    assert said(s, [apology.turn]) == line.line
+    question = read_reply(
+        judged("toward", "what's been making you unsure?"), s, [], cues
+    )
+    assert "question" in s.replies["toward"].partner[question.turn.line].responds_to
+    later = read_reply(judged("away", "we can talk about it later"), s, [], cues)
+    assert "subject_change" in s.replies["away"].partner[later.turn.line].responds_to
+    plain = read_reply(judged("away", "hmm I don't know what to say"), s, [], cues)
+    assert "any" in s.replies["away"].partner[plain.turn.line].responds_to
+
+
+def test_a_line_is_not_said_twice_while_another_fits() -> None:
+    s = scenario()
+    cues = load_reply_cues()
+    fitting = [x for x in s.replies["against"].partner if "any" in x.responds_to]
+    turns: list = []
+    for _ in range(len(fitting) + 1):
+        reading = read_reply(judged("against", "ugh, here we go again"), s, turns, cues)
+        turns.append(reading.turn)
+    lines = [t.line for t in turns]
+    assert len(set(lines[:-1])) == len(fitting)  # each fitting line once
+    assert lines[-1] in lines[:-1]  # then one repeats, never an unfitting one
+
+
+def test_too_short_and_unsure_replies_are_not_turns() -> None:
+    s = scenario()
+    cues = load_reply_cues()
+    short = {**parse("affirm"), "reply_judgement": {"too_short": True}}
+    assert read_reply(short, s, [], cues).status == "too_short"
+    unsure = judged("toward", "well I guess so, maybe", confidence=0.3)
+    assert read_reply(unsure, s, [], cues) == Reading("unclear")
+
+
+def test_the_move_recorded_agrees_with_the_judged_kind() -> None:
+    s = scenario()
+    data = judged("against", "oh sure, poor you")
+    data["intent_ranking"] = [
+        {"name": "turning_toward", "confidence": 0.5},
+        {"name": "contempt", "confidence": 0.3},
+    ]
+    reading = read_reply(data, s, [], load_reply_cues())
+    assert (reading.turn.kind, reading.turn.move) == ("against", "contempt")
 
 
 def test_the_scene_ends_when_connection_lands_or_replies_run_out() -> None:

@@ -1,0 +1,83 @@
+"""Replies to the partner judged through the running stack, against the line they
+answer: whole scenes of warm multi-sentence replies end resolved, a bare "ok" is
+asked about and never recorded, and the partner answers what the reply said."""
+
+from __future__ import annotations
+
+from typing import List
+
+import pytest
+
+from tests.helpers.rehearsal_script import (
+    SCENARIOS,
+    TEXTS,
+    button,
+    partner,
+    sender,
+    stored_turns,
+)
+
+pytestmark = pytest.mark.stack
+
+# Toward, in several sentences, and then some of the user's own need: written for
+# these tests, not a quality measure (that is `make bench-replies` on blind sets).
+WARM_REPLIES = [
+    "Hey, I'm listening. That sounds like it really matters to you. Tell me more?",
+    "I'm here, and I'm not going anywhere. Thank you for telling me. "
+    "What would help right now?",
+    "You don't have to handle this on your own. I'm right here with you. "
+    "Come sit with me for a bit?",
+    "I hear you, and I'm glad you said it. I want to get this right with you.",
+]
+
+
+def start(assistant, who: str, scenario_id: str) -> None:
+    assistant.texts(who, button(scenario_id))
+    assert assistant.texts(who, "/affirm") == partner(
+        scenario_id, SCENARIOS[scenario_id].opening
+    )
+
+
+@pytest.mark.parametrize("scenario_id", list(SCENARIOS))
+def test_warm_multi_sentence_replies_resolve_the_scene(
+    assistant, scenario_id: str
+) -> None:
+    who = sender()
+    start(assistant, who, scenario_id)
+    scenario = SCENARIOS[scenario_id]
+    said: List[str] = []
+    for reply in WARM_REPLIES[: scenario.ending.resolve_after]:
+        said = [m["text"] for m in assistant.say(who, reply)]
+    assert partner(scenario_id, scenario.ending.resolved) in said, said
+    assert TEXTS.summary.heading in said
+
+
+def test_a_bare_ok_is_asked_about_and_never_recorded(assistant) -> None:
+    who = sender()
+    start(assistant, who, "surgeon")
+    for bare in ("ok", "yes", "lol", "🙂"):
+        assert assistant.texts(who, bare) == TEXTS.too_short.format(partner="Alex")
+    assert stored_turns(assistant, who) == []
+    # The scene goes on with a real reply.
+    said = assistant.texts(who, WARM_REPLIES[0])
+    assert "Alex (partner): " in said and len(stored_turns(assistant, who)) == 1
+
+
+def test_the_partner_answers_an_apology_and_a_question(assistant) -> None:
+    who = sender()
+    start(assistant, who, "dinner_criticism")
+    assistant.texts(
+        who, "I'm sorry, I should have helped tonight. What can I take over?"
+    )
+    [turn] = stored_turns(assistant, who)
+    assert {"apology", "question"} <= set(turn["cues"])
+    line = SCENARIOS["dinner_criticism"].replies[turn["kind"]].partner[turn["line"]]
+    assert {"apology", "question"} & set(line.responds_to)
+
+
+def test_showing_up_a_bare_ok_is_asked_about(assistant) -> None:
+    who = sender()
+    assistant.texts(who, "I want to practise showing up")
+    assistant.texts(who, "she asked if I wanted to watch the sunset with her")
+    reply = assistant.texts(who, "ok")
+    assert "Say a little more" in reply
