@@ -55,8 +55,11 @@ def test_warm_multi_sentence_replies_resolve_the_scene(
 def test_a_bare_ok_is_asked_about_and_never_recorded(assistant) -> None:
     who = sender()
     start(assistant, who, "surgeon")
+    opening = partner("surgeon", SCENARIOS["surgeon"].opening)
     for bare in ("ok", "yes", "lol", "🙂"):
-        assert assistant.texts(who, bare) == TEXTS.too_short.format(partner="Alex")
+        # Asked for words, and reminded of the line being answered.
+        said = assistant.texts(who, bare)
+        assert said == f"{TEXTS.too_short.format(partner='Alex')}\n{opening}"
     assert stored_turns(assistant, who) == []
     # The scene goes on with a real reply.
     said = assistant.texts(who, WARM_REPLIES[0])
