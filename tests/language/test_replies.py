@@ -115,3 +115,24 @@ def test_the_partners_line_changes_the_judgement() -> None:
     space = classifier.rank("I need some space tonight.", "ok, take your time")
     sunset = classifier.rank("Come look at the sunset!", "ok, take your time")
     assert space[0][0] == "toward" and sunset[0][0] == "away"
+
+
+def test_the_scenes_suggested_replies_read_as_turning_toward(
+    classifier: ReplyClassifier,
+) -> None:
+    """Each scene's suggestion (the words in quotes) answering the scene's opening
+    line. Before the reply judge 11 of 32 read as toward; 24 do now (the rest are
+    listed in the closing note of issue 14): this must not fall back."""
+    import re
+
+    from bids_partner.coaching import load_scenarios
+
+    kinds = []
+    for scene in load_scenarios().values():
+        for branch in scene.replies.values():
+            quoted = " ".join(re.findall(r'"([^"]+)"', branch.suggestion))
+            assert quoted, (scene.id, branch.suggestion)
+            kinds.append(judge(classifier, scene.opening, quoted)["kind"])
+    assert len(kinds) == 32
+    assert kinds.count("toward") >= 24, kinds
+    assert "against" not in kinds

@@ -195,3 +195,22 @@ def test_outcome_is_what_the_review_needs_and_round_trips() -> None:
     assert result["toward_share"] == 0.5 and result["resolved"] is True
     assert read_turns([t.as_dict() for t in turns]) == turns
     assert read_turns(None) == [] and read_turns("junk") == []
+
+
+CUED_REPLIES = [
+    ("apology", "toward", "I'm sorry, that was on me"),
+    ("question", "toward", "what do you need from me right now?"),
+    ("subject_change", "away", "anyway, did you see the news today"),
+]
+
+
+@pytest.mark.parametrize("cue, kind, text", CUED_REPLIES)
+@pytest.mark.parametrize("scenario_id", sorted(load_scenarios()))
+def test_in_every_scene_the_partner_answers_the_cue(
+    scenario_id: str, cue: str, kind: str, text: str
+) -> None:
+    s = load_scenarios()[scenario_id]
+    reading = read_reply(judged(kind, text), s, [], load_reply_cues())
+    assert reading.turn is not None and cue in reading.turn.cues
+    line = s.replies[kind].partner[reading.turn.line]
+    assert cue in line.responds_to, (scenario_id, line.line)
