@@ -16,12 +16,13 @@ help: ## list the targets (this one is the default)
 
 install: $(STAMP) ## create .venv/ with Python 3.10 and the pinned dependencies
 
-$(STAMP): requirements.txt constraints.txt pyproject.toml scripts/find-python310
+$(STAMP): requirements.txt requirements-nodeps.txt constraints.txt pyproject.toml scripts/find-python310
 	@python=$$(scripts/find-python310) || exit 1; \
 	if ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then \
 		rm -rf $(VENV) && "$$python" -m venv $(VENV); fi
 	$(BIN)/python -m pip install --quiet --upgrade pip==24.0
 	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
+	$(BIN)/pip install --quiet --no-deps -r requirements-nodeps.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Sequence, Tuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -103,12 +104,38 @@ def pair_text(partner: str, reply: str) -> str:
     return " ".join(f"{p}__{r}" for p in sorted(partner_words) for r in reply_words)
 
 
-class ReplyFeatures:
-    """TF-IDF of the reply (words and characters), and optionally of the partner's
-    line and the hashed crossings of the two."""
+_EMBEDDINGS: Dict[str, np.ndarray] = {}
+_MAX_CACHED = 20_000
 
-    def __init__(self, with_partner: bool) -> None:
+
+@lru_cache(maxsize=1)
+def _encoder() -> Any:
+    from bids_partner.language.sentence_encoder import SentenceEncoder
+
+    return SentenceEncoder()
+
+
+def embed(texts: Sequence[str]) -> np.ndarray:
+    """all-MiniLM-L6-v2 embeddings, each distinct text encoded once per process."""
+    missing = sorted({t for t in texts if t not in _EMBEDDINGS})
+    if missing:
+        if len(_EMBEDDINGS) + len(missing) > _MAX_CACHED:
+            _EMBEDDINGS.clear()
+        _EMBEDDINGS.update(zip(missing, _encoder().encode(missing)))
+    return np.vstack([_EMBEDDINGS[t] for t in texts])
+
+
+class ReplyFeatures:
+    """TF-IDF of the reply (words and characters); optionally the partner's line
+    and the hashed crossings of the two; optionally sentence embeddings of the
+    reply and of its product with the partner line's."""
+
+    def __init__(
+        self, with_partner: bool, with_encoder: bool = False, with_tfidf: bool = True
+    ) -> None:
         self.with_partner = with_partner
+        self.with_encoder = with_encoder
+        self.with_tfidf = with_tfidf
         self.words = TfidfVectorizer(
             ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w[\w']*\b"
         )
@@ -120,32 +147,52 @@ class ReplyFeatures:
             n_features=2**14, token_pattern=r"\S+", alternate_sign=False, norm="l2"
         )
 
+    def _blocks(
+        self, partners: Sequence[str], texts: Sequence[str], fit: bool
+    ) -> sp.csr_matrix:
+        lowered = [t.lower() for t in texts]
+        blocks = []
+        if self.with_tfidf:
+            for vectorizer in (self.words, self.chars):
+                blocks.append(
+                    vectorizer.fit_transform(lowered)
+                    if fit
+                    else vectorizer.transform(lowered)
+                )
+        if self.with_tfidf and self.with_partner:
+            partner_lower = [p.lower() for p in partners]
+            blocks.append(
+                self.partner.fit_transform(partner_lower)
+                if fit
+                else self.partner.transform(partner_lower)
+            )
+            blocks.append(self.pairs.transform(list(map(pair_text, partners, texts))))
+        if self.with_encoder:
+            reply = embed(texts)
+            blocks.append(sp.csr_matrix(np.hstack([reply, reply * embed(partners)])))
+        return sp.hstack(blocks).tocsr()
+
     def fit_transform(
         self, partners: Sequence[str], texts: Sequence[str]
     ) -> sp.csr_matrix:
-        lowered = [t.lower() for t in texts]
-        blocks = [self.words.fit_transform(lowered), self.chars.fit_transform(lowered)]
-        if self.with_partner:
-            blocks.append(self.partner.fit_transform([p.lower() for p in partners]))
-            blocks.append(self.pairs.transform(list(map(pair_text, partners, texts))))
-        return sp.hstack(blocks).tocsr()
+        return self._blocks(partners, texts, fit=True)
 
     def transform(self, partners: Sequence[str], texts: Sequence[str]) -> sp.csr_matrix:
-        lowered = [t.lower() for t in texts]
-        blocks = [self.words.transform(lowered), self.chars.transform(lowered)]
-        if self.with_partner:
-            blocks.append(self.partner.transform([p.lower() for p in partners]))
-            blocks.append(self.pairs.transform(list(map(pair_text, partners, texts))))
-        return sp.hstack(blocks).tocsr()
+        return self._blocks(partners, texts, fit=False)
 
 
 class ReplyClassifier:
     """Logistic regression over ReplyFeatures; deterministic (fixed seed)."""
 
     def __init__(
-        self, with_partner: bool = True, C: float = 10.0, seed: int = 42
+        self,
+        with_partner: bool = True,
+        with_encoder: bool = True,
+        C: float = 10.0,
+        seed: int = 42,
+        with_tfidf: bool = True,
     ) -> None:
-        self.features = ReplyFeatures(with_partner)
+        self.features = ReplyFeatures(with_partner, with_encoder, with_tfidf)
         self.model = LogisticRegression(
             C=C, max_iter=3000, class_weight="balanced", random_state=seed
         )
@@ -176,9 +223,6 @@ class ReplyClassifier:
             )
             for row in probabilities
         ]
-
-    def as_dict(self) -> Dict[str, object]:
-        return {"features": self.features, "model": self.model}
 
 
 def accuracy_by_kind(gold: Sequence[str], predicted: Sequence[str]) -> Dict[str, float]:
