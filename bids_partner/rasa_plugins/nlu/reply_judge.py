@@ -40,6 +40,7 @@ from bids_partner.contract import (
 )
 from bids_partner.language.replies import (
     ReplyClassifier,
+    embed,
     judge,
     load_replies,
 )
@@ -161,6 +162,10 @@ class ReplyJudge(GraphComponent):
                 f"The trained {cls.__name__} could not be loaded "
                 f"({type(error).__name__}: {error}); retrain the model."
             ) from error
+        if classifier.features.with_encoder:
+            # Loaded with the server, not on the first rehearsal reply (and counted
+            # in the server's start-up time and memory).
+            embed(["warm up"])
         return cls(config, model_storage, resource, classifier)
 
     def process(
