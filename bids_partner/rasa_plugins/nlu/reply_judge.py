@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from pathlib import Path
 from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -24,7 +23,6 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.events import BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
@@ -44,6 +42,7 @@ from bids_partner.language.replies import (
     judge,
     load_replies,
 )
+from bids_partner.rasa_plugins.nlu import model_files
 from bids_partner.settings import ROOT
 
 logger = logging.getLogger(__name__)
@@ -51,10 +50,6 @@ logger = logging.getLogger(__name__)
 MODEL_FILE = "reply_classifier.skops"
 EXPECTED_TYPE_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.", "bids_partner.")
 PARTNER_LINE = re.compile(PARTNER_LINE_PATTERN)
-
-
-class ReplyModelError(RasaException):
-    """The trained reply classifier cannot be loaded."""
 
 
 def answered_line(tracker: DialogueStateTracker | None) -> str | None:
@@ -121,14 +116,13 @@ class ReplyJudge(GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        import skops.io as sio
-
         replies = load_replies(ROOT / self.config["replies_dir"])
         self.classifier = ReplyClassifier(
             C=self.config["C"], seed=self.config["random_state"]
         ).fit(replies)
-        with self._model_storage.write_to(self._resource) as folder:
-            sio.dump(self.classifier, Path(folder) / MODEL_FILE)
+        model_files.save(
+            self._model_storage, self._resource, MODEL_FILE, self.classifier
+        )
         return self._resource
 
     @classmethod
@@ -140,28 +134,9 @@ class ReplyJudge(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> ReplyJudge:
-        import skops.io as sio
-
-        try:
-            with model_storage.read_from(resource) as folder:
-                path = Path(folder) / MODEL_FILE
-                untrusted = sio.get_untrusted_types(file=path)
-                unexpected = [
-                    t for t in untrusted if not t.startswith(EXPECTED_TYPE_PREFIXES)
-                ]
-                if unexpected:
-                    raise ReplyModelError(
-                        f"{MODEL_FILE} holds types this component never writes "
-                        f"({', '.join(unexpected)}): refusing to load it."
-                    )
-                classifier = sio.load(path, trusted=untrusted)
-        except ReplyModelError:
-            raise
-        except Exception as error:
-            raise ReplyModelError(
-                f"The trained {cls.__name__} could not be loaded "
-                f"({type(error).__name__}: {error}); retrain the model."
-            ) from error
+        classifier = model_files.load(
+            model_storage, resource, MODEL_FILE, EXPECTED_TYPE_PREFIXES, cls.__name__
+        )
         if classifier.features.with_encoder:
             # Loaded with the server, not on the first rehearsal reply (and counted
             # in the server's start-up time and memory).

@@ -19,21 +19,18 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.constants import TOKENS_NAMES
-from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from bids_partner.rasa_plugins.nlu import model_files
+
 logger = logging.getLogger(__name__)
 MODEL_FILE = "tfidf_intent_classifier.skops"
 # Only our own sklearn, numpy and scipy objects are ever written to the file.
 EXPECTED_TYPE_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.")
-
-
-class ModelFileError(RasaException):
-    """The classifier's trained file is missing, corrupt or holds unexpected types."""
 
 
 def _tokens_text(message: Message) -> str:
@@ -151,13 +148,12 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         return messages
 
     def persist(self) -> None:
-        import skops.io as sio
-
-        with self._model_storage.write_to(self._resource) as model_dir:
-            sio.dump(
-                {"words": self.words, "chars": self.chars, "clf": self.clf},
-                model_dir / MODEL_FILE,
-            )
+        model_files.save(
+            self._model_storage,
+            self._resource,
+            MODEL_FILE,
+            {"words": self.words, "chars": self.chars, "clf": self.clf},
+        )
 
     @classmethod
     def load(
@@ -168,28 +164,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> TfidfIntentClassifier:
-        import skops.io as sio
-
-        try:
-            with model_storage.read_from(resource) as model_dir:
-                path = model_dir / MODEL_FILE
-                untrusted = sio.get_untrusted_types(file=path)
-                unexpected = [
-                    t for t in untrusted if not t.startswith(EXPECTED_TYPE_PREFIXES)
-                ]
-                if unexpected:
-                    raise ModelFileError(
-                        f"{MODEL_FILE} holds types this classifier never writes "
-                        f"({', '.join(unexpected)}): refusing to load it."
-                    )
-                models = sio.load(path, trusted=untrusted)
-        except ModelFileError:
-            raise
-        except Exception as error:
-            # A server without its intent classifier would answer every message
-            # with the fallback: better not to start.
-            raise ModelFileError(
-                f"The trained {cls.__name__} could not be loaded "
-                f"({type(error).__name__}: {error}); retrain the model."
-            ) from error
+        models = model_files.load(
+            model_storage, resource, MODEL_FILE, EXPECTED_TYPE_PREFIXES, cls.__name__
+        )
         return cls(config, model_storage, resource, models)

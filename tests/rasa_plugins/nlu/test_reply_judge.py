@@ -17,11 +17,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bids_partner.rasa_plugins.nlu.model_files import ModelFileError
 from bids_partner.rasa_plugins.nlu.reply_judge import (
     JUDGEMENT_KEY,
     MODEL_FILE,
     ReplyJudge,
-    ReplyModelError,
     answered_line,
 )
 from bids_partner.settings import ROOT
@@ -105,7 +105,7 @@ def test_a_model_file_with_other_types_is_refused(storage, tmp_path: Path) -> No
     other = LocalModelStorage(tmp_path)
     with other.write_to(RESOURCE) as folder:
         sio.dump({"x": Path("/")}, Path(folder) / MODEL_FILE)
-    with pytest.raises(ReplyModelError, match="refusing"):
+    with pytest.raises(ModelFileError, match="refusing"):
         ReplyJudge.load({}, other, RESOURCE, context())
 
 

@@ -16,9 +16,9 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bids_partner.rasa_plugins.nlu.model_files import ModelFileError
 from bids_partner.rasa_plugins.nlu.tfidf_classifier import (
     MODEL_FILE,
-    ModelFileError,
     TfidfIntentClassifier,
 )
 
