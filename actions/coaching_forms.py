@@ -19,12 +19,12 @@ from rasa_sdk.types import DomainDict
 from actions.consent import ConsentAwareForm
 from bids_partner.coaching import load_coaching, load_reflections, load_rehearsal_texts
 from bids_partner.coaching.rehearsal.play import (
-    JUDGEMENT_KEY,
     KIND_MOVE,
     MIN_KIND_CONFIDENCE,
     move_for_kind,
 )
 from bids_partner.coaching.wording import partner_phrase, quoted_phrase
+from bids_partner.contract import REPLY_JUDGEMENT_KEY
 
 REACHING_OUT_SLOTS = ("ro_feeling", "ro_need", "ro_draft")
 SHOWING_UP_SLOTS = ("su_bid", "su_reply")
@@ -44,7 +44,7 @@ def _partner(tracker: Tracker) -> str:
 def reply_move(tracker: Tracker) -> str:
     """The move of a reply to the partner's bid: from the reply judgement (what it
     does to that bid) when the NLU made one, else the message's own intent."""
-    judgement = tracker.latest_message.get(JUDGEMENT_KEY) or {}
+    judgement = tracker.latest_message.get(REPLY_JUDGEMENT_KEY) or {}
     kind = judgement.get("kind")
     if kind in KIND_MOVE and float(judgement.get("confidence") or 0) >= (
         MIN_KIND_CONFIDENCE
@@ -221,7 +221,7 @@ class ValidateShowingUpForm(ConsentAwareForm):
         reply = _clean(value)
         if not reply:
             return {"su_reply": None}
-        if (tracker.latest_message.get(JUDGEMENT_KEY) or {}).get("too_short"):
+        if (tracker.latest_message.get(REPLY_JUDGEMENT_KEY) or {}).get("too_short"):
             too_short = load_rehearsal_texts().too_short
             dispatcher.utter_message(text=too_short.format(partner=_partner(tracker)))
             return {"su_reply": None}

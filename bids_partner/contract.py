@@ -50,6 +50,10 @@ MOVE_KIND = {
     "reassurance_request": "reach",
 }
 
+# Where the NLU puts its judgement of a reply to the partner (rasa_plugins/nlu/
+# reply_judge.py), read by the rehearsal and the showing-up exercise.
+REPLY_JUDGEMENT_KEY = "reply_judgement"
+
 # Slots and forms read by more than one module.
 SCENARIO_SLOT = "scenario"
 REHEARSAL_TURNS_SLOT = "rehearsal_turns"

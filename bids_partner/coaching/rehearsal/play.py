@@ -13,7 +13,12 @@ from typing import Any, Dict, Iterable, List, Sequence, Tuple
 
 from bids_partner.coaching.rehearsal.cues import best_line_index, find_cues
 from bids_partner.coaching.scenario_schema import Scenario
-from bids_partner.contract import MOVE_KIND, MOVES, PARTNER_MARK
+from bids_partner.contract import (
+    MOVE_KIND,
+    MOVES,
+    PARTNER_MARK,
+    REPLY_JUDGEMENT_KEY,
+)
 
 # Answering the partner's line, a plain "yes" accepts their bid and a plain "no"
 # declines it.
@@ -32,7 +37,6 @@ KIND_MOVE = {
     "against": "criticism",
     "reach": "bid",
 }
-JUDGEMENT_KEY = "reply_judgement"
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,7 @@ def read_reply(
     """Judges a reply to the partner from the NLU's reply judgement: too short to
     judge, not clear enough to score, or a turn with the partner line that
     answers it."""
-    judgement = parse_data.get(JUDGEMENT_KEY)
+    judgement = parse_data.get(REPLY_JUDGEMENT_KEY)
     if not isinstance(judgement, dict):
         turn = make_turn(parse_data)
         if turn is None:

@@ -13,7 +13,6 @@ to judge, and the sentence that did the turning.
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 from typing import Any, Dict, List
 
@@ -27,11 +26,11 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bids_partner.coaching.rehearsal.play import JUDGEMENT_KEY
 from bids_partner.contract import (
     PARTNER_LINE_PATTERN,
     REHEARSAL_FORM,
     REHEARSAL_REPLY_SLOT,
+    REPLY_JUDGEMENT_KEY,
     SHOWING_UP_BID_SLOT,
     SHOWING_UP_FORM,
     SHOWING_UP_REPLY_SLOT,
@@ -44,8 +43,6 @@ from bids_partner.language.replies import (
 )
 from bids_partner.rasa_plugins.nlu import model_files
 from bids_partner.settings import ROOT
-
-logger = logging.getLogger(__name__)
 
 MODEL_FILE = "reply_classifier.skops"
 EXPECTED_TYPE_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.", "bids_partner.")
@@ -153,7 +150,7 @@ class ReplyJudge(GraphComponent):
             text: str = message.get(TEXT) or ""
             if text and not text.startswith("/"):
                 message.set(
-                    JUDGEMENT_KEY,
+                    REPLY_JUDGEMENT_KEY,
                     judge(self.classifier, partner, text),
                     add_to_output=True,
                 )

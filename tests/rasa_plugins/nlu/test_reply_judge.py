@@ -17,9 +17,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bids_partner.contract import REPLY_JUDGEMENT_KEY
 from bids_partner.rasa_plugins.nlu.model_files import ModelFileError
 from bids_partner.rasa_plugins.nlu.reply_judge import (
-    JUDGEMENT_KEY,
     MODEL_FILE,
     ReplyJudge,
     answered_line,
@@ -87,7 +87,7 @@ def storage(tmp_path_factory: pytest.TempPathFactory) -> LocalModelStorage:
 def judged(storage: LocalModelStorage, text: str, at: Any) -> Dict[str, Any] | None:
     judge = ReplyJudge.load({}, storage, RESOURCE, context())
     [message] = judge.process([Message(data={"text": text})], tracker=at)
-    return message.get(JUDGEMENT_KEY)
+    return message.get(REPLY_JUDGEMENT_KEY)
 
 
 def test_a_loaded_judge_judges_a_rehearsal_reply(storage) -> None:
