@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.consent import ConsentAwareForm
-from bids_partner.coaching import load_coaching, load_reflections, load_rehearsal_texts
+from bids_partner.coaching import load_coaching, load_reflections
 from bids_partner.coaching.rehearsal.play import (
     KIND_MOVE,
     MIN_KIND_CONFIDENCE,
@@ -221,11 +221,12 @@ class ValidateShowingUpForm(ConsentAwareForm):
         reply = _clean(value)
         if not reply:
             return {"su_reply": None}
-        if (tracker.latest_message.get(REPLY_JUDGEMENT_KEY) or {}).get("too_short"):
-            too_short = load_rehearsal_texts().too_short
-            dispatcher.utter_message(text=too_short.format(partner=_partner(tracker)))
-            return {"su_reply": None}
         texts = load_coaching().showing_up
+        if (tracker.latest_message.get(REPLY_JUDGEMENT_KEY) or {}).get("too_short"):
+            dispatcher.utter_message(
+                text=texts.too_short.format(partner=_partner(tracker))
+            )
+            return {"su_reply": None}
         fill = {
             "partner": _partner(tracker),
             "bid": quoted_phrase(tracker.get_slot("su_bid") or ""),

@@ -147,6 +147,7 @@ class ShowingUp(BaseModel):
     name_the_bid: str
     feedback: ShowingUpFeedback
     seed_idea: str
+    too_short: str
     success: str
 
 
@@ -157,7 +158,7 @@ COACHING_FIELDS = {
 }
 COACHING_QUESTIONS = {
     "reaching_out": ("ask_feeling", "ask_need", "ask_draft"),
-    "showing_up": ("ask_partner_bid", "name_the_bid"),
+    "showing_up": ("ask_partner_bid", "name_the_bid", "too_short"),
 }
 
 

@@ -78,3 +78,28 @@ def test_empty_answers_are_asked_again(dispatcher, make_tracker) -> None:
     assert ValidateReachingOutForm().validate_ro_feeling(
         "  ", dispatcher, tracker, {}
     ) == {"ro_feeling": None}
+
+
+def test_a_bare_reply_to_the_bid_is_asked_about(dispatcher, make_tracker) -> None:
+    tracker = make_tracker("ok", "affirm", slots={"su_bid": "she sighed"})
+    tracker.latest_message["reply_judgement"] = {"too_short": True}
+    result = ValidateShowingUpForm().validate_su_reply("ok", dispatcher, tracker, {})
+    assert result == {"su_reply": None}
+    assert texts(dispatcher) == [
+        load_coaching().showing_up.too_short.format(partner="your partner")
+    ]
+
+
+def test_the_judged_kind_decides_not_the_sentence_alone(
+    dispatcher, make_tracker
+) -> None:
+    # Read alone as a bid; judged against the bid it answers, it turns toward.
+    reply = "come here, can I hold you?"
+    tracker = make_tracker(reply, "bid", slots={"su_bid": "she said she felt low"})
+    tracker.latest_message["reply_judgement"] = {
+        "too_short": False,
+        "kind": "toward",
+        "confidence": 0.8,
+    }
+    result = ValidateShowingUpForm().validate_su_reply(reply, dispatcher, tracker, {})
+    assert result == {"su_reply": reply}
