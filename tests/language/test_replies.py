@@ -39,9 +39,9 @@ def test_two_real_words_are_a_reply(text: str) -> None:
     assert not is_too_short(text)
 
 
-def test_the_training_data_has_every_kind_from_three_writers() -> None:
+def test_the_training_data_has_every_kind_from_several_writers() -> None:
     replies = load_replies(ROOT / "data" / "replies")
-    assert {r.writer for r in replies} == {"w1", "w2", "w3"}
+    assert {r.writer for r in replies} >= {"w1", "w2", "w3", "w4"}
     for kind in KINDS:
         assert sum(r.kind == kind for r in replies) >= 400
     assert all(r.partner and r.text for r in replies)
