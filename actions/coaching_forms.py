@@ -43,14 +43,18 @@ def _partner(tracker: Tracker) -> str:
 
 def reply_move(tracker: Tracker) -> str:
     """The move of a reply to the partner's bid: from the reply judgement (what it
-    does to that bid) when the NLU made one, else the message's own intent."""
+    does to that bid) when the NLU made one, else the message's own intent. The
+    judge learnt from words said to a partner; a narrated reply ("I put my phone
+    down and listened") is the moves classifier's ground, so its turning toward
+    stands."""
+    intent = _intent(tracker)
     judgement = tracker.latest_message.get(REPLY_JUDGEMENT_KEY) or {}
     kind = judgement.get("kind")
-    if kind in KIND_MOVE and float(judgement.get("confidence") or 0) >= (
-        MIN_KIND_CONFIDENCE
-    ):
-        return move_for_kind(tracker.latest_message, kind)
-    return _intent(tracker)
+    if intent == "turning_toward" or kind not in KIND_MOVE:
+        return intent
+    if float(judgement.get("confidence") or 0) < MIN_KIND_CONFIDENCE:
+        return intent
+    return move_for_kind(tracker.latest_message, kind)
 
 
 def judge_attempt(

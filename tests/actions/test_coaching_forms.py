@@ -103,3 +103,17 @@ def test_the_judged_kind_decides_not_the_sentence_alone(
     }
     result = ValidateShowingUpForm().validate_su_reply(reply, dispatcher, tracker, {})
     assert result == {"su_reply": reply}
+
+
+def test_a_narrated_reply_read_as_turning_toward_stands(
+    dispatcher, make_tracker
+) -> None:
+    reply = "I put my phone down and said I'm listening"
+    tracker = make_tracker(reply, "turning_toward", slots={"su_bid": "a photo"})
+    tracker.latest_message["reply_judgement"] = {
+        "too_short": False,
+        "kind": "against",
+        "confidence": 0.6,
+    }
+    result = ValidateShowingUpForm().validate_su_reply(reply, dispatcher, tracker, {})
+    assert result == {"su_reply": reply}
