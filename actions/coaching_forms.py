@@ -18,11 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.consent import ConsentAwareForm
 from bids_partner.coaching import load_coaching, load_reflections
-from bids_partner.coaching.rehearsal.play import (
-    KIND_MOVE,
-    MIN_KIND_CONFIDENCE,
-    move_for_kind,
-)
+from bids_partner.coaching.rehearsal.play import confident_kind, move_for_kind
 from bids_partner.coaching.wording import partner_phrase, quoted_phrase
 from bids_partner.contract import REPLY_JUDGEMENT_KEY
 
@@ -48,11 +44,8 @@ def reply_move(tracker: Tracker) -> str:
     down and listened") is the moves classifier's ground, so its turning toward
     stands."""
     intent = _intent(tracker)
-    judgement = tracker.latest_message.get(REPLY_JUDGEMENT_KEY) or {}
-    kind = judgement.get("kind")
-    if intent == "turning_toward" or kind not in KIND_MOVE:
-        return intent
-    if float(judgement.get("confidence") or 0) < MIN_KIND_CONFIDENCE:
+    kind = confident_kind(tracker.latest_message)
+    if intent == "turning_toward" or kind is None:
         return intent
     return move_for_kind(tracker.latest_message, kind)
 

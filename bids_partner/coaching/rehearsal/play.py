@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any, Dict, Iterable, List, Sequence, Tuple
 
 from bids_partner.coaching.rehearsal.cues import best_line_index, find_cues
@@ -80,7 +80,6 @@ class Reading:
     turn: Turn | None = None
     # The part of the reply that did the turning, quoted in the feedback.
     quote: str | None = None
-    extra: Dict[str, Any] = field(default_factory=dict)
 
 
 def read_turns(value: Any) -> List[Turn]:
@@ -135,6 +134,17 @@ def move_for_kind(parse_data: Dict[str, Any], kind: str) -> str:
     return KIND_MOVE[kind]
 
 
+def confident_kind(parse_data: Dict[str, Any]) -> str | None:
+    """The kind the reply judge gave the reply, if it judged it and was sure enough."""
+    judgement = parse_data.get(REPLY_JUDGEMENT_KEY) or {}
+    kind = judgement.get("kind")
+    if kind in KIND_MOVE and float(judgement.get("confidence") or 0.0) >= (
+        MIN_KIND_CONFIDENCE
+    ):
+        return kind
+    return None
+
+
 def read_reply(
     parse_data: Dict[str, Any],
     scenario: Scenario,
@@ -152,15 +162,14 @@ def read_reply(
         return Reading("turn", with_line(turn, scenario, earlier, frozenset()), None)
     if judgement.get("too_short"):
         return Reading("too_short")
-    kind = judgement.get("kind")
-    confidence = float(judgement.get("confidence") or 0.0)
-    if kind not in KIND_MOVE or confidence < MIN_KIND_CONFIDENCE:
+    kind = confident_kind(parse_data)
+    if kind is None:
         return Reading("unclear")
     cues = find_cues(cue_patterns, parse_data.get("text") or "")
     turn = Turn(
         move_for_kind(parse_data, kind),
         kind,
-        round(confidence, 3),
+        round(float(judgement["confidence"]), 3),
         parse_data.get("message_id"),
         cues=tuple(sorted(cues)),
         also_reached=bool(judgement.get("also_reached")),
