@@ -78,6 +78,18 @@ def check_connection(url: str, attempts: int = CONNECT_ATTEMPTS) -> None:
     )
 
 
+def bot_reply(sender_id: str, data: Dict[str, Any]) -> Dict[str, Any]:
+    """A stored bot event as the REST channel answers it."""
+    reply: Dict[str, Any] = {"recipient_id": sender_id}
+    if data.get("text"):
+        reply["text"] = data["text"]
+    extra = data.get("data") or {}
+    for key in ("buttons", "image", "custom", "attachment"):
+        if extra.get(key):
+            reply[key] = extra[key]
+    return reply
+
+
 # Rasa's SQLTrackerStore settings that this store does not read: the database is
 # named by one SQLAlchemy URL.
 UNREAD_SETTINGS = ("dialect", "port", "db", "username", "password", "login_db")
@@ -212,33 +224,33 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         these instead of the turn played twice."""
         try:
             with self.session_scope() as session:
-                rows = (
-                    self._event_query(
-                        session, sender_id, fetch_events_from_all_sessions=True
-                    )
-                    .filter(self.SQLEvent.type_name.in_(("user", "bot")))
-                    .all()
+                events = self._event_query(
+                    session, sender_id, fetch_events_from_all_sessions=True
+                ).filter(self.SQLEvent.type_name.in_(("user", "bot")))
+                # Only user rows that mention the id are parsed, then only the rows
+                # after the one that is it: not the whole conversation per request.
+                candidates = events.filter(
+                    self.SQLEvent.type_name == "user",
+                    self.SQLEvent.data.contains(message_id, autoescape=True),
                 )
+                stored = next(
+                    (
+                        row
+                        for row in candidates
+                        if json.loads(row.data).get("message_id") == message_id
+                    ),
+                    None,
+                )
+                if stored is None:
+                    return None
+                replies: List[Dict[str, Any]] = []
+                for row in events.filter(self.SQLEvent.id > stored.id).yield_per(32):
+                    if row.type_name == "user":
+                        break
+                    replies.append(bot_reply(sender_id, json.loads(row.data)))
+                return replies
         except sa.exc.SQLAlchemyError as error:
             raise self._unavailable(error) from None
-        replies: List[Dict[str, Any]] | None = None
-        for row in rows:
-            data = json.loads(row.data)
-            if row.type_name == "user":
-                if replies is not None:
-                    break
-                if data.get("message_id") == message_id:
-                    replies = []
-            elif replies is not None:
-                reply: Dict[str, Any] = {"recipient_id": sender_id}
-                if data.get("text"):
-                    reply["text"] = data["text"]
-                extra = data.get("data") or {}
-                for key in ("buttons", "image", "custom", "attachment"):
-                    if extra.get(key):
-                        reply[key] = extra[key]
-                replies.append(reply)
-        return replies
 
     async def keys(self) -> Iterable[str]:
         try:
