@@ -115,14 +115,20 @@ def _encoder() -> Any:
     return SentenceEncoder()
 
 
-def embed(texts: Sequence[str]) -> np.ndarray:
-    """all-MiniLM-L6-v2 embeddings, each distinct text encoded once per process."""
+def embed(texts: Sequence[str], remember: bool = True) -> np.ndarray:
+    """all-MiniLM-L6-v2 embeddings. Remembered texts (the training data, partner
+    lines) are encoded once per process; a person's reply judged in the server is
+    not kept (`remember=False`)."""
     missing = sorted({t for t in texts if t not in _EMBEDDINGS})
-    if missing:
-        if len(_EMBEDDINGS) + len(missing) > _MAX_CACHED:
+    if not missing:
+        return np.vstack([_EMBEDDINGS[t] for t in texts])
+    fresh = dict(zip(missing, _encoder().encode(missing)))
+    vectors = np.vstack([fresh[t] if t in fresh else _EMBEDDINGS[t] for t in texts])
+    if remember:
+        if len(_EMBEDDINGS) + len(fresh) > _MAX_CACHED:
             _EMBEDDINGS.clear()
-        _EMBEDDINGS.update(zip(missing, _encoder().encode(missing)))
-    return np.vstack([_EMBEDDINGS[t] for t in texts])
+        _EMBEDDINGS.update(fresh)
+    return vectors
 
 
 class ReplyFeatures:
@@ -168,7 +174,7 @@ class ReplyFeatures:
             )
             blocks.append(self.pairs.transform(list(map(pair_text, partners, texts))))
         if self.with_encoder:
-            reply = embed(texts)
+            reply = embed(texts, remember=fit)
             blocks.append(sp.csr_matrix(np.hstack([reply, reply * embed(partners)])))
         return sp.hstack(blocks).tocsr()
 

@@ -136,3 +136,12 @@ def test_the_scenes_suggested_replies_read_as_turning_toward(
     assert len(kinds) == 32
     assert kinds.count("toward") >= 24, kinds
     assert "against" not in kinds
+
+
+def test_a_judged_reply_is_not_kept_in_memory(classifier: ReplyClassifier) -> None:
+    from bids_partner.language import replies
+
+    private = "my husband said the cruellest thing to me last night, I'm here though"
+    judge(classifier, "Do you still love me?", private)
+    assert private not in replies._EMBEDDINGS
+    assert "Do you still love me?" in replies._EMBEDDINGS
