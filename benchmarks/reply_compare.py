@@ -67,12 +67,15 @@ def moves_trainer(_: Sequence[LabelledReply]) -> Predict:
 
     from bids_partner.rasa_plugins.nlu.tfidf_classifier import TfidfIntentClassifier
 
-    folder = Path(tempfile.mkdtemp())
-    classifier = TfidfIntentClassifier.create(
-        {"C": 10.0}, LocalModelStorage(folder), Resource("moves"),
-        ExecutionContext(GraphSchema({}), "bench"),
-    )  # fmt: skip
-    classifier.train(load_data(str(NLU_DIR)))
+    # The trained model stays in memory; the file it writes is not needed.
+    with tempfile.TemporaryDirectory() as folder:
+        classifier = TfidfIntentClassifier.create(
+            {"C": 10.0},
+            LocalModelStorage(Path(folder)),
+            Resource("moves"),
+            ExecutionContext(GraphSchema({}), "bench"),
+        )
+        classifier.train(load_data(str(NLU_DIR)))
 
     def predict(replies: Sequence[LabelledReply]) -> List[str]:
         messages = classifier.process([Message(data={"text": r.text}) for r in replies])
