@@ -27,6 +27,12 @@ QUIET_ENV = {
     "PYTHONWARNINGS": "ignore",
 }
 
+# Connections the Rasa server's socket queues before it accepts them (Sanic's
+# default is 100). A burst of more simultaneous connections than that overflows
+# the queue, and on a busy server the kernel resets the ones left waiting
+# (tests/e2e/test_bursts.py sends 500 at once). SANIC_BACKLOG overrides it.
+SERVER_BACKLOG = "1024"
+
 
 def tracker_store_url() -> str:
     """SQLAlchemy URL of the tracker store: TRACKER_STORE_URL, else the SQLite file."""

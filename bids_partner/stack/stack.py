@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List
 
-from bids_partner.settings import LOG_DIR, QUIET_ENV, ROOT, VENV_BIN
+from bids_partner.settings import LOG_DIR, QUIET_ENV, ROOT, SERVER_BACKLOG, VENV_BIN
 from bids_partner.stack.model import ensure_model
 from bids_partner.stack.processes import ManagedProcess, free_port
 
@@ -77,6 +77,7 @@ class Stack:
         self.config = config
         env = {**QUIET_ENV, **config.env}
         env["ACTION_ENDPOINT_URL"] = f"{config.action_url}/webhook"
+        env.setdefault("SANIC_BACKLOG", os.environ.get("SANIC_BACKLOG", SERVER_BACKLOG))
         # The socket.io channel accepts the chat page's origins only.
         env["WEB_ORIGINS"] = ",".join(config.web_origins)
         merged = {**os.environ, **env}

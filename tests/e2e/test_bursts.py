@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
 import time
 import uuid
 from collections import Counter
@@ -13,6 +14,8 @@ from typing import Any, Dict, List, Tuple
 
 import aiohttp
 import pytest
+
+from bids_partner.settings import SERVER_BACKLOG
 
 pytestmark = pytest.mark.stack
 
@@ -183,3 +186,16 @@ def test_turns_are_whole_and_not_interleaved(sent: Burst) -> None:
                 sender,
                 said,
             )
+
+
+def test_the_server_queues_a_whole_burst_of_connections(assistant) -> None:
+    # A listening socket's Send-Q in `ss` is its backlog. Sanic's default of 100
+    # let a busy server reset some of the 500 connections of the burst.
+    port = assistant.stack.config.rasa_port
+    listening = subprocess.run(
+        ["ss", "-ltnH", f"sport = :{port}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert int(listening[2]) >= int(SERVER_BACKLOG) >= 2 * CONVERSATIONS * MESSAGES_EACH
