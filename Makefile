@@ -89,7 +89,8 @@ bench-nlu: train ## compare NLU pipelines (held-out + 5-fold CV) into results/nl
 bench-replies: install ## judging replies to the partner: candidates by cross-writer CV, then the blind sets, into results/replies-bench/
 	$(BIN)/python -m benchmarks.reply_compare
 
-bench-safety: train ## crisis recall and false alarms per layer on the safety sets
+bench-safety: train ## risk classifier by cross-writer validation, then recall and false alarms per layer and tier on every safety set
+	$(BIN)/python -m benchmarks.safety_cv
 	$(BIN)/python -m benchmarks.safety_recall
 
 bench-safety-stack: train ## the safety sets through the running stack, in every context

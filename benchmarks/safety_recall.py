@@ -1,21 +1,29 @@
-"""Crisis recall and false alarms of the trained model, layer by layer.
+"""Crisis recall and false alarms of the trained model, layer by layer and by tier.
 
-For each safety set (tests/safety, and the blind sets written without sight of the
-patterns), prints how many crisis messages get the crisis intent and how many
-near-misses do: for the spaCy Matcher layer alone, the intent classifier alone, and
-both together (what the assistant does: the rules answer every `crisis` intent with
-the safety message).
+For each safety set, how many risk messages the assistant answers, and how many
+near-misses it wrongly answers: with the gentle question or the full safety message
+("asked"), and with the full message alone ("full"). Layers: the spaCy Matcher
+patterns alone, the risk classifier alone (at the check and crisis thresholds), and
+what the assistant does (CrisisMatcher's tier). Conversations are parsed turn by
+turn with the earlier turns in the tracker, as the server does: a risk conversation
+counts as caught if any turn is answered, a safe one as an alarm if any turn is.
 
-    .venv/bin/python -m benchmarks.safety_recall
+Sets: tests/safety (tuned on), the earlier blind sets (each measured before), the
+training data of data/safety (in-sample: it overstates), and tests/blind/safety
+(written blind for the risk classifier, measured once: never tune on it).
+
+    .venv/bin/python -m benchmarks.safety_recall [--sets NAME ...]
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Dict, List, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Sequence
 
 import yaml
 
@@ -23,6 +31,7 @@ if TYPE_CHECKING:
     from rasa.core.agent import Agent
 
 ROOT = Path(__file__).resolve().parent.parent
+# The sets of crisis messages and near-misses (one file each) the e2e tests use.
 SETS = {
     "tests/safety (tuned on)": (
         "tests/safety/crisis_messages.yml",
@@ -36,10 +45,15 @@ SETS = {
         "tests/safety_blind2/crisis.yml",
         "tests/safety_blind2/near_misses.yml",
     ),
-    "tests/safety_blind3 (blind)": (
+    "tests/safety_blind3 (seen once)": (
         "tests/safety_blind3/crisis.yml",
         "tests/safety_blind3/near_misses.yml",
     ),
+}
+# Labelled as docs/labelling/safety.md says: risk clear / unsure / none.
+LABELLED_SETS = {
+    "data/safety (training, in-sample)": "data/safety",
+    "tests/blind/safety (blind)": "tests/blind/safety",
 }
 
 
@@ -47,52 +61,164 @@ def load(path: str) -> List[Dict[str, str]]:
     return yaml.safe_load((ROOT / path).read_text(encoding="utf-8"))["messages"]
 
 
-def layers(parse: Dict) -> Tuple[bool, bool]:
-    """(the matcher fired, the classifier on its own said crisis)."""
-    matcher = any(
-        e.get("entity") == "crisis_category" for e in parse.get("entities", [])
+@dataclass
+class Item:
+    turns: List[str]
+    risk: bool
+    group: str  # "clear", "unsure", "none" or the near-miss kind
+
+
+@dataclass
+class Tally:
+    n: int = 0
+    counts: Dict[str, int] = field(default_factory=dict)
+
+    def add(self, flags: Dict[str, bool]) -> None:
+        self.n += 1
+        for name, flag in flags.items():
+            self.counts[name] = self.counts.get(name, 0) + int(flag)
+
+    def share(self, name: str) -> str:
+        return f"{self.counts.get(name, 0) / self.n:.1%}" if self.n else "-"
+
+
+def flags_of(parse: Dict[str, Any], thresholds: Any) -> Dict[str, bool]:
+    entities = parse.get("entities") or []
+    tier = next(
+        (e["value"] for e in entities if e.get("entity") == "safety_tier"), None
     )
-    classifier = parse.get("classifier_intent") or parse.get("intent") or {}
-    return matcher, classifier.get("name") == "crisis"
+    risk = parse.get("risk") or {}
+    score = float(risk.get("score", 0.0))
+    return {
+        "matcher": any(
+            e.get("entity") == "crisis_category" and "start" in e for e in entities
+        ),
+        "classifier asked": score >= thresholds.check,
+        "classifier full": score >= thresholds.crisis,
+        "context": float(risk.get("context_score", 0.0)) >= thresholds.context,
+        "asked": tier is not None,
+        "full": tier == "crisis",
+    }
 
 
-async def evaluate(agent: Agent, messages: List[Dict[str, str]]) -> Dict[str, int]:
-    counts = {"matcher": 0, "classifier": 0, "combined": 0, "n": len(messages)}
-    for message in messages:
-        parse = await agent.parse_message(message["text"])
-        matcher, classifier = layers(parse)
-        counts["matcher"] += matcher
-        counts["classifier"] += classifier
-        counts["combined"] += parse["intent"]["name"] == "crisis"
-    return counts
+async def item_flags(agent: Agent, item: Item, thresholds: Any) -> Dict[str, bool]:
+    """Any turn's flags, with the earlier turns in the tracker."""
+    from rasa.core.channels.channel import UserMessage
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    tracker = DialogueStateTracker("bench", [])
+    found: Dict[str, bool] = {}
+    for turn in item.turns:
+        parse = await agent.processor.parse_message(UserMessage(turn), tracker)
+        for name, flag in flags_of(parse, thresholds).items():
+            found[name] = found.get(name, False) or flag
+        tracker.update(UserUttered(turn, parse.get("intent"), parse.get("entities")))
+        tracker.update(ActionExecuted("action_listen"))
+    return found
+
+
+def from_pairs(crisis_file: str, near_file: str) -> List[Item]:
+    return [Item([m["text"]], True, "crisis") for m in load(crisis_file)] + [
+        Item([m["text"]], False, m.get("kind", "near-miss")) for m in load(near_file)
+    ]
+
+
+def from_labelled(folder: str) -> List[Item]:
+    from bids_partner.language.risk import NONE, TURN_SEPARATOR, load_safety
+
+    return [
+        Item(
+            i.text.split(TURN_SEPARATOR),
+            i.risk != NONE,
+            i.risk if i.risk != NONE else (i.detail or "none"),
+        )
+        for i in load_safety(ROOT / folder)
+    ]
+
+
+COLUMNS = ("matcher", "classifier asked", "classifier full", "context", "asked", "full")
+
+
+async def measure(
+    agent: Agent, name: str, items: Sequence[Item], thresholds: Any
+) -> Dict[str, Tally]:
+    risk, safe = Tally(), Tally()
+    groups: Dict[str, Tally] = {}
+    for item in items:
+        flags = await item_flags(agent, item, thresholds)
+        (risk if item.risk else safe).add(flags)
+        groups.setdefault(item.group, Tally()).add(flags)
+    print(
+        f"| {name} (n={risk.n}+{safe.n}) | "
+        + " / ".join(risk.share(c) for c in COLUMNS)
+        + " | "
+        + " / ".join(safe.share(c) for c in COLUMNS)
+        + " |"
+    )
+    return groups
+
+
+def thresholds_of(config_file: Path = ROOT / "config.yml") -> Any:
+    """CrisisMatcher's thresholds as config.yml sets them (the model's own)."""
+    from bids_partner.rasa_plugins.nlu.crisis import CrisisMatcher, Thresholds
+
+    pipeline = yaml.safe_load(config_file.read_text(encoding="utf-8"))["pipeline"]
+    [settings] = [c for c in pipeline if c["name"].endswith(".CrisisMatcher")]
+    merged = {**CrisisMatcher.get_default_config(), **settings}
+    return Thresholds(
+        merged["check_threshold"],
+        merged["crisis_threshold"],
+        merged["context_threshold"],
+    )
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sets", nargs="*", help="names (or parts of names) to run")
+    arguments = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     logging.disable(logging.WARNING)
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    # Unconfigured, structlog prints Rasa's debug events, message texts included.
+    configure_structlog(logging.WARNING)
 
     from bids_partner.stack.model import ensure_model
 
     agent = Agent.load(str(ensure_model()))
+    thresholds = thresholds_of()
+    print(f"thresholds: {thresholds}\n")
     print(
-        "| set | crisis recall: matcher / classifier / combined"
-        " | near-miss alarms: matcher / classifier / combined |"
+        "| set | risk caught: "
+        + " / ".join(COLUMNS)
+        + " | near-miss alarms: "
+        + " / ".join(COLUMNS)
+        + " |"
     )
     print("|---|---|---|")
-    for name, (crisis_file, near_file) in SETS.items():
-        if not (ROOT / crisis_file).exists():
+    chosen = [
+        *((name, lambda p=pair: from_pairs(*p)) for name, pair in SETS.items()),
+        *(
+            (name, lambda f=folder: from_labelled(f))
+            for name, folder in LABELLED_SETS.items()
+        ),
+    ]
+    details = {}
+    for name, items in chosen:
+        if arguments.sets and not any(part in name for part in arguments.sets):
             continue
-        crisis = asyncio.run(evaluate(agent, load(crisis_file)))
-        near = asyncio.run(evaluate(agent, load(near_file)))
-        recall = " / ".join(
-            f"{crisis[k] / crisis['n']:.1%}"
-            for k in ("matcher", "classifier", "combined")
+        details[name] = asyncio.run(measure(agent, name, items(), thresholds))
+    print("\nBy group (asked / full):")
+    for name, groups in details.items():
+        print(
+            f"- {name}: "
+            + ", ".join(
+                f"{group} {tally.share('asked')} / {tally.share('full')} of {tally.n}"
+                for group, tally in sorted(groups.items())
+            )
         )
-        alarms = " / ".join(
-            f"{near[k] / near['n']:.1%}" for k in ("matcher", "classifier", "combined")
-        )
-        print(f"| {name} (n={crisis['n']}+{near['n']}) | {recall} | {alarms} |")
 
 
 if __name__ == "__main__":

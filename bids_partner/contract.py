@@ -74,3 +74,25 @@ FORMS = ("reaching_out_form", SHOWING_UP_FORM, REHEARSAL_FORM)
 PARTNER_MARK = " (partner): "
 # The same as a regular expression that Python and JavaScript read alike.
 PARTNER_LINE_PATTERN = r"^[^\n:]{1,40} \(partner\): "
+
+# Safety (rasa_plugins/nlu/risk_reader.py, crisis.py; policies/crisis_first.py).
+# Where the NLU puts the risk scores of a message and of the recent turns.
+RISK_KEY = "risk"
+# The entity that says how sure the safety layer is: the full crisis text, or the
+# gentle question first ("are you safe right now?").
+SAFETY_TIER_ENTITY = "safety_tier"
+TIER_CRISIS = "crisis"
+TIER_CHECK = "check"
+CRISIS_RESPONSE = "utter_crisis"
+SAFETY_QUESTION_RESPONSE = "utter_safety_question"
+SAFE_TO_GO_ON_RESPONSE = "utter_safe_to_go_on"
+# Replies that answer a risk: the recent turns read together start after them.
+SAFETY_RESPONSES = (
+    CRISIS_RESPONSE,
+    SAFETY_QUESTION_RESPONSE,
+    "utter_safety_check_again",
+    "utter_crisis_not_safe",
+    "utter_crisis_misunderstood",
+    "utter_glad_you_are_safe",
+    SAFE_TO_GO_ON_RESPONSE,
+)

@@ -6,11 +6,16 @@ the action server down, a crisis in the middle of an exercise or a rehearsal
 would get no reply at all. This policy outranks RulePolicy for exactly the
 crisis intent and predicts only Rasa's own actions and domain responses:
 deactivate the form, give the safety message, listen.
+
+Where the safety layer is unsure (the entity `safety_tier` is "check"), the message
+is the gentle question instead ("are you safe right now?"). A "yes" straight after
+it resumes the practice that the question paused: the form is run again, and asks
+for what it was asking before.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterable, List
 
 from rasa.core.constants import POLICY_PRIORITY
 from rasa.core.policies.policy import Policy, PolicyPrediction
@@ -18,8 +23,17 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_DEACTIVATE_LOOP_NAME, ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bids_partner.contract import (
+    CRISIS_RESPONSE,
+    SAFE_TO_GO_ON_RESPONSE,
+    SAFETY_QUESTION_RESPONSE,
+    SAFETY_TIER_ENTITY,
+    TIER_CHECK,
+)
 
 # RulePolicy's priority is 6: a tie in confidence goes to the higher priority.
 DEFAULT_PRIORITY = 7
@@ -44,6 +58,32 @@ def next_safety_action(
     return None
 
 
+def paused_loop(events: Iterable[Event]) -> str | None:
+    """The form that the last gentle question interrupted, if it did."""
+    asked = deactivated = False
+    for event in reversed(list(events)):
+        if isinstance(event, SessionStarted):
+            return None
+        if not isinstance(event, (ActionExecuted, ActiveLoop)):
+            continue
+        if not asked:
+            asked = getattr(event, "action_name", None) == SAFETY_QUESTION_RESPONSE
+        elif not deactivated:
+            if isinstance(event, ActionExecuted):
+                if event.action_name == ACTION_DEACTIVATE_LOOP_NAME:
+                    deactivated = True
+                elif event.action_name != ACTION_LISTEN_NAME:
+                    return None
+        elif isinstance(event, ActiveLoop):
+            return event.name
+    return None
+
+
+def safety_response(entities: Iterable[Dict[str, Any]]) -> str:
+    tiers = [e.get("value") for e in entities if e.get("entity") == SAFETY_TIER_ENTITY]
+    return SAFETY_QUESTION_RESPONSE if TIER_CHECK in tiers else CRISIS_RESPONSE
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=True
 )
@@ -53,7 +93,6 @@ class CrisisFirstPolicy(Policy):
         return {
             POLICY_PRIORITY: DEFAULT_PRIORITY,
             "crisis_intent": "crisis",
-            "response": "utter_crisis",
         }
 
     def train(
@@ -75,15 +114,16 @@ class CrisisFirstPolicy(Policy):
         **kwargs: Any,
     ) -> PolicyPrediction:
         probabilities = self._default_predictions(domain)
+        latest = tracker.latest_message
         action = next_safety_action(
-            tracker.latest_message.intent.get("name")
-            if tracker.latest_message
-            else None,
+            latest.intent.get("name") if latest else None,
             tracker.latest_action_name,
             tracker.active_loop_name,
             self.config["crisis_intent"],
-            self.config["response"],
+            safety_response(latest.entities if latest else []),
         )
+        if action is None and tracker.latest_action_name == SAFE_TO_GO_ON_RESPONSE:
+            action = paused_loop(tracker.events) or ACTION_LISTEN_NAME
         if action is None:
             return self._prediction(probabilities)
         probabilities[domain.index_for_action(action)] = 1.0

@@ -4,6 +4,7 @@ import pytest
 import spacy
 
 from bids_partner.language.spacy_pipeline import ensure_pipeline
+from bids_partner.rasa_plugins.nlu import crisis
 from bids_partner.rasa_plugins.nlu.crisis import (
     PATTERNS_FILE,
     CrisisDetector,
@@ -87,7 +88,7 @@ def test_the_matcher_uses_the_pipeline_spacynlp_loaded(
     monkeypatch.setattr(crisis.spacy, "load", no_second_load)
     monkeypatch.setattr(crisis, "ensure_pipeline", no_second_load)
     matcher = crisis.CrisisMatcher.create(
-        {"classifier_threshold": 0.6},
+        {},
         LocalModelStorage(Path("/nonexistent")),
         Resource("crisis"),
         ExecutionContext(GraphSchema({}), "test"),
@@ -98,3 +99,33 @@ def test_the_matcher_uses_the_pipeline_spacynlp_loaded(
     )
     assert message.get("intent")["name"] == "crisis"
     assert matcher.detector(model).nlp is nlp
+
+
+THRESHOLDS = crisis.Thresholds(check=0.3, crisis=0.9, context=0.5)
+MATCH = crisis.CrisisMatch("self_harm", "want to die", 0, 11)
+
+
+@pytest.mark.parametrize(
+    "found, cancelled, risk, expected",
+    [
+        # The classifier alone: nothing, the question, the full text.
+        ([], [], {"score": 0.1, "category": "abuse"}, (None, None)),
+        ([], [], {"score": 0.5, "category": "abuse"}, ("check", "abuse")),
+        ([], [], {"score": 0.95, "category": "abuse"}, ("crisis", "abuse")),
+        # A pattern asks at least, and names the category.
+        ([MATCH], [], {"score": 0.0, "category": "abuse"}, ("check", "self_harm")),
+        ([MATCH], [], {"score": 0.95}, ("crisis", "self_harm")),
+        # Crisis words negated or idiomatic: asked about, never more.
+        ([], [MATCH], {"score": 0.95, "category": "self_harm"}, ("check", "self_harm")),
+        # The recent turns together can only ask.
+        (
+            [],
+            [],
+            {"score": 0.1, "context_score": 0.99, "context_category": "self_harm"},
+            ("check", "self_harm"),
+        ),
+        ([], [], {"score": 0.1, "context_score": 0.4}, (None, None)),
+    ],
+)
+def test_safety_tier(found, cancelled, risk, expected) -> None:
+    assert crisis.safety_tier(found, cancelled, risk, THRESHOLDS) == expected

@@ -1,0 +1,183 @@
+"""Scores a message for risk, alone and read together with the recent turns.
+
+The classifier (language/risk.py) is trained on the labelled messages of
+data/safety/ and on the intents' examples (the crisis intent's as risk, the others
+as ordinary talk). Risk can build over
+several messages ("nobody would notice if I was gone" ... "i keep thinking about
+the tracks"), so the user's last few messages since the assistant last answered a
+risk are also read as one text. The scores go to the parse data under `risk`; the
+CrisisMatcher after this component decides what the assistant does with them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Dict, List
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bids_partner.contract import RISK_KEY, SAFETY_RESPONSES
+from bids_partner.language.replies import embed
+from bids_partner.language.risk import (
+    NONE,
+    UNSPECIFIED,
+    LabelledRisk,
+    RiskClassifier,
+    join_turns,
+    load_safety,
+    with_recent_turns,
+)
+from bids_partner.rasa_plugins.nlu import model_files
+from bids_partner.settings import ROOT
+
+MODEL_FILE = "risk_classifier.skops"
+EXPECTED_TYPE_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.", "bids_partner.")
+CRISIS_INTENT = "crisis"
+
+
+def recent_user_texts(tracker: DialogueStateTracker | None, turns: int) -> List[str]:
+    """The user's last `turns` typed messages, oldest first, since the session
+    started or the assistant last answered a risk."""
+    if tracker is None or turns <= 0:
+        return []
+    found: List[str] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, SessionStarted):
+            break
+        if isinstance(event, ActionExecuted) and event.action_name in SAFETY_RESPONSES:
+            break
+        if isinstance(event, UserUttered):
+            text = event.text or ""
+            if text.strip() and not text.startswith("/"):
+                found.append(text)
+                if len(found) == turns:
+                    break
+    return found[::-1]
+
+
+def nlu_examples(training_data: TrainingData) -> List[LabelledRisk]:
+    """The intents' examples: the crisis intent's as risk of no named category,
+    every other intent's as the ordinary talk of the assistant."""
+    return [
+        LabelledRisk(m.get(TEXT), "clear", UNSPECIFIED, "nlu")
+        if m.get(INTENT) == CRISIS_INTENT
+        else LabelledRisk(m.get(TEXT), NONE, NONE, "nlu", "ordinary")
+        for m in training_data.intent_examples
+        if m.get(TEXT)
+    ]
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
+)
+class RiskReader(GraphComponent):
+    """Trained on the labelled messages in `safety_dir` (data/safety/)."""
+
+    @staticmethod
+    def get_default_config() -> Dict[str, Any]:
+        return {
+            "safety_dir": "data/safety",
+            "C": 4.0,
+            "random_state": 42,
+            # Sentence embeddings gain about a point of recall in cross-writer
+            # validation (`make bench-safety`) but cost the encoder's time on
+            # every message, where the reply judge pays it only in a rehearsal.
+            "with_encoder": False,
+            # Earlier messages read with the new one: 2 means the last three together.
+            "context_turns": 2,
+        }
+
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
+        # The labelled messages are read from disk, not from Rasa's training data:
+        # a change to them must retrain this component.
+        digest = hashlib.sha256()
+        folder = ROOT / config.get("safety_dir", "data/safety")
+        for path in sorted(folder.glob("*.yml")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+    def __init__(
+        self,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        classifier: RiskClassifier | None = None,
+    ) -> None:
+        self.config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.classifier = classifier
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> RiskReader:
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        labelled = load_safety(ROOT / self.config["safety_dir"])
+        seed = self.config["random_state"]
+        self.classifier = RiskClassifier(
+            C=self.config["C"], seed=seed, with_encoder=self.config["with_encoder"]
+        ).fit(
+            [
+                *labelled,
+                *with_recent_turns(labelled, seed),
+                *nlu_examples(training_data),
+            ]
+        )
+        model_files.save(
+            self._model_storage, self._resource, MODEL_FILE, self.classifier
+        )
+        return self._resource
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> RiskReader:
+        classifier = model_files.load(
+            model_storage, resource, MODEL_FILE, EXPECTED_TYPE_PREFIXES, cls.__name__
+        )
+        if classifier.with_encoder:
+            embed(["warm up"])
+        return cls(config, model_storage, resource, classifier)
+
+    def process(
+        self, messages: List[Message], tracker: DialogueStateTracker | None = None
+    ) -> List[Message]:
+        if self.classifier is None:
+            return messages
+        earlier = recent_user_texts(tracker, self.config["context_turns"])
+        for message in messages:
+            text: str = message.get(TEXT) or ""
+            if not text.strip() or text.startswith("/"):
+                continue
+            texts = [text, join_turns([*earlier, text])] if earlier else [text]
+            scored = self.classifier.scores(texts)
+            score, category = scored[0]
+            risk: Dict[str, Any] = {"score": round(score, 4), "category": category}
+            if earlier:
+                risk["context_score"] = round(scored[1][0], 4)
+                risk["context_category"] = scored[1][1]
+                risk["context_turns"] = len(earlier) + 1
+            message.set(RISK_KEY, risk, add_to_output=True)
+        return messages

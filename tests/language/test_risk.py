@@ -1,0 +1,101 @@
+"""The labelled safety data is checked when loaded, and the risk classifier reads
+risk apart from ordinary talk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bids_partner.language.risk import (
+    NONE,
+    LabelledRisk,
+    RiskClassifier,
+    SafetyDataError,
+    load_file,
+    load_safety,
+    with_recent_turns,
+)
+from bids_partner.settings import ROOT
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "w.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_messages_and_conversations_are_loaded(tmp_path: Path) -> None:
+    items = load_file(
+        write(
+            tmp_path,
+            """writer: w
+messages:
+  - {text: "i want to disappear for good", risk: clear, category: self_harm}
+  - {text: "this traffic is killing me", risk: none, near_miss: idiom}
+conversations:
+  - turns: ["he was angry again", "he had his hands on my neck"]
+    risk: clear
+    category: abuse
+""",
+        )
+    )
+    assert [(i.label, i.turns, i.writer) for i in items] == [
+        ("self_harm", 1, "w"),
+        (NONE, 1, "w"),
+        ("abuse", 2, "w"),
+    ]
+    assert items[1].detail == "idiom"
+    assert "he was angry again" in items[2].text
+
+
+@pytest.mark.parametrize(
+    "text, complaint",
+    [
+        ("messages: [", "not readable YAML"),
+        ("writer: w\n", "a list `messages`"),
+        ("messages:\n  - {text: '', risk: none}\n", "message 1 needs a text"),
+        ("messages:\n  - {text: 'x', risk: maybe}\n", "risk 'maybe'"),
+        ("messages:\n  - {text: 'x', risk: clear}\n", "category None"),
+        ("messages: []\nconversations:\n  - {turns: 'x', risk: none}\n", "`turns`"),
+    ],
+)
+def test_bad_files_are_clear_errors(tmp_path: Path, text: str, complaint: str) -> None:
+    with pytest.raises(SafetyDataError, match=complaint):
+        load_file(write(tmp_path, text))
+
+
+def test_the_training_data_loads_from_several_writers() -> None:
+    items = load_safety(ROOT / "data" / "safety")
+    assert len({i.writer for i in items}) >= 3
+    assert {i.label for i in items} == {NONE, "self_harm", "abuse", "harm_to_others"}
+
+
+def test_recent_turns_keep_the_label_of_the_last_message() -> None:
+    items = [LabelledRisk(f"ordinary {n}", NONE, NONE, "w") for n in range(3)] + [
+        LabelledRisk("risky", "clear", "abuse", "w")
+    ]
+    joined = with_recent_turns(items, seed=1)
+    assert len(joined) == len(items)
+    risky = [j for j in joined if j.text.endswith("risky")]
+    assert [j.label for j in risky] == ["abuse"] and risky[0].turns >= 2
+
+
+def test_the_classifier_tells_risk_from_ordinary_talk() -> None:
+    risk = [
+        "i want to end my life",
+        "he hit me again last night",
+        "i'm scared i'll hurt the baby",
+        "i have pills saved up",
+    ]
+    safe = ["we argued about dishes", "i love him", "work was long", "she was late"]
+    classifier = RiskClassifier(with_encoder=False).fit(
+        [LabelledRisk(t, "clear", "self_harm", "w") for t in risk[::3]]
+        + [LabelledRisk(risk[1], "clear", "abuse", "w")]
+        + [LabelledRisk(risk[2], "clear", "harm_to_others", "w")]
+        + [LabelledRisk(t, NONE, NONE, "w") for t in safe]
+    )
+    [(high, category), (low, _)] = classifier.scores(
+        ["i want to end my life", "we argued about the dishes"]
+    )
+    assert high > 0.5 > low and category == "self_harm"

@@ -1,0 +1,86 @@
+"""RiskReader reads the recent turns since the last safety reply together with the
+new message, scores typed messages only, and keeps the scores in the parse data."""
+
+from __future__ import annotations
+
+from typing import Any, List
+
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    SessionStarted,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.training_data.message import Message
+
+from bids_partner.contract import RISK_KEY
+from bids_partner.language.risk import NONE, LabelledRisk, RiskClassifier
+from bids_partner.rasa_plugins.nlu.risk_reader import RiskReader, recent_user_texts
+
+
+def tracker(events: List[Any]) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events("someone", events)
+
+
+def said(text: str) -> List[Any]:
+    return [UserUttered(text), ActionExecuted("action_listen")]
+
+
+def test_recent_turns_start_after_the_last_safety_reply() -> None:
+    events = [
+        *said("nobody would notice"),
+        ActionExecuted("utter_safety_question"),
+        BotUttered("are you safe?"),
+        *said("/affirm"),
+        *said("we fought"),
+        *said("he left"),
+        *said("i'm tired"),
+    ]
+    assert recent_user_texts(tracker(events), 2) == ["he left", "i'm tired"]
+    assert recent_user_texts(tracker(events), 5) == [
+        "we fought",
+        "he left",
+        "i'm tired",
+    ]
+
+
+def test_recent_turns_start_with_the_session() -> None:
+    events = [*said("old"), SessionStarted(), *said("new")]
+    assert recent_user_texts(tracker(events), 3) == ["new"]
+    assert recent_user_texts(None, 3) == []
+
+
+def reader(tmp_path) -> RiskReader:
+    classifier = RiskClassifier(with_encoder=False).fit(
+        [
+            LabelledRisk("i want to die", "clear", "self_harm"),
+            LabelledRisk("he hits me", "clear", "abuse"),
+            LabelledRisk("i might hurt him", "clear", "harm_to_others"),
+            LabelledRisk("we had lunch", NONE, NONE),
+            LabelledRisk("i love her", NONE, NONE),
+        ]
+    )
+    return RiskReader({}, LocalModelStorage(tmp_path), Resource("r"), classifier)
+
+
+def test_typed_messages_are_scored_alone_and_with_the_recent_turns(tmp_path) -> None:
+    typed, payload = (
+        Message(data={"text": "i want to die"}),
+        Message(data={"text": "/affirm"}),
+    )
+    reader(tmp_path).process(
+        [typed, payload], tracker([*said("we had lunch"), *said("i love her")])
+    )
+    risk = typed.get(RISK_KEY)
+    assert risk["category"] == "self_harm" and 0.0 <= risk["score"] <= 1.0
+    assert risk["context_turns"] == 3 and "context_score" in risk
+    assert payload.get(RISK_KEY) is None
+
+
+def test_without_earlier_turns_only_the_message_is_scored(tmp_path) -> None:
+    message = Message(data={"text": "we had lunch"})
+    reader(tmp_path).process([message], tracker([]))
+    assert set(message.get(RISK_KEY)) == {"score", "category"}
