@@ -1,7 +1,7 @@
 """Choosing the risk classifier and its thresholds by cross-writer validation.
 
 Each writer of data/safety/ is held out in turn: the classifier is trained on the
-others (plus the examples of data/nlu/, as the RiskReader trains), and scores the
+others (plus data/nlu/ and data/replies/, as the RiskReader trains), and scores the
 held-out writer's messages and conversations. The thresholds of the two tiers
 are then read off the pooled out-of-fold scores:
 - the gentle question (are you safe?) from `check`, chosen for recall;
@@ -26,6 +26,7 @@ from bids_partner.language.risk import (
     LabelledRisk,
     RiskClassifier,
     load_safety,
+    replies_to_a_partner,
     with_recent_turns,
 )
 from bids_partner.rasa_plugins.nlu.risk_reader import nlu_examples
@@ -43,7 +44,12 @@ def nlu_messages(folder: Path = NLU_DIR) -> List[LabelledRisk]:
 
 
 def training_set(items: Sequence[LabelledRisk], seed: int) -> List[LabelledRisk]:
-    return [*items, *with_recent_turns(items, seed), *nlu_messages()]
+    return [
+        *items,
+        *with_recent_turns(items, seed),
+        *nlu_messages(),
+        *replies_to_a_partner(ROOT / "data" / "replies"),
+    ]
 
 
 def out_of_fold(

@@ -23,7 +23,7 @@ import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from bids_partner.language.replies import embed
+from bids_partner.language.replies import embed, load_replies
 
 RISKS = ("clear", "unsure", "none")
 CATEGORIES = ("self_harm", "abuse", "harm_to_others")
@@ -139,6 +139,16 @@ def with_recent_turns(items: Sequence[LabelledRisk], seed: int) -> List[Labelled
                 )
             )
     return joined
+
+
+def replies_to_a_partner(folder: Path) -> List[LabelledRisk]:
+    """The labelled rehearsal replies (data/replies/), as ordinary talk: in a
+    rehearsal people answer a partner who is hurt, angry or crying, and those
+    words must not read as risk."""
+    return [
+        LabelledRisk(reply.text, NONE, NONE, "replies", "reply")
+        for reply in load_replies(folder)
+    ]
 
 
 class RiskClassifier:

@@ -1,12 +1,13 @@
 """Scores a message for risk, alone and read together with the recent turns.
 
 The classifier (language/risk.py) is trained on the labelled messages of
-data/safety/ and on the intents' examples (the crisis intent's as risk, the others
-as ordinary talk). Risk can build over
-several messages ("nobody would notice if I was gone" ... "i keep thinking about
-the tracks"), so the user's last few messages since the assistant last answered a
-risk are also read as one text. The scores go to the parse data under `risk`; the
-CrisisMatcher after this component decides what the assistant does with them.
+data/safety/, on the intents' examples (the crisis intent's as risk, the others
+as ordinary talk) and on the rehearsal replies of data/replies/ (ordinary talk).
+Risk can build over several messages ("nobody would notice if I was gone" ...
+"i keep thinking about the tracks"), so the user's last few messages since the
+assistant last answered a risk are also read as one text. The scores go to the
+parse data under `risk`; the CrisisMatcher after this component decides what the
+assistant does with them.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from bids_partner.language.risk import (
     RiskClassifier,
     join_turns,
     load_safety,
+    replies_to_a_partner,
     with_recent_turns,
 )
 from bids_partner.rasa_plugins.nlu import model_files
@@ -41,6 +43,10 @@ from bids_partner.settings import ROOT
 MODEL_FILE = "risk_classifier.skops"
 EXPECTED_TYPE_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.", "bids_partner.")
 CRISIS_INTENT = "crisis"
+# Each turn read together with the others is cut to its last characters: risk that
+# builds is told in short messages, and a long one is read whole on its own (a
+# turn's cost grows with the text: 4,000 characters take ~40 ms, three ~110 ms).
+CONTEXT_CHARS_PER_TURN = 500
 
 
 def recent_user_texts(tracker: DialogueStateTracker | None, turns: int) -> List[str]:
@@ -85,6 +91,8 @@ class RiskReader(GraphComponent):
     def get_default_config() -> Dict[str, Any]:
         return {
             "safety_dir": "data/safety",
+            # Replies to a partner, read as ordinary talk (the reply judge's data).
+            "replies_dir": "data/replies",
             "C": 4.0,
             "random_state": 42,
             # Sentence embeddings gain about a point of recall in cross-writer
@@ -100,10 +108,13 @@ class RiskReader(GraphComponent):
         # The labelled messages are read from disk, not from Rasa's training data:
         # a change to them must retrain this component.
         digest = hashlib.sha256()
-        folder = ROOT / config.get("safety_dir", "data/safety")
-        for path in sorted(folder.glob("*.yml")):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
+        for key, default in (
+            ("safety_dir", "data/safety"),
+            ("replies_dir", "data/replies"),
+        ):
+            for path in sorted((ROOT / config.get(key, default)).glob("*.yml")):
+                digest.update(path.name.encode())
+                digest.update(path.read_bytes())
         return digest.hexdigest()
 
     def __init__(
@@ -138,6 +149,7 @@ class RiskReader(GraphComponent):
                 *labelled,
                 *with_recent_turns(labelled, seed),
                 *nlu_examples(training_data),
+                *replies_to_a_partner(ROOT / self.config["replies_dir"]),
             ]
         )
         model_files.save(
@@ -171,7 +183,8 @@ class RiskReader(GraphComponent):
             text: str = message.get(TEXT) or ""
             if not text.strip() or text.startswith("/"):
                 continue
-            texts = [text, join_turns([*earlier, text])] if earlier else [text]
+            together = [t[-CONTEXT_CHARS_PER_TURN:] for t in (*earlier, text)]
+            texts = [text, join_turns(together)] if earlier else [text]
             scored = self.classifier.scores(texts)
             score, category = scored[0]
             risk: Dict[str, Any] = {"score": round(score, 4), "category": category}

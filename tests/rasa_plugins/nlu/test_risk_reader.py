@@ -18,7 +18,11 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bids_partner.contract import RISK_KEY
 from bids_partner.language.risk import NONE, LabelledRisk, RiskClassifier
-from bids_partner.rasa_plugins.nlu.risk_reader import RiskReader, recent_user_texts
+from bids_partner.rasa_plugins.nlu.risk_reader import (
+    CONTEXT_CHARS_PER_TURN,
+    RiskReader,
+    recent_user_texts,
+)
 
 
 def tracker(events: List[Any]) -> DialogueStateTracker:
@@ -84,3 +88,20 @@ def test_without_earlier_turns_only_the_message_is_scored(tmp_path) -> None:
     message = Message(data={"text": "we had lunch"})
     reader(tmp_path).process([message], tracker([]))
     assert set(message.get(RISK_KEY)) == {"score", "category"}
+
+
+def test_long_turns_are_cut_when_read_together(tmp_path, monkeypatch) -> None:
+    risk_reader = reader(tmp_path)
+    seen = []
+    original = risk_reader.classifier.scores
+
+    def spy(texts):
+        seen.extend(texts)
+        return original(texts)
+
+    monkeypatch.setattr(risk_reader.classifier, "scores", spy)
+    long = "we had lunch " * 400
+    risk_reader.process([Message(data={"text": long})], tracker(said(long)))
+    alone, together = seen
+    assert alone == long
+    assert len(together) <= 2 * CONTEXT_CHARS_PER_TURN + 10
