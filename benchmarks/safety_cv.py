@@ -26,8 +26,7 @@ from bids_partner.language.risk import (
     LabelledRisk,
     RiskClassifier,
     load_safety,
-    replies_to_a_partner,
-    with_recent_turns,
+    training_items,
 )
 from bids_partner.rasa_plugins.nlu.risk_reader import nlu_examples
 from bids_partner.settings import ROOT
@@ -44,12 +43,7 @@ def nlu_messages(folder: Path = NLU_DIR) -> List[LabelledRisk]:
 
 
 def training_set(items: Sequence[LabelledRisk], seed: int) -> List[LabelledRisk]:
-    return [
-        *items,
-        *with_recent_turns(items, seed),
-        *nlu_messages(),
-        *replies_to_a_partner(ROOT / "data" / "replies"),
-    ]
+    return training_items(items, nlu_messages(), ROOT / "data" / "replies", seed)
 
 
 def out_of_fold(

@@ -151,6 +151,23 @@ def replies_to_a_partner(folder: Path) -> List[LabelledRisk]:
     ]
 
 
+def training_items(
+    labelled: Sequence[LabelledRisk],
+    intent_examples: Sequence[LabelledRisk],
+    replies_folder: Path,
+    seed: int,
+) -> List[LabelledRisk]:
+    """What the risk classifier learns from: the labelled messages, the same
+    single messages after recent turns, the intents' examples and the rehearsal
+    replies (the RiskReader and `make bench-safety` alike)."""
+    return [
+        *labelled,
+        *with_recent_turns(labelled, seed),
+        *intent_examples,
+        *replies_to_a_partner(replies_folder),
+    ]
+
+
 class RiskClassifier:
     """Logistic regression over TF-IDF and sentence embeddings; deterministic."""
 

@@ -5,6 +5,7 @@ the server (a server without its classifier would answer everything wrongly)."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any, Tuple
 
@@ -52,3 +53,15 @@ def load(
             f"The trained {owner} could not be loaded "
             f"({type(error).__name__}: {error}); retrain the model."
         ) from error
+
+
+def folders_digest(*folders: Path) -> str:
+    """sha256 over the names and bytes of the YAML files in `folders`: for the
+    fingerprint_addon of a component that reads its data from disk, not from
+    Rasa's training data, so that a change to the files retrains it."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.glob("*.yml")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -12,7 +12,6 @@ to judge, and the sentence that did the turning.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from typing import Any, Dict, List
 
@@ -83,12 +82,9 @@ class ReplyJudge(GraphComponent):
     def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
         # The replies are read from disk, not from Rasa's training data: a change
         # to them must retrain this component instead of restoring it from cache.
-        digest = hashlib.sha256()
-        folder = ROOT / config.get("replies_dir", "data/replies")
-        for path in sorted(folder.glob("*.yml")):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-        return digest.hexdigest()
+        return model_files.folders_digest(
+            ROOT / config.get("replies_dir", "data/replies")
+        )
 
     def __init__(
         self,

@@ -12,7 +12,6 @@ assistant does with them.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -34,8 +33,7 @@ from bids_partner.language.risk import (
     RiskClassifier,
     join_turns,
     load_safety,
-    replies_to_a_partner,
-    with_recent_turns,
+    training_items,
 )
 from bids_partner.rasa_plugins.nlu import model_files
 from bids_partner.settings import ROOT
@@ -107,15 +105,10 @@ class RiskReader(GraphComponent):
     def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
         # The labelled messages are read from disk, not from Rasa's training data:
         # a change to them must retrain this component.
-        digest = hashlib.sha256()
-        for key, default in (
-            ("safety_dir", "data/safety"),
-            ("replies_dir", "data/replies"),
-        ):
-            for path in sorted((ROOT / config.get(key, default)).glob("*.yml")):
-                digest.update(path.name.encode())
-                digest.update(path.read_bytes())
-        return digest.hexdigest()
+        return model_files.folders_digest(
+            ROOT / config.get("safety_dir", "data/safety"),
+            ROOT / config.get("replies_dir", "data/replies"),
+        )
 
     def __init__(
         self,
@@ -140,17 +133,16 @@ class RiskReader(GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        labelled = load_safety(ROOT / self.config["safety_dir"])
         seed = self.config["random_state"]
         self.classifier = RiskClassifier(
             C=self.config["C"], seed=seed, with_encoder=self.config["with_encoder"]
         ).fit(
-            [
-                *labelled,
-                *with_recent_turns(labelled, seed),
-                *nlu_examples(training_data),
-                *replies_to_a_partner(ROOT / self.config["replies_dir"]),
-            ]
+            training_items(
+                load_safety(ROOT / self.config["safety_dir"]),
+                nlu_examples(training_data),
+                ROOT / self.config["replies_dir"],
+                seed,
+            )
         )
         model_files.save(
             self._model_storage, self._resource, MODEL_FILE, self.classifier
