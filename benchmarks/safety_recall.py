@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any, Dict, List, Sequence
 
 import yaml
 
+from bids_partner.contract import safety_tier
+
 if TYPE_CHECKING:
     from rasa.core.agent import Agent
 
@@ -84,9 +86,7 @@ class Tally:
 
 def flags_of(parse: Dict[str, Any], thresholds: Any) -> Dict[str, bool]:
     entities = parse.get("entities") or []
-    tier = next(
-        (e["value"] for e in entities if e.get("entity") == "safety_tier"), None
-    )
+    tier = safety_tier(entities)
     risk = parse.get("risk") or {}
     score = float(risk.get("score", 0.0))
     return {

@@ -4,6 +4,8 @@ than one module reads. tests/test_contract.py checks domain.yml against it."""
 
 from __future__ import annotations
 
+from typing import Any, Iterable, Mapping
+
 # The relational moves a user message enacts or reports.
 MOVES = (
     "bid",
@@ -83,6 +85,14 @@ RISK_KEY = "risk"
 SAFETY_TIER_ENTITY = "safety_tier"
 TIER_CRISIS = "crisis"
 TIER_CHECK = "check"
+
+
+def safety_tier(entities: Iterable[Mapping[str, Any]]) -> str | None:
+    """The tier the NLU gave a message (TIER_CRISIS or TIER_CHECK), if any."""
+    tiers = (e.get("value") for e in entities if e.get("entity") == SAFETY_TIER_ENTITY)
+    return next((str(tier) for tier in tiers), None)
+
+
 CRISIS_RESPONSE = "utter_crisis"
 SAFETY_QUESTION_RESPONSE = "utter_safety_question"
 SAFE_TO_GO_ON_RESPONSE = "utter_safe_to_go_on"

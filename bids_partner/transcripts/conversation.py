@@ -17,6 +17,7 @@ from bids_partner.contract import (
     REHEARSAL_FORM,
     REHEARSAL_OUTCOME_SLOT,
     REHEARSAL_TURNS_SLOT,
+    SAFE_TO_GO_ON_RESPONSE,
     SCENARIO_SLOT,
 )
 from bids_partner.transcripts.store import EventRow
@@ -112,6 +113,14 @@ def build(sender_id: str, rows: List[EventRow]) -> Conversation:
     loop: str | None = None
     # The scene in progress, as the rehearsal form stored it.
     scene: Dict[str, Any] = {}
+    # A scene left at a safety reply, with its session: it ended there unless the
+    # user said they were safe and the scene went on (the gentle question's "yes").
+    paused: List[tuple] = []
+
+    def settle_paused() -> None:
+        for session_of_scene, record in paused:
+            session_of_scene.rehearsals.append(record)
+        paused.clear()
 
     def session(timestamp: float) -> Session:
         if not conversation.sessions:
@@ -124,7 +133,10 @@ def build(sender_id: str, rows: List[EventRow]) -> Conversation:
             continue
         data = row.data
         kind = row.type_name
-        if kind == "session_started":
+        if kind == "action" and data.get("name") == SAFE_TO_GO_ON_RESPONSE:
+            paused.clear()
+        elif kind == "session_started":
+            settle_paused()
             current = conversation.sessions[-1] if conversation.sessions else None
             if current is None or current.turns:
                 number = len(conversation.sessions) + 1
@@ -142,6 +154,7 @@ def build(sender_id: str, rows: List[EventRow]) -> Conversation:
             elif name in (SCENARIO_SLOT, REHEARSAL_TURNS_SLOT, REHEARSAL_FEEDBACK_SLOT):
                 scene[name] = value
             elif name == REHEARSAL_OUTCOME_SLOT and isinstance(value, dict):
+                settle_paused()
                 # Internal message ids stay in the store.
                 session(row.timestamp).rehearsals.append(_without_ids(value))
         elif kind in ("user", "bot"):
@@ -165,7 +178,8 @@ def build(sender_id: str, rows: List[EventRow]) -> Conversation:
                         "crisis",
                         scene.get(REHEARSAL_FEEDBACK_SLOT),
                     )
-                    current.rehearsals.append(_without_ids(ended))
+                    settle_paused()
+                    paused.append((current, _without_ids(ended)))
             else:
                 text = data.get("text") or ""
                 turn = Turn(
@@ -175,4 +189,5 @@ def build(sender_id: str, rows: List[EventRow]) -> Conversation:
                     partner_line=bool(PARTNER_LINE.match(text)),
                 )
             current.turns.append(turn)
+    settle_paused()
     return conversation

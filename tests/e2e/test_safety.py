@@ -21,6 +21,7 @@ from benchmarks.safety_in_context import (
     is_safety_reply,
     reply_in_context,
 )
+from bids_partner.contract import safety_tier
 from bids_partner.language.risk import LabelledRisk, load_safety
 from bids_partner.settings import ROOT
 
@@ -172,8 +173,7 @@ def test_a_crisis_inside_a_form_with_the_action_server_down(assistant, opening) 
 
 
 def tier(assistant, text: str) -> str | None:
-    entities = assistant.parse(text).get("entities") or []
-    return next((e["value"] for e in entities if e["entity"] == "safety_tier"), None)
+    return safety_tier(assistant.parse(text).get("entities") or [])
 
 
 @pytest.fixture(scope="module")

@@ -302,6 +302,42 @@ def test_a_scene_ended_by_a_crisis_is_a_full_outcome_the_review_page_reads(
     assert (scene.ended, scene.kinds["away"], scene.kinds["reach"]) == ("crisis", 1, 0)
 
 
+def test_a_scene_paused_by_the_safety_question_and_resumed_is_not_ended(
+    tmp_path,
+) -> None:
+    """The gentle question pauses a scene; "yes, I'm safe" resumes it. Only the
+    scene's real end is recorded, not a crisis ending at the question."""
+    db = tmp_path / "tracker.db"
+    turns = [{"move": "turning_toward", "kind": "toward", "confidence": 0.9}]
+    finished = {"scenario": "sunset", "ended": "completed", "replies": 2}
+    paused = [
+        ActiveLoop("rehearsal_form", timestamp=DAY1 + 1),
+        SlotSet("scenario", "sunset", timestamp=DAY1 + 1),
+        user("I'm here, show me", "turning_toward", DAY1 + 2),
+        SlotSet("rehearsal_turns", turns, timestamp=DAY1 + 2),
+        user("I could just disappear some days", "crisis", DAY1 + 3),
+        ActionExecuted("utter_safety_question", timestamp=DAY1 + 3),
+        ActiveLoop(None, timestamp=DAY1 + 3),
+    ]
+    save(
+        db,
+        "resumed",
+        [
+            *paused,
+            user("/affirm", "affirm", DAY1 + 4),
+            ActionExecuted("utter_safe_to_go_on", timestamp=DAY1 + 4),
+            ActiveLoop("rehearsal_form", timestamp=DAY1 + 4),
+            SlotSet("rehearsal_outcome", finished, timestamp=DAY1 + 5),
+        ],
+    )
+    save(db, "not-resumed", [*paused, user("/deny", "deny", DAY1 + 4)])
+    stored = read_conversations(connect(f"sqlite:///{db}"))
+    [resumed] = build("resumed", stored["resumed"]).sessions
+    assert resumed.rehearsals == [finished]
+    [stopped] = build("not-resumed", stored["not-resumed"]).sessions
+    assert [r["ended"] for r in stopped.rehearsals] == ["crisis"]
+
+
 def test_conversation_reader_keeps_order(db) -> None:
     stored = read_conversations(connect(f"sqlite:///{db}"))
     conversation = build("alice-consents", stored["alice-consents"])

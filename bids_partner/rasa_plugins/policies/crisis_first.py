@@ -31,8 +31,8 @@ from bids_partner.contract import (
     CRISIS_RESPONSE,
     SAFE_TO_GO_ON_RESPONSE,
     SAFETY_QUESTION_RESPONSE,
-    SAFETY_TIER_ENTITY,
     TIER_CHECK,
+    safety_tier,
 )
 
 # RulePolicy's priority is 6: a tie in confidence goes to the higher priority.
@@ -80,8 +80,9 @@ def paused_loop(events: Iterable[Event]) -> str | None:
 
 
 def safety_response(entities: Iterable[Dict[str, Any]]) -> str:
-    tiers = [e.get("value") for e in entities if e.get("entity") == SAFETY_TIER_ENTITY]
-    return SAFETY_QUESTION_RESPONSE if TIER_CHECK in tiers else CRISIS_RESPONSE
+    if safety_tier(entities) == TIER_CHECK:
+        return SAFETY_QUESTION_RESPONSE
+    return CRISIS_RESPONSE
 
 
 @DefaultV1Recipe.register(
