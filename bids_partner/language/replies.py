@@ -266,9 +266,11 @@ def judge(classifier: ReplyClassifier, partner: str, text: str) -> Dict[str, obj
         kinds = [ranked[0][0] for ranked in ranked_parts]
         # "Toward, then my own need" is toward: the partner's bid was taken up
         # first; the reach is noted. Anything against in it keeps its judgement.
+        # (The whole can read as reach with no single sentence reading so.)
         if (
             kind == "reach"
             and "toward" in kinds
+            and "reach" in kinds
             and "against" not in kinds
             and kinds.index("toward") < kinds.index("reach")
         ):

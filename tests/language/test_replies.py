@@ -4,6 +4,7 @@ too-short rule, and the judgement with its quote."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import List, Tuple
 
 import pytest
 
@@ -94,6 +95,36 @@ def test_toward_then_my_own_need_is_toward_and_the_reach_is_noted(
     )
     assert judgement["kind"] == "toward"
     assert judgement["also_reached"] is True
+
+
+class _Ranked:
+    """A classifier whose whole-reply and per-sentence rankings are given."""
+
+    def __init__(self, whole: str, per_sentence: List[str]) -> None:
+        self.whole, self.per_sentence = whole, per_sentence
+
+    def rank(self, partner: str, text: str) -> List[Tuple[str, float]]:
+        return [(self.whole, 0.6)] + [(k, 0.1) for k in KINDS if k != self.whole]
+
+    def rank_many(self, partners: List[str], texts: List[str]) -> List[list]:
+        return [
+            [(kind, 0.7)] + [(k, 0.1) for k in KINDS if k != kind]
+            for kind in self.per_sentence
+        ]
+
+
+def test_a_reach_whose_sentences_are_toward_and_away_stays_reach() -> None:
+    """No sentence reads as reach alone: judged as the whole reads, no crash (a
+    blind reply once raised ValueError here, in the server)."""
+    classifier = _Ranked("reach", ["toward", "away"])
+    judgement = judge(classifier, "Come look!", "Coming. Not now though.")  # type: ignore[arg-type]
+    assert judgement["kind"] == "reach" and judgement["also_reached"] is False
+
+
+def test_toward_then_a_reach_sentence_is_toward() -> None:
+    classifier = _Ranked("reach", ["toward", "reach"])
+    judgement = judge(classifier, "Come look!", "Coming! Hold me after?")  # type: ignore[arg-type]
+    assert judgement["kind"] == "toward" and judgement["also_reached"] is True
 
 
 def test_training_is_deterministic() -> None:
