@@ -152,8 +152,9 @@ def test_the_scenes_suggested_replies_read_as_turning_toward(
     classifier: ReplyClassifier,
 ) -> None:
     """Each scene's suggestion (the words in quotes) answering the scene's opening
-    line. Before the reply judge 11 of 32 read as toward; 24 do now (the rest are
-    listed in the closing note of issue 14): this must not fall back."""
+    line. Before the reply judge 11 of 32 read as toward; 24 with four writers; 27
+    with the fifth (the rest are listed in the closing note of issue 14): this
+    must not fall back."""
     import re
 
     from bids_partner.coaching import load_scenarios
@@ -165,7 +166,7 @@ def test_the_scenes_suggested_replies_read_as_turning_toward(
             assert quoted, (scene.id, branch.suggestion)
             kinds.append(judge(classifier, scene.opening, quoted)["kind"])
     assert len(kinds) == 32
-    assert kinds.count("toward") >= 24, kinds
+    assert kinds.count("toward") >= 27, kinds
     assert "against" not in kinds
 
 
