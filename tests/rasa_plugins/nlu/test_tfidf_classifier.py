@@ -120,6 +120,23 @@ def test_a_file_with_unexpected_types_is_refused(storage) -> None:
         load(storage)
 
 
+def test_a_types_list_that_names_a_foreign_type_is_refused(storage) -> None:
+    """The list of types saved beside the model is checked too."""
+    trained(storage)
+    with storage.write_to(RESOURCE) as folder:
+        (Path(folder) / f"{MODEL_FILE}.types.json").write_text('["tests.Evil"]')
+    with pytest.raises(ModelFileError, match="Evil"):
+        load(storage)
+
+
+def test_a_model_saved_without_its_types_list_still_loads(storage) -> None:
+    before = classify(trained(storage), "could you hold me").get(INTENT_RANKING_KEY)
+    with storage.write_to(RESOURCE) as folder:
+        (Path(folder) / f"{MODEL_FILE}.types.json").unlink()
+    after = classify(load(storage), "could you hold me").get(INTENT_RANKING_KEY)
+    assert after == before
+
+
 def test_a_corrupt_file_is_refused(storage) -> None:
     trained(storage)
     with storage.write_to(RESOURCE) as folder:
