@@ -38,6 +38,8 @@ CONVERSATION_INTENTS = (
     "withdraw_sharing",
 )
 INTENTS = (*MOVES, *CONVERSATION_INTENTS, CRISIS_INTENT)
+# The user's choices about sharing with a therapist (the therapist_consent slot).
+CONSENT_INTENTS = ("share_with_therapist", "withdraw_sharing")
 
 # What a reply does to the partner's bid (Gottman's three ways, plus reaching out
 # oneself); the export and the rehearsal summary read these from the slot.

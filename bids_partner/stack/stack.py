@@ -9,8 +9,14 @@ from pathlib import Path
 from typing import Dict, List
 
 from bids_partner.settings import LOG_DIR, QUIET_ENV, ROOT, SERVER_BACKLOG, VENV_BIN
+from bids_partner.stack.action_server import (
+    BindingError,
+    action_host,
+    binding,
+    url_host,
+)
 from bids_partner.stack.model import ensure_model
-from bids_partner.stack.processes import ManagedProcess, free_port
+from bids_partner.stack.processes import ManagedProcess, StartupError, free_port
 
 
 @dataclass
@@ -27,10 +33,6 @@ class StackConfig:
     @property
     def rasa_url(self) -> str:
         return f"http://{self.host}:{self.rasa_port}"
-
-    @property
-    def action_url(self) -> str:
-        return f"http://{self.host}:{self.action_port}"
 
     @property
     def web_url(self) -> str:
@@ -76,23 +78,32 @@ class Stack:
     def __init__(self, config: StackConfig) -> None:
         self.config = config
         env = {**QUIET_ENV, **config.env}
-        env["ACTION_ENDPOINT_URL"] = f"{config.action_url}/webhook"
+        # The action server listens on ACTION_HOST (127.0.0.1 by default); the
+        # Rasa server sends ACTION_SECRET, empty when unset (endpoints.yml).
+        self.action_host = action_host({**os.environ, **env})
+        env["ACTION_HOST"] = self.action_host
+        env.setdefault("ACTION_SECRET", os.environ.get("ACTION_SECRET", ""))
+        self.action_url = (
+            f"http://{url_host(self.action_host, config.host)}:{config.action_port}"
+        )
+        env["ACTION_ENDPOINT_URL"] = f"{self.action_url}/webhook"
         env.setdefault("SANIC_BACKLOG", os.environ.get("SANIC_BACKLOG", SERVER_BACKLOG))
         # The socket.io channel accepts the chat page's origins only.
         env["WEB_ORIGINS"] = ",".join(config.web_origins)
         merged = {**os.environ, **env}
+        self.env = merged
         self.actions = ManagedProcess(
             name="action server",
             command=[
-                str(VENV_BIN / "rasa"),
-                "run",
-                "actions",
+                str(VENV_BIN / "python"),
+                "-m",
+                "bids_partner.stack.action_server",
                 "--actions",
                 "actions",
                 "--port",
                 str(config.action_port),
             ],
-            ready_url=f"{config.action_url}/health",
+            ready_url=f"{self.action_url}/health",
             log_path=config.log_dir / "actions.log",
             env=env,
             cwd=ROOT,
@@ -140,6 +151,10 @@ class Stack:
         self.processes: List[ManagedProcess] = [self.actions, self.rasa, self.web]
 
     def start(self, rasa_timeout: float = 300.0) -> None:
+        try:
+            binding(self.env)  # the action server refuses too; say so before
+        except BindingError as error:
+            raise StartupError(str(error)) from error
         try:
             self.actions.start()
             self.rasa.start()  # loads the model while the action server comes up

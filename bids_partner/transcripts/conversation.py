@@ -1,16 +1,18 @@
 """A conversation's transcript from its stored events: sessions, turns with the
-move each user turn made, rehearsal outcomes, consent, and per-session counts."""
+move each user turn made, rehearsal outcomes, consent, and per-session counts.
+Only what was said while consent was in force is kept (transcripts/consent.py)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Sequence, Set
 
+from bids_partner.coaching.rehearsal.play import Turn as Reply
 from bids_partner.coaching.rehearsal.play import outcome, read_turns
 from bids_partner.contract import (
-    CONSENT_SLOT,
+    CONSENT_INTENTS,
     MOVES,
     PARTNER_LINE_PATTERN,
     REHEARSAL_FEEDBACK_SLOT,
@@ -19,6 +21,12 @@ from bids_partner.contract import (
     REHEARSAL_TURNS_SLOT,
     SAFE_TO_GO_ON_RESPONSE,
     SCENARIO_SLOT,
+)
+from bids_partner.transcripts.consent import (
+    Label,
+    quotes_withheld,
+    read_consent,
+    scrub,
 )
 from bids_partner.transcripts.store import EventRow
 
@@ -108,11 +116,59 @@ def _without_ids(record: Dict[str, Any]) -> Dict[str, Any]:
     return {k: v for k, v in record.items() if not k.endswith("_id")}
 
 
+@dataclass
+class Withheld:
+    """The user's messages said while sharing was stopped: left out, and out of
+    everything derived from them."""
+
+    # None stands for a message without an id: then no reply without one counts.
+    message_ids: Set[str | None] = field(default_factory=set)
+    texts: List[str] = field(default_factory=list)
+
+    def add(self, data: Dict[str, Any]) -> None:
+        self.message_ids.add(data.get("message_id"))
+        intent = ((data.get("parse_data") or {}).get("intent") or {}).get("name")
+        # "stop sharing" is also the bot's own wording: not searched for in it.
+        if intent not in CONSENT_INTENTS:
+            self.texts.append(data.get("text") or "")
+
+
+def shared_outcome(
+    record: Dict[str, Any], replies: Sequence[Reply], withheld: Withheld
+) -> Dict[str, Any] | None:
+    """A scene's outcome counting only the replies said while sharing was on: as
+    stored when that is all of them, recomputed when some were withheld, None
+    when none were shared or the replies it counted cannot be told."""
+    if not withheld.message_ids:
+        return record
+    if record.get("replies") != len(replies):
+        return None
+    kept = [reply for reply in replies if reply.message_id not in withheld.message_ids]
+    if len(kept) == len(replies):
+        return record
+    if not kept:
+        return None
+    return outcome(
+        str(record.get("scenario")),
+        kept,
+        str(record.get("ended")),
+        record.get("feedback"),
+    )
+
+
 def build(sender_id: str, rows: List[EventRow]) -> Conversation:
-    conversation = Conversation(sender_id)
+    labels, consent = read_consent(rows)
+    conversation = Conversation(
+        sender_id,
+        consent=consent.given,
+        consent_since=day(consent.since) if consent.since is not None else None,
+    )
+    withheld = Withheld()
     loop: str | None = None
     # The scene in progress, as the rehearsal form stored it.
     scene: Dict[str, Any] = {}
+    # Its replies as last stored: the form clears the slot before the outcome.
+    replies: List[Any] = []
     # A scene left at a safety reply, with its session: it ended there unless the
     # user said they were safe and the scene went on (the gentle question's "yes").
     paused: List[tuple] = []
@@ -127,9 +183,11 @@ def build(sender_id: str, rows: List[EventRow]) -> Conversation:
             conversation.sessions.append(Session(1, day(timestamp)))
         return conversation.sessions[-1]
 
-    for row in rows:
+    for row, label in zip(rows, labels):
         if row.data is None:
             conversation.skipped.append(row)
+            continue
+        if label is Label.REPLAYED:
             continue
         data = row.data
         kind = row.type_name
@@ -145,18 +203,26 @@ def build(sender_id: str, rows: List[EventRow]) -> Conversation:
             loop = data.get("name")
         elif kind == "slot":
             name, value = data.get("name"), data.get("value")
-            if name == CONSENT_SLOT:
-                conversation.consent = value is True
-                if value is True and conversation.consent_since is None:
-                    conversation.consent_since = day(row.timestamp)
-                elif value is not True:
-                    conversation.consent_since = None
-            elif name in (SCENARIO_SLOT, REHEARSAL_TURNS_SLOT, REHEARSAL_FEEDBACK_SLOT):
+            if name in (SCENARIO_SLOT, REHEARSAL_TURNS_SLOT, REHEARSAL_FEEDBACK_SLOT):
                 scene[name] = value
+                if name == REHEARSAL_TURNS_SLOT and isinstance(value, list) and value:
+                    replies = value
             elif name == REHEARSAL_OUTCOME_SLOT and isinstance(value, dict):
                 settle_paused()
-                # Internal message ids stay in the store.
-                session(row.timestamp).rehearsals.append(_without_ids(value))
+                record = (
+                    shared_outcome(value, read_turns(replies), withheld)
+                    if label is Label.SHARED
+                    else None
+                )
+                replies = []
+                if record is not None:
+                    # Internal message ids stay in the store.
+                    session(row.timestamp).rehearsals.append(_without_ids(record))
+        elif kind in ("user", "bot") and label is Label.WITHHELD:
+            if kind == "user":
+                withheld.add(data)
+        elif kind == "bot" and quotes_withheld(data.get("text") or "", withheld.texts):
+            continue
         elif kind in ("user", "bot"):
             current = session(row.timestamp)
             base = {
@@ -172,20 +238,25 @@ def build(sender_id: str, rows: List[EventRow]) -> Conversation:
                 if turn.intent == "crisis" and loop == REHEARSAL_FORM:
                     # Rules end the scene without the action server, so no outcome
                     # was stored: make the same record from the scene's turns.
+                    turns = read_turns(scene.get(REHEARSAL_TURNS_SLOT))
                     ended = outcome(
                         str(scene.get(SCENARIO_SLOT)),
-                        read_turns(scene.get(REHEARSAL_TURNS_SLOT)),
+                        turns,
                         "crisis",
                         scene.get(REHEARSAL_FEEDBACK_SLOT),
                     )
                     settle_paused()
-                    paused.append((current, _without_ids(ended)))
+                    record = shared_outcome(ended, turns, withheld)
+                    if record is not None:
+                        paused.append((current, _without_ids(record)))
             else:
                 text = data.get("text") or ""
                 turn = Turn(
                     **base,
                     speaker="bot",
-                    text=text,
+                    # The bot may repeat what the user said while sharing was
+                    # stopped (an exercise's answers in its summary).
+                    text=scrub(text, withheld.texts),
                     partner_line=bool(PARTNER_LINE.match(text)),
                 )
             current.turns.append(turn)

@@ -144,3 +144,30 @@ def test_a_scene_ended_by_a_crisis_is_exported_once(assistant, tmp_path: Path) -
         ("surgeon", "stopped"),
     ]
     assert rehearsals[0]["replies"] == 1
+
+
+def test_what_was_said_while_sharing_was_stopped_is_never_exported(
+    assistant, tmp_path: Path
+) -> None:
+    who = f"stop-share-{uuid.uuid4().hex[:8]}"
+    # Plain words, unique in this conversation: the anonymizer would replace a
+    # random token (as an ID number or a name) and hide a leak.
+    marker = "purple giraffe umbrella"
+    before = "my partner sighed when I asked about the weekend"
+    after = "I hugged him when he came home"
+    share = "I want to share this conversation with my therapist"
+    assert "shared with your therapist" in assistant.texts(who, share)
+    assistant.texts(who, before)
+    stopped = assistant.texts(who, "stop sharing this with my therapist")
+    assert "will not be shared" in stopped
+    assistant.texts(who, f"he forgot my birthday again, {marker}")
+    assert "never shared" in assistant.texts(who, share)
+    assistant.texts(who, after)
+
+    result = export(assistant, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / "out" / f"{pseudonym(who, SECRET)}.jsonl"
+    assert marker not in path.read_text()
+    _, *turns = records(path)
+    said = [t["text"] for t in turns if t["speaker"] == "user"]
+    assert said == [share, before, share, after]

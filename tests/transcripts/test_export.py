@@ -17,12 +17,15 @@ from rasa.shared.core.events import (
     ActionExecuted,
     ActiveLoop,
     BotUttered,
+    Restarted,
     SessionStarted,
     SlotSet,
+    UserUtteranceReverted,
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bids_partner.coaching.rehearsal.play import outcome, read_turns
 from bids_partner.settings import ROOT
 from bids_partner.transcripts.cli import main
 from bids_partner.transcripts.conversation import build
@@ -36,7 +39,13 @@ DAY1 = 1764000000.0  # 2025-11-24 UTC
 DAY2 = DAY1 + 86400
 
 
-def user(text: str, intent: str, ts: float, actor: str | None = None) -> UserUttered:
+def user(
+    text: str,
+    intent: str,
+    ts: float,
+    actor: str | None = None,
+    message_id: str | None = None,
+) -> UserUttered:
     entities = [{"entity": "actor", "value": actor}] if actor else []
     return UserUttered(
         text,
@@ -47,6 +56,7 @@ def user(text: str, intent: str, ts: float, actor: str | None = None) -> UserUtt
             "entities": entities,
         },
         timestamp=ts,
+        message_id=message_id,
     )
 
 
@@ -54,6 +64,17 @@ def save(db: Path, sender: str, events: List[Any]) -> None:
     store = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db))
     tracker = DialogueStateTracker.from_events(sender, events, slots=DOMAIN.slots)
     asyncio.run(store.save(tracker))
+
+
+def new_session(ts: float, *carried: SlotSet) -> List[Any]:
+    """A session start as Rasa stores it: the slots set in the last session are
+    set again (domain.yml carries them over)."""
+    return [
+        ActionExecuted("action_session_start", timestamp=ts),
+        SessionStarted(timestamp=ts),
+        *carried,
+        ActionExecuted("action_listen", timestamp=ts),
+    ]
 
 
 def consenting(ts: float = DAY1) -> List[Any]:
@@ -80,7 +101,7 @@ def consenting(ts: float = DAY1) -> List[Any]:
             timestamp=ts + 7,
         ),
         ActiveLoop(None, timestamp=ts + 7),
-        SessionStarted(timestamp=DAY2),
+        *new_session(DAY2, SlotSet("therapist_consent", True, timestamp=DAY2)),
         user('/choose_scenario{"scenario":"sunset"}', "choose_scenario", DAY2 + 1),
         user("whatever", "withdrawal", DAY2 + 2, "self"),
     ]
@@ -344,3 +365,235 @@ def test_conversation_reader_keeps_order(db) -> None:
     assert conversation.consent and conversation.consent_since == "2025-11-24"
     withdrew = build("carol-withdrew", stored["carol-withdrew"])
     assert not withdrew.consent and withdrew.consent_since is None
+
+
+MARKER = "ZEBRA-PRIVATE-7731"  # said while sharing was stopped: must never leave
+
+
+def reply(message_id: str, move: str, kind: str) -> Dict[str, Any]:
+    """A rehearsal reply as the rehearsal_turns slot keeps it."""
+    return {"move": move, "kind": kind, "confidence": 0.9, "message_id": message_id}
+
+
+def share_stop_share(ts: float = DAY1) -> List[Any]:
+    """Talk before any choice, share, a rehearsal reply, stop sharing, a private
+    reply, share again, a last reply, then the scene's summary quoting the
+    private reply back and its stored outcome (which counted all three)."""
+    toward_1 = reply("m-toward-1", "turning_toward", "toward")
+    private = reply("m-private", "criticism", "against")
+    toward_2 = reply("m-toward-2", "turning_toward", "toward")
+    every = [toward_1, private, toward_2]
+    return [
+        SessionStarted(timestamp=ts),
+        ActionExecuted("action_listen", timestamp=ts),
+        user("I reach for my partner and he looks at his phone", "bid", ts),
+        BotUttered("That sounds lonely.", timestamp=ts),
+        user("share this with my therapist", "share_with_therapist", ts + 1),
+        SlotSet("therapist_consent", True, timestamp=ts + 1),
+        BotUttered("Thank you, it will be shared.", timestamp=ts + 1),
+        ActiveLoop("rehearsal_form", timestamp=ts + 2),
+        SlotSet("scenario", "sunset", timestamp=ts + 2),
+        BotUttered("Kai (partner): come look at this!", timestamp=ts + 2),
+        user("I'm here, show me", "turning_toward", ts + 3, message_id="m-toward-1"),
+        SlotSet("rehearsal_turns", [toward_1], timestamp=ts + 3),
+        BotUttered("Kai (partner): the colours!", timestamp=ts + 3),
+        user("stop sharing", "withdraw_sharing", ts + 4),
+        SlotSet("therapist_consent", False, timestamp=ts + 4),
+        BotUttered("Okay, sharing has stopped.", timestamp=ts + 4),
+        user(
+            f"{MARKER} you always ruin my evenings",
+            "criticism",
+            ts + 5,
+            message_id="m-private",
+        ),
+        SlotSet("rehearsal_turns", [toward_1, private], timestamp=ts + 5),
+        BotUttered("Kai (partner): why would you say that?", timestamp=ts + 5),
+        user("share this with my therapist again", "share_with_therapist", ts + 6),
+        SlotSet("therapist_consent", True, timestamp=ts + 6),
+        BotUttered('Shared again; say "stop sharing" to stop.', timestamp=ts + 6),
+        user(
+            "sorry, it is beautiful, sit with me",
+            "turning_toward",
+            ts + 7,
+            message_id="m-toward-2",
+        ),
+        SlotSet("rehearsal_turns", every, timestamp=ts + 7),
+        ActiveLoop(None, timestamp=ts + 8),
+        BotUttered(
+            f'Reply 2: "{MARKER} you always ruin my evenings" turned against.',
+            timestamp=ts + 8,
+        ),
+        BotUttered(
+            f"You once said {MARKER} you always ruin my evenings.", timestamp=ts + 8
+        ),
+        SlotSet("rehearsal_turns", None, timestamp=ts + 8),
+        SlotSet(
+            "rehearsal_outcome",
+            outcome("sunset", read_turns(every), "completed", "at_end"),
+            timestamp=ts + 8,
+        ),
+    ]
+
+
+def test_only_what_was_said_while_sharing_was_on_is_exported(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    """Share, stop, share again: what was said while sharing was stopped is not
+    in the transcript, its counts or the scene's outcome, nor in what the bot
+    said about it later; what was said before the first "share" is ("this
+    conversation")."""
+    db = tmp_path / "tracker.db"
+    save(db, "erin", share_stop_share())
+    out = tmp_path / "out"
+    code, err = run(
+        monkeypatch, capsys, "export", "--out", str(out), "--db", f"sqlite:///{db}"
+    )
+    assert code == 0, err
+    [path] = out.iterdir()
+    text = path.read_text()
+    assert MARKER not in text and "ruin my evenings" not in text
+    head, *turns = records(path)
+    assert [t["text"] for t in turns if t["speaker"] == "user"] == [
+        "I reach for my partner and he looks at his phone",
+        "share this with my therapist",
+        "I'm here, show me",
+        "share this with my therapist again",
+        "sorry, it is beautiful, sit with me",
+    ]
+    bot = [t["text"] for t in turns if t["speaker"] == "bot"]
+    assert not any("stopped" in b or "why would you" in b for b in bot)
+    # A note on the withheld reply is withheld; its words repeated elsewhere
+    # are replaced.
+    assert not any(b.startswith("Reply 2") for b in bot)
+    assert bot[-1] == "You once said [not shared]."
+    # The withheld "stop sharing" is the bot's wording too: that stays.
+    assert 'Shared again; say "stop sharing" to stop.' in bot
+    assert [t["index"] for t in turns] == list(range(1, len(turns) + 1))
+    [session] = head["sessions"]
+    assert session["moves"]["criticism"] == 0 and session["moves_total"] == 3
+    assert session["moves"]["turning_toward"] == 2 and session["moves"]["bid"] == 1
+    assert session["turned_toward_share"] == 0.667
+    assert session["rehearsals"] == [
+        {
+            "scenario": "sunset",
+            "ended": "completed",
+            "feedback": "at_end",
+            "replies": 2,
+            "moves": {"turning_toward": 2},
+            "kinds": {"toward": 2},
+            "toward_share": 1.0,
+            "resolved": True,
+        }
+    ]
+    # The consent in force is the one given again.
+    assert head["consent_since"] == "2025-11-24"
+
+
+def test_a_restart_or_going_back_never_leaves_sharing_on(tmp_path) -> None:
+    """Rasa's "/restart" resets the slot and "/back" takes back the message that
+    set it: the export follows, and "/back" can turn sharing off, never on."""
+    db = tmp_path / "tracker.db"
+    share = [
+        user("share this with my therapist", "share_with_therapist", DAY1),
+        SlotSet("therapist_consent", True, timestamp=DAY1),
+    ]
+    stop = [
+        user("stop sharing", "withdraw_sharing", DAY1 + 1),
+        SlotSet("therapist_consent", False, timestamp=DAY1 + 1),
+    ]
+    back = [
+        user("/back", "back", DAY1 + 2),
+        UserUtteranceReverted(timestamp=DAY1 + 2),
+        UserUtteranceReverted(timestamp=DAY1 + 2),
+    ]
+    after = user("said afterwards", "bid", DAY1 + 3)
+    again = [
+        user("share it again", "share_with_therapist", DAY1 + 4),
+        SlotSet("therapist_consent", True, timestamp=DAY1 + 4),
+    ]
+    cases = {
+        "restarted": [*share, Restarted(timestamp=DAY1 + 1), after],
+        "took-back-share": [*share, *back, after],
+        "took-back-stop": [*share, *stop, *back, after],
+    }
+    for sender, events in cases.items():
+        save(db, sender, events)
+        save(db, f"{sender}-then-shared", [*events, *again])
+    stored = read_conversations(connect(f"sqlite:///{db}"))
+    for sender in cases:
+        assert not build(sender, stored[sender]).consent, sender
+        shared = build(f"{sender}-then-shared", stored[f"{sender}-then-shared"])
+        said = [t.text for s in shared.sessions for t in s.turns]
+        # Sharing had been chosen and was off: what was said then stays out. A
+        # taken-back first "share" leaves no choice made: "from its start" holds.
+        withheld = sender != "took-back-share"
+        assert ("said afterwards" not in said) is withheld, sender
+
+
+def test_a_new_session_carries_consent_over_without_repeating_anything(
+    tmp_path,
+) -> None:
+    """Rasa sets the last session's slots again when a session starts: that is
+    neither a new choice nor a second rehearsal outcome."""
+    db = tmp_path / "tracker.db"
+    played = [reply("m-1", "turning_toward", "toward")]
+    finished = outcome("sunset", read_turns(played), "completed", None)
+    choices = [
+        SlotSet("therapist_consent", True, timestamp=DAY1),
+        SlotSet("therapist_consent", False, timestamp=DAY1 + 1),
+        SlotSet("therapist_consent", True, timestamp=DAY1 + 2),
+    ]
+    save(
+        db,
+        "frank",
+        [
+            user("share this with my therapist", "share_with_therapist", DAY1),
+            choices[0],
+            user("stop sharing", "withdraw_sharing", DAY1 + 1),
+            choices[1],
+            user("share it again", "share_with_therapist", DAY1 + 2),
+            choices[2],
+            user("I'm here", "turning_toward", DAY1 + 3, message_id="m-1"),
+            SlotSet("rehearsal_turns", played, timestamp=DAY1 + 3),
+            SlotSet("rehearsal_outcome", finished, timestamp=DAY1 + 3),
+            *new_session(
+                DAY2,
+                *[SlotSet(c.key, c.value, timestamp=DAY2) for c in choices],
+                SlotSet("rehearsal_outcome", finished, timestamp=DAY2),
+            ),
+            user("the next day", "bid", DAY2 + 1),
+        ],
+    )
+    stored = read_conversations(connect(f"sqlite:///{db}"))
+    conversation = build("frank", stored["frank"])
+    assert conversation.consent and conversation.consent_since == "2025-11-24"
+    first, second = conversation.sessions
+    without_id = {k: v for k, v in finished.items() if k != "best_message_id"}
+    assert first.rehearsals == [without_id] and second.rehearsals == []
+    assert [t.text for t in second.turns] == ["the next day"]
+
+
+def test_an_unreadable_slot_row_stops_sharing(tmp_path) -> None:
+    """It may have been a "stop sharing": the export assumes so."""
+    db = tmp_path / "tracker.db"
+    save(
+        db,
+        "gina",
+        [
+            user("share this with my therapist", "share_with_therapist", DAY1),
+            SlotSet("therapist_consent", True, timestamp=DAY1),
+            user("stop sharing", "withdraw_sharing", DAY1 + 1),
+            SlotSet("therapist_consent", False, timestamp=DAY1 + 1),
+            user("said afterwards", "bid", DAY1 + 2),
+            user("share it again", "share_with_therapist", DAY1 + 3),
+            SlotSet("therapist_consent", True, timestamp=DAY1 + 3),
+        ],
+    )
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "UPDATE events SET data = '{not json' WHERE type_name = 'slot' "
+            "AND data LIKE '%false%'"
+        )
+    conversation = build("gina", read_conversations(connect(f"sqlite:///{db}"))["gina"])
+    said = [t.text for s in conversation.sessions for t in s.turns]
+    assert conversation.consent and "said afterwards" not in said
