@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+import re
 import string
 from typing import Any, Dict, List, Tuple
 
 from pydantic import BaseModel, root_validator, validator
 
-from bids_partner.contract import MOVES
+from bids_partner.contract import ACTORS, MOVES
+from bids_partner.language.spacy_pipeline import FeelingLexicon, load_feelings
 
-TEMPLATE_FIELDS = {"partner", "emotion", "phrase"}
+# A reflection's placeholders: the user's word for their partner, their message
+# quoted, and the feeling slots. Each feeling slot takes feelings of one kind of
+# the lexicon (bids_partner/language/lexicon/emotions.yml), in their "feel" form:
+#   softer_feeling   the user's softer feeling: the one they named, else a guess
+#   reactive_feeling the user's reactive feeling, only as they named it (a text
+#                    with it is offered only then), never guessed
+#   warm_feeling     the user's warm feeling: the one they named, else a guess
+#   partner_feeling  the partner's softer feeling: always a guess, since the
+#                    feeling words a user types are most often their own
+FEELING_SLOTS = {
+    "softer_feeling": "softer",
+    "reactive_feeling": "reactive",
+    "warm_feeling": "warm",
+    "partner_feeling": "softer",
+}
+GUESSED_SLOTS = ("softer_feeling", "warm_feeling", "partner_feeling")
+TEMPLATE_FIELDS = {"partner", "phrase", *FEELING_SLOTS}
+# Every feeling slot directly follows one of these, so the "feel" forms of the
+# lexicon read right in it by construction ("feel hurt", never "how hurts you feel").
+FEEL_BEFORE_SLOT = re.compile(r"\b(?:feel|feels|feeling|felt)\s+$", re.IGNORECASE)
+GUESS_FIELDS = {"first", "second"}
 
 
 def template_fields(text: str) -> set[str]:
@@ -44,31 +66,107 @@ def check_question(text: str) -> str:
 
 
 class MoveReflections(BaseModel):
-    """Reflections for one move: the feeling to conjecture and texts per actor."""
+    """Reflections for one move: texts per actor, and per actor the feelings to
+    guess for each feeling slot the user's words do not fill."""
 
-    default_emotion: str
+    guesses: Dict[str, Dict[str, List[str]]] = {}
     self: List[str]
     partner: List[str]
 
-    @validator("self", "partner")
-    def _templates_are_usable(cls, texts: List[str]) -> List[str]:
-        if not texts:
-            raise ValueError("needs at least one reflection")
-        for text in texts:
-            check_question(check_fields(text, TEMPLATE_FIELDS))
-        return texts
+
+def check_feeling_slots(text: str, where: str) -> None:
+    """Each feeling slot of `text` follows "feel", "feels", "feeling" or "felt"; a
+    reactive feeling is reflected together with a softer one under it."""
+    for before, name, _, _ in string.Formatter().parse(text):
+        if name in FEELING_SLOTS and not FEEL_BEFORE_SLOT.search(before or ""):
+            raise ValueError(
+                f"{where}: {{{name}}} must come right after 'feel', 'feels', "
+                f"'feeling' or 'felt' (the lexicon's feel forms read only there): "
+                f"{text!r}"
+            )
+    fields = template_fields(text)
+    if "reactive_feeling" in fields and "softer_feeling" not in fields:
+        raise ValueError(
+            f"{where}: a text with {{reactive_feeling}} also guesses what is under "
+            f"it, with {{softer_feeling}}: {text!r}"
+        )
+
+
+def check_guesses(
+    move: str, reflections: MoveReflections, lexicon: FeelingLexicon
+) -> None:
+    """Every guessed slot a text uses has two feelings of the slot's kind."""
+    unknown = [actor for actor in reflections.guesses if actor not in ACTORS]
+    if unknown:
+        raise ValueError(f"moves.{move}.guesses: unknown actor(s) {unknown}")
+    for actor in ACTORS:
+        guesses = reflections.guesses.get(actor, {})
+        used = {f for t in getattr(reflections, actor) for f in template_fields(t)}
+        for slot, feelings in guesses.items():
+            where = f"moves.{move}.guesses.{actor}.{slot}"
+            if slot not in GUESSED_SLOTS:
+                raise ValueError(
+                    f"{where}: only {list(GUESSED_SLOTS)} are guessed "
+                    "(a reactive feeling is reflected only as the user named it)"
+                )
+            kind = FEELING_SLOTS[slot]
+            known = lexicon.feel_forms(kind)
+            strange = [f for f in feelings if f not in known]
+            if len(feelings) != 2 or strange:
+                raise ValueError(
+                    f"{where}: needs two {kind} feelings of the lexicon, in their "
+                    f"feel form; not {kind} feelings there: {strange}"
+                )
+        missing = [s for s in GUESSED_SLOTS if s in used and s not in guesses]
+        if missing:
+            raise ValueError(
+                f"moves.{move}.{actor}: no guess for {missing} "
+                f"(add them under moves.{move}.guesses.{actor})"
+            )
 
 
 class ReflectionContent(BaseModel):
     version: int
     default_partner: str
+    # How two guessed feelings are offered, tentatively: "{first}, or perhaps
+    # {second}". It stands where a feeling word would, after "feel".
+    guess_wording: str
     moves: Dict[str, MoveReflections]
 
+    @validator("guess_wording")
+    def _puts_both_guesses(cls, wording: str) -> str:
+        fields = template_fields(check_fields(wording, GUESS_FIELDS))
+        if fields != GUESS_FIELDS:
+            raise ValueError(f"must use {{first}} and {{second}}: {wording!r}")
+        return wording
+
     @validator("moves")
-    def _covers_every_move(
+    def _every_move_reads_right(
         cls, moves: Dict[str, MoveReflections]
     ) -> Dict[str, MoveReflections]:
-        return check_keys(moves, MOVES, "moves")
+        """Every move and actor has texts that ask, use only known placeholders,
+        put each feeling slot after "feel", and have guesses from the lexicon."""
+        check_keys(moves, MOVES, "moves")
+        lexicon = load_feelings()
+        for move, reflections in moves.items():
+            for actor in ACTORS:
+                texts = getattr(reflections, actor)
+                if not texts:
+                    raise ValueError(f"moves.{move}.{actor}: needs a reflection")
+                for index, text in enumerate(texts):
+                    where = f"moves.{move}.{actor}[{index}]"
+                    try:
+                        check_question(check_fields(text, TEMPLATE_FIELDS))
+                    except ValueError as error:
+                        raise ValueError(f"{where}: {error}") from None
+                    check_feeling_slots(text, where)
+                if all("reactive_feeling" in template_fields(t) for t in texts):
+                    raise ValueError(
+                        f"moves.{move}.{actor}: needs a reflection without "
+                        "{reactive_feeling}, for a user who names no reactive feeling"
+                    )
+            check_guesses(move, reflections, lexicon)
+        return moves
 
 
 class Concept(BaseModel):

@@ -95,3 +95,86 @@ def test_chat_service_texts_allow_only_their_placeholders(tmp_path: Path) -> Non
     (tmp_path / "chat_service.yml").write_text(yaml.safe_dump(texts))
     with pytest.raises(ContentError, match="name"):
         load_chat_service_texts.__wrapped__(tmp_path)
+
+
+# Issue 16: feeling slots, guesses and the lexicon are checked when loaded.
+
+REFLECTIONS = r"reflections\.yml"
+
+
+def test_the_old_emotion_slot_is_named_with_file_and_entry(tmp_path: Path) -> None:
+    data = valid_content()
+    data["moves"]["bid"]["self"][0] = "Maybe you feel {emotion}. Is that close?"
+    with pytest.raises(
+        ContentError, match=rf"{REFLECTIONS}(.|\n)*moves\.bid\.self\[0\](.|\n)*emotion"
+    ):
+        load_reflections.__wrapped__(write(tmp_path, data))
+
+
+def test_a_feeling_slot_must_follow_feel(tmp_path: Path) -> None:
+    data = valid_content()
+    data["moves"]["contempt"]["self"][2] = (
+        "I wonder how {softer_feeling} you feel with {partner}. Is that close?"
+    )
+    with pytest.raises(
+        ContentError, match=r"moves\.contempt\.self\[2\](.|\n)*after .?feel"
+    ):
+        load_reflections.__wrapped__(write(tmp_path, data))
+
+
+def test_a_reactive_feeling_is_reflected_with_a_softer_one(tmp_path: Path) -> None:
+    data = valid_content()
+    data["moves"]["criticism"]["self"].append("So you feel {reactive_feeling}. Right?")
+    with pytest.raises(ContentError, match=r"criticism\.self\[\d+\](.|\n)*softer"):
+        load_reflections.__wrapped__(write(tmp_path, data))
+
+
+def test_some_reflection_needs_no_reactive_word(tmp_path: Path) -> None:
+    data = valid_content()
+    data["moves"]["withdrawal"]["partner"] = [
+        "You feel {reactive_feeling}, maybe feeling {softer_feeling} too. Is it?"
+    ]
+    with pytest.raises(ContentError, match=r"moves\.withdrawal\.partner"):
+        load_reflections.__wrapped__(write(tmp_path, data))
+
+
+def test_a_guess_for_a_softer_slot_must_be_a_softer_feeling(tmp_path: Path) -> None:
+    data = valid_content()
+    data["moves"]["criticism"]["guesses"]["self"]["softer_feeling"] = [
+        "angry",
+        "lonely",
+    ]
+    with pytest.raises(
+        ContentError, match=r"criticism\.guesses\.self\.softer_feeling(.|\n)*angry"
+    ):
+        load_reflections.__wrapped__(write(tmp_path, data))
+
+
+def test_a_guess_must_come_from_the_lexicon(tmp_path: Path) -> None:
+    data = valid_content()
+    data["moves"]["bid"]["guesses"]["self"]["softer_feeling"] = ["lonely", "wistful"]
+    with pytest.raises(ContentError, match=r"moves\.bid\.guesses(.|\n)*wistful"):
+        load_reflections.__wrapped__(write(tmp_path, data))
+
+
+def test_a_reactive_feeling_is_never_guessed(tmp_path: Path) -> None:
+    data = valid_content()
+    data["moves"]["bid"]["guesses"]["self"]["reactive_feeling"] = ["angry", "mad"]
+    with pytest.raises(ContentError, match="reactive_feeling"):
+        load_reflections.__wrapped__(write(tmp_path, data))
+
+
+def test_a_slot_without_a_guess_is_named(tmp_path: Path) -> None:
+    data = valid_content()
+    del data["moves"]["withdrawal"]["guesses"]["partner"]
+    with pytest.raises(
+        ContentError, match=r"moves\.withdrawal\.partner(.|\n)*no guess(.|\n)*softer"
+    ):
+        load_reflections.__wrapped__(write(tmp_path, data))
+
+
+def test_the_guess_wording_puts_both_guesses(tmp_path: Path) -> None:
+    data = valid_content()
+    data["guess_wording"] = "maybe {first}"
+    with pytest.raises(ContentError, match="guess_wording(.|\n)*second"):
+        load_reflections.__wrapped__(write(tmp_path, data))

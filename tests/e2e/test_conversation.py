@@ -6,7 +6,7 @@ import pytest
 import requests
 import yaml
 
-from actions.reflection import quoted_phrase
+from actions.reflection import reflection_options
 from bids_partner.coaching import load_reflections
 from bids_partner.settings import ROOT
 
@@ -24,15 +24,12 @@ def test_greet_reflect_goodbye_lands_in_sqlite(assistant) -> None:
 
     said = "my wife rolls her eyes at me when i talk"
     reply = assistant.texts(sender, said)
-    contempt = load_reflections().moves["contempt"]
-    expected = [
-        t.format(
-            partner="your wife",
-            emotion=contempt.default_emotion,
-            phrase=quoted_phrase(said),
-        )
-        for t in contempt.partner
-    ]
+    # No feeling word in it: the partner-side texts with their guessed feelings.
+    options = reflection_options(
+        load_reflections(), "contempt", "partner", "wife", [], said
+    )
+    expected = [option.text for option in options]
+    assert expected
     assert reply in expected  # from the custom action, in the user's words
 
     assert "Take care" in assistant.texts(sender, "bye, thanks for today")
