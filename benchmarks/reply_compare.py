@@ -127,9 +127,8 @@ def suggested_replies() -> List[LabelledReply]:
     found = []
     for scene in load_scenarios().values():
         for branch in scene.replies.values():
-            quoted = re.findall(r'"([^"]+)"', branch.suggestion)
-            if quoted:
-                found.append(LabelledReply(scene.opening, " ".join(quoted), "toward"))
+            reply = branch.suggested_reply.format(partner=scene.partner.name)
+            found.append(LabelledReply(scene.opening, reply, "toward"))
     return found
 
 

@@ -3,6 +3,7 @@ coach's texts (content/rehearsal.yml)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List
 
 from pydantic import BaseModel, root_validator, validator
@@ -15,6 +16,7 @@ from bids_partner.contract import KINDS, MOVES
 # The placeholders a scenario text may use; {reply} arrives already quoted.
 FEEDBACK_FIELDS = {"partner", "reply", "move"}
 SUGGESTION_FIELDS = {"partner"}
+QUOTED = re.compile(r'"([^"]+)"')
 
 
 def texts_per_kind(texts: Dict[str, str], fields: set[str]) -> Dict[str, str]:
@@ -75,7 +77,15 @@ class ReplyBranch(BaseModel):
 
     @validator("suggestion")
     def _suggestion_fields(cls, text: str) -> str:
+        if not QUOTED.findall(text):
+            raise ValueError("a suggestion quotes the words to try, in double quotes")
         return check_fields(text, SUGGESTION_FIELDS)
+
+    @property
+    def suggested_reply(self) -> str:
+        """The words the suggestion offers to say: its longest quoted passage (a
+        shorter one may quote the user, as in 'let the "never" go by')."""
+        return max(QUOTED.findall(self.suggestion), key=len)
 
 
 class Partner(BaseModel):

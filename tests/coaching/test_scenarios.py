@@ -80,6 +80,21 @@ def test_an_unknown_placeholder_is_named(scenario_dir: Path) -> None:
         load_scenarios.__wrapped__(scenario_dir)
 
 
+def test_a_suggestion_without_words_to_try_is_refused(scenario_dir: Path) -> None:
+    def change(data: dict) -> None:
+        data["replies"]["away"]["suggestion"] = "Turn toward {partner} next time."
+
+    edit(scenario_dir / "sunset.yml", change)
+    with pytest.raises(ContentError, match="quotes the words"):
+        load_scenarios.__wrapped__(scenario_dir)
+
+
+def test_the_suggested_reply_is_the_longest_quote() -> None:
+    branch = load_scenarios()["dinner_criticism"].replies["against"]
+    assert '"never"' in branch.suggestion
+    assert branch.suggested_reply.startswith("You're worn out.")
+
+
 def test_an_ending_that_cannot_be_reached_is_refused(scenario_dir: Path) -> None:
     edit(scenario_dir / "sunset.yml", lambda d: d["ending"].update(resolve_after=9))
     with pytest.raises(ContentError, match="resolve_after"):
