@@ -118,6 +118,21 @@ def _label(turn: Turn) -> str:
     return f"user [{' / '.join(parts)}{confidence}]" if parts else "user"
 
 
+# A person's words are shown, not followed: raw HTML is escaped (a viewer that
+# renders it would run a typed <script>), a link or image typed in a message is
+# broken ("](" -> "]\("), and a line that would be a heading, quote, list or
+# link definition is not.
+_BLOCK_START = re.compile(r"^(\s*)([#>=+\[-])", re.MULTILINE)
+
+
+def markdown_text(text: str) -> str:
+    """A message as literal Markdown text inside a list item; the anonymizer's
+    [PERSON_1] placeholders stay readable."""
+    escaped = html.escape(text, quote=False).replace("](", "]\\(")
+    escaped = _BLOCK_START.sub(r"\1\\\2", escaped)
+    return "  \n  ".join(escaped.splitlines())
+
+
 def as_markdown(head: Dict[str, Any], sessions: List[Session]) -> str:
     lines = [f"# Transcript {head['conversation']}", ""]
     lines.append(
@@ -132,7 +147,7 @@ def as_markdown(head: Dict[str, Any], sessions: List[Session]) -> str:
             )
         lines.append("")
         for turn in session.turns:
-            lines.append(f"- **{_label(turn)}**: {turn.text}")
+            lines.append(f"- **{_label(turn)}**: {markdown_text(turn.text)}")
     return "\n".join(lines) + "\n"
 
 

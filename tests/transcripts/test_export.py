@@ -231,6 +231,36 @@ def test_markdown_and_html(db, tmp_path, monkeypatch, capsys, fmt, marker) -> No
     assert text.startswith(marker) and "[PERSON_1]" in text and "Daniel" not in text
 
 
+def test_markdown_shows_typed_html_and_markdown_as_text(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    db = tmp_path / "tracker.db"
+    typed = (
+        "<script>alert(1)</script> <svg onload=alert(2)> [click](javascript:x) "
+        "![img](http://x/y.png)\n# not a heading"
+    )
+    save(
+        db,
+        "mallory",
+        [
+            user("share this with my therapist", "share_with_therapist", DAY1),
+            SlotSet("therapist_consent", True, timestamp=DAY1),
+            user(typed, "bid", DAY1 + 1),
+        ],
+    )
+    out = tmp_path / "out"
+    code, _ = run(
+        monkeypatch, capsys, "export", "--out", str(out), "--db", f"sqlite:///{db}",
+        "--format", "md",
+    )  # fmt: skip
+    assert code == 0
+    text = next(out.iterdir()).read_text()
+    assert "&lt;script&gt;" in text and "&lt;svg onload" in text
+    assert "<script" not in text and "<svg" not in text
+    assert "](" not in text  # no link or image
+    assert "\n  \\# not a heading" in text
+
+
 def test_a_corrupt_row_is_skipped_and_reported(
     db, tmp_path, monkeypatch, capsys
 ) -> None:
