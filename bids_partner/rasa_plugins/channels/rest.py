@@ -28,6 +28,11 @@ logger = logging.getLogger(__name__)
 
 
 def _parse_body(request: Request) -> Dict[str, Any]:
+    # Only JSON: a form or text/plain post is a "simple" request that any web page
+    # can send to a local bot without a CORS preflight.
+    media_type = (request.headers.get("content-type") or "").split(";")[0]
+    if media_type.strip().lower() != "application/json":
+        raise Rejection(415, "Content-Type must be application/json")
     try:
         body = json.loads(request.body or b"")
     except (ValueError, UnicodeDecodeError):

@@ -5,6 +5,7 @@ answered from the store instead of played twice."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
 from types import SimpleNamespace
@@ -70,6 +71,9 @@ def server() -> Iterator[RestServer]:
     running.stop()
 
 
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+
 def post(
     server: RestServer, handle: Any, *bodies: Any
 ) -> List[Tuple[int, Any, Dict[str, str]]]:
@@ -77,7 +81,9 @@ def post(
     results = []
     for body in bodies:
         if isinstance(body, bytes):
-            response = requests.post(server.url, data=body, timeout=10)
+            response = requests.post(
+                server.url, data=body, headers=JSON_HEADERS, timeout=10
+            )
         else:
             response = requests.post(server.url, json=body, timeout=10)
         results.append((response.status_code, response.json(), response.headers))
@@ -169,3 +175,27 @@ def test_a_retried_message_id_is_answered_from_the_store(server: RestServer) -> 
     # The same id from another conversation is a new message.
     assert results[1][:2] == (200, [{"recipient_id": "bo", "text": "heard m-1"}])
     assert handled == ["m-1"]
+
+
+@pytest.mark.parametrize(
+    "content_type", [None, "text/plain", "application/x-www-form-urlencoded"]
+)
+def test_only_json_is_accepted(server: RestServer, content_type: str | None) -> None:
+    """A page on another site can post text/plain or a form without a CORS
+    preflight; JSON it cannot, so only JSON reaches the bot."""
+    seen: List[UserMessage] = []
+
+    async def handle(message: UserMessage) -> None:
+        seen.append(message)
+
+    server.handle = handle
+    headers = {"Content-Type": content_type} if content_type else {}
+    body = json.dumps({"sender": "x", "message": "share this with my therapist"})
+    response = requests.post(server.url, data=body, headers=headers, timeout=10)
+    assert (
+        response.status_code == 415 and "application/json" in response.json()["error"]
+    )
+    assert seen == []
+    charset = {"Content-Type": "application/json; charset=utf-8"}
+    response = requests.post(server.url, data=body, headers=charset, timeout=10)
+    assert response.status_code == 200 and len(seen) == 1
