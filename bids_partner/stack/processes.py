@@ -13,6 +13,12 @@ from typing import Dict, List
 
 import requests
 
+from bids_partner.private_files import (
+    PRIVATE_UMASK,
+    private_dir,
+    private_open_for_writing,
+)
+
 
 class StartupError(RuntimeError):
     """A process exited or did not become ready in time."""
@@ -47,8 +53,8 @@ class ManagedProcess:
     process: subprocess.Popen | None = None
 
     def start(self) -> None:
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("wb")
+        private_dir(self.log_path.parent)
+        log = private_open_for_writing(self.log_path)
         self.process = subprocess.Popen(
             self.command,
             cwd=self.cwd,
@@ -57,8 +63,9 @@ class ManagedProcess:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,  # Ctrl-C in the terminal goes to us, not to it
+            umask=PRIVATE_UMASK,  # the tracker database it creates, for one
         )
-        log.close()
+        os.close(log)
 
     def wait_until_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout

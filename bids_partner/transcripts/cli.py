@@ -24,6 +24,7 @@ from typing import List
 
 from tqdm import tqdm
 
+from bids_partner.private_files import private_dir
 from bids_partner.transcripts.conversation import build
 from bids_partner.transcripts.export import (
     FORMATS,
@@ -79,7 +80,7 @@ def export(args: argparse.Namespace) -> int:
     )
 
     anonymizer = default_anonymizer()
-    args.out.mkdir(parents=True, exist_ok=True)
+    private_dir(args.out)
     written = 0
     for conversation in tqdm(
         chosen, desc="Exporting", unit="conversation", file=sys.stderr, disable=None

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List
 
+from bids_partner.private_files import private_write_bytes
 from bids_partner.transcripts.conversation import Conversation, Session, Turn
 
 if TYPE_CHECKING:  # the anonymizer loads spaCy and Presidio: only when needed
@@ -192,7 +193,7 @@ def write_transcript(
     head = header(conversation_id, conversation, sessions)
     path = out / f"{conversation_id}.{fmt}"
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(WRITERS[fmt](head, sessions), encoding="utf-8")
+    private_write_bytes(tmp, WRITERS[fmt](head, sessions).encode("utf-8"))
     tmp.replace(path)  # a reader never sees half a file
     return path
 

@@ -1,5 +1,6 @@
 """A first conversation through the running stack, checked in the tracker store."""
 
+import stat
 import uuid
 
 import pytest
@@ -34,6 +35,8 @@ def test_greet_reflect_goodbye_lands_in_sqlite(assistant) -> None:
 
     assert "Take care" in assistant.texts(sender, "bye, thanks for today")
 
+    # The tracker database holds people's words: the owner's to read only.
+    assert stat.S_IMODE(assistant.db_path.stat().st_mode) == 0o600
     events = assistant.stored_events(sender)
     user_intents = [e["intent_name"] for e in events if e["type_name"] == "user"]
     assert user_intents == ["greet", "contempt", "goodbye"]

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import sqlite3
+import stat
 from pathlib import Path
 from typing import Any, Dict, List
 
@@ -254,7 +255,11 @@ def test_markdown_shows_typed_html_and_markdown_as_text(
         "--format", "md",
     )  # fmt: skip
     assert code == 0
-    text = next(out.iterdir()).read_text()
+    exported = next(out.iterdir())
+    text = exported.read_text()
+    # People's words: the owner's to read only (issue 18), whatever the umask.
+    assert stat.S_IMODE(exported.stat().st_mode) == 0o600
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
     assert "&lt;script&gt;" in text and "&lt;svg onload" in text
     assert "<script" not in text and "<svg" not in text
     assert "](" not in text  # no link or image
