@@ -59,21 +59,6 @@ def scratch_config(log_dir: Path, env: Dict[str, str]) -> StackConfig:
     )
 
 
-def http_api_arguments(env: Dict[str, str]) -> List[str]:
-    """Rasa's HTTP API only with a secret: a token (RASA_API_TOKEN) or a JWT key."""
-    if env.get("RASA_JWT_SECRET"):
-        return [
-            "--enable-api",
-            "--jwt-secret",
-            env["RASA_JWT_SECRET"],
-            "--jwt-method",
-            env.get("RASA_JWT_METHOD", "HS256"),
-        ]
-    if env.get("RASA_API_TOKEN"):
-        return ["--enable-api", "--auth-token", env["RASA_API_TOKEN"]]
-    return []
-
-
 class Stack:
     def __init__(self, config: StackConfig) -> None:
         self.config = config
@@ -110,8 +95,11 @@ class Stack:
         )
         self.rasa = ManagedProcess(
             name="Rasa server",
+            # The API's secret comes from the environment (rasa_server.py).
             command=[
-                str(VENV_BIN / "rasa"),
+                str(VENV_BIN / "python"),
+                "-m",
+                "bids_partner.stack.rasa_server",
                 "run",
                 "--model",
                 str(config.model),
@@ -125,7 +113,6 @@ class Stack:
                 str(config.rasa_port),
                 "--cors",
                 *config.web_origins,
-                *http_api_arguments(merged),
             ],
             ready_url=f"{config.rasa_url}/",
             log_path=config.log_dir / "rasa.log",

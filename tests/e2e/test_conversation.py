@@ -2,6 +2,7 @@
 
 import stat
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
@@ -16,6 +17,19 @@ pytestmark = pytest.mark.stack
 
 def new_sender() -> str:
     return f"e2e-{uuid.uuid4().hex[:8]}"
+
+
+def test_the_api_token_is_not_in_any_command_line(assistant) -> None:
+    """/proc/PID/cmdline is world-readable: the secret travels in the environment."""
+    pids = [p.process.pid for p in assistant.stack.processes if p.process]
+    assert len(pids) == 3
+    for pid in pids:
+        command_line = Path(f"/proc/{pid}/cmdline").read_bytes()
+        assert assistant.token.encode() not in command_line
+    rasa = Path(f"/proc/{assistant.stack.rasa.process.pid}/cmdline").read_bytes()
+    assert b"bids_partner.stack.rasa_server" in rasa
+    # And the API is on, with that token.
+    assert assistant.parse("hello")["text"] == "hello"
 
 
 def test_greet_reflect_goodbye_lands_in_sqlite(assistant) -> None:

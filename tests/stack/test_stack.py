@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from bids_partner.stack import model
-from bids_partner.stack.stack import http_api_arguments
+from bids_partner.stack.rasa_server import http_api_arguments
 
 
 def test_http_api_is_off_without_a_secret() -> None:
