@@ -17,16 +17,15 @@ def private_dir(path: Path) -> Path:
     return path
 
 
-def private_write_bytes(path: Path, data: bytes) -> None:
-    """Writes `path` as 0600, also when it existed with a wider mode."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        os.fchmod(file.fileno(), 0o600)
-        file.write(data)
-
-
 def private_open_for_writing(path: Path) -> int:
-    """A descriptor of `path`, emptied and 0600, for a child process's log."""
+    """A descriptor of `path`, emptied and 0600 (also when it existed with a
+    wider mode): for a child process's log, or private_write_bytes."""
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     os.fchmod(descriptor, 0o600)
     return descriptor
+
+
+def private_write_bytes(path: Path, data: bytes) -> None:
+    """Writes `path` as 0600."""
+    with os.fdopen(private_open_for_writing(path), "wb") as file:
+        file.write(data)

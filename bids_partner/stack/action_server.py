@@ -23,6 +23,8 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bids_partner.stack.rasa_server import run_rasa_command
+
 DEFAULT_HOST = "127.0.0.1"
 SECRET_HEADER = "X-Action-Secret"
 MIN_SECRET_CHARS = 16
@@ -105,12 +107,7 @@ def main() -> None:
         from rasa_sdk.plugin import plugin_manager
 
         plugin_manager().register(SecretCheck(secret))
-    from rasa.__main__ import main as rasa_main
-
-    # Rasa's own command line, so the server starts (logging, telemetry off, the
-    # options) exactly as `rasa run actions` does.
-    sys.argv = ["rasa", "run", "actions", *sys.argv[1:]]
-    rasa_main()
+    run_rasa_command(["run", "actions", *sys.argv[1:]])
 
 
 if __name__ == "__main__":

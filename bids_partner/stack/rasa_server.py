@@ -27,12 +27,18 @@ def http_api_arguments(env: Mapping[str, str]) -> List[str]:
     return []
 
 
-def main(arguments: List[str]) -> None:
-    # Rasa parses sys.argv; changing it here does not change /proc/PID/cmdline.
-    sys.argv = ["rasa", *arguments, *http_api_arguments(os.environ)]
+def run_rasa_command(arguments: List[str]) -> None:
+    """Rasa's own command line, in this process, so a server starts (logging,
+    telemetry off, the options) exactly as `rasa <arguments>` would. Rasa parses
+    sys.argv; setting it here does not change /proc/PID/cmdline."""
+    sys.argv = ["rasa", *arguments]
     from rasa.__main__ import main as rasa_main
 
     rasa_main()
+
+
+def main(arguments: List[str]) -> None:
+    run_rasa_command([*arguments, *http_api_arguments(os.environ)])
 
 
 if __name__ == "__main__":

@@ -34,6 +34,10 @@ def types_file(path: Path) -> Path:
     return path.with_name(path.name + ".types.json")
 
 
+def foreign_types(name: str, owner: str, types: str) -> str:
+    return f"{name} holds types {owner} never writes ({types}): refusing to load it."
+
+
 def load(
     model_storage: ModelStorage,
     resource: Resource,
@@ -57,18 +61,13 @@ def load(
             )
             unexpected = [t for t in untrusted if not t.startswith(expected_prefixes)]
             if unexpected:
-                raise ModelFileError(
-                    f"{name} holds types {owner} never writes "
-                    f"({', '.join(unexpected)}): refusing to load it."
-                )
+                raise ModelFileError(foreign_types(name, owner, ", ".join(unexpected)))
             # skops refuses any type in the file that is not in `trusted`.
             return sio.load(path, trusted=untrusted)
     except ModelFileError:
         raise
     except UntrustedTypesFoundException as error:
-        raise ModelFileError(
-            f"{name} holds types {owner} never writes ({error}): refusing to load it."
-        ) from error
+        raise ModelFileError(foreign_types(name, owner, str(error))) from error
     except Exception as error:
         raise ModelFileError(
             f"The trained {owner} could not be loaded "
