@@ -16,7 +16,9 @@ CONTENT_DIR = ROOT / "content"
 SCENARIOS_DIR = CONTENT_DIR / "scenarios"
 # The spaCy pipeline built from code (bids_partner.language.spacy_pipeline).
 SPACY_PIPELINE = ROOT / "build" / "spacy" / "en_relational"
-DEFAULT_TRACKER_URL = f"sqlite:///{ROOT / 'var' / 'tracker.db'}"
+# Local state of `make run`: the SQLite tracker store, the web sessions' secret.
+VAR_DIR = ROOT / "var"
+DEFAULT_TRACKER_URL = f"sqlite:///{VAR_DIR / 'tracker.db'}"
 
 # Rasa processes: quieter TensorFlow, no telemetry to a network we do not have, no
 # deprecation noise from pinned dependencies.

@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List
 
-from bids_partner.settings import LOG_DIR, QUIET_ENV, ROOT, SERVER_BACKLOG, VENV_BIN
+from bids_partner.settings import (
+    LOG_DIR,
+    QUIET_ENV,
+    ROOT,
+    SERVER_BACKLOG,
+    VAR_DIR,
+    VENV_BIN,
+)
 from bids_partner.stack.action_server import (
     BindingError,
     action_host,
@@ -17,6 +24,7 @@ from bids_partner.stack.action_server import (
 )
 from bids_partner.stack.model import ensure_model
 from bids_partner.stack.processes import ManagedProcess, StartupError, free_port
+from bids_partner.web_sessions import SECRET_ENV, stored_secret
 
 
 @dataclass
@@ -75,6 +83,12 @@ class Stack:
         env.setdefault("SANIC_BACKLOG", os.environ.get("SANIC_BACKLOG", SERVER_BACKLOG))
         # The socket.io channel accepts the chat page's origins only.
         env["WEB_ORIGINS"] = ",".join(config.web_origins)
+        # Web conversation ids are signed; every Rasa server of a deployment needs
+        # the same key, and it outlives a restart.
+        env.setdefault(
+            SECRET_ENV,
+            os.environ.get(SECRET_ENV) or stored_secret(VAR_DIR / "web-session.secret"),
+        )
         merged = {**os.environ, **env}
         self.env = merged
         self.actions = ManagedProcess(

@@ -4,10 +4,12 @@ serve the review page.
     transcripts export --out DIR [--since DATE] [--until DATE] [--format jsonl|md|html]
                        [--db URL]
     transcripts anonymize < text > anonymized-text
+    transcripts purge [--days N] [--apply] [--db URL]
     transcripts review --dir DIR [--port 8090]
 
 Exit codes: 0 done; 1 nothing to export (an empty store, no consent in force);
-2 an error (an unreachable store, a missing secret, bad arguments).
+2 an error (an unreachable store, a missing secret, bad arguments). `purge`
+exits 0 when done, a dry run or nothing to delete included.
 """
 
 from __future__ import annotations
@@ -34,6 +36,15 @@ from bids_partner.transcripts.export import (
     consented,
     pseudonym,
     write_transcript,
+)
+from bids_partner.transcripts.retention import (
+    RETENTION_ENV,
+    Fate,
+    RetentionError,
+    apply_purge,
+    parse_days,
+    plan_purge,
+    retention_days,
 )
 from bids_partner.transcripts.store import (
     StoreError,
@@ -118,14 +129,61 @@ def anonymize(args: argparse.Namespace) -> int:
     return 0
 
 
-def review(args: argparse.Namespace) -> int:
-    from bids_partner.transcripts.review import serve
+def _days(value: str) -> int:
+    try:
+        return parse_days(value, "--days")
+    except RetentionError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
-    token = os.environ.get("REVIEW_TOKEN", "").strip()
-    if not token:
-        raise ExportError(
-            "Set REVIEW_TOKEN: the review page needs it to let anyone in."
+
+def purge(args: argparse.Namespace) -> int:
+    """Deletes the conversations kept past the retention period; a dry run
+    unless --apply. It says counts only: never an id or a word of a conversation."""
+    try:
+        days = args.days or retention_days(os.environ.get(RETENTION_ENV))
+    except RetentionError as error:
+        _say(str(error))
+        return ERROR
+    engine = connect(store_url(args.db))
+    plan = plan_purge(engine, days)
+    if not plan.judged:
+        print("The tracker store has no conversations: nothing to delete.")
+        return 0
+    expired = (
+        f"{plan.count(Fate.EXPIRED)} never shared, "
+        f"{plan.count(Fate.WITHDRAWN)} whose sharing was stopped"
+    )
+    kept = (
+        f"{plan.count(Fate.CONSENTED)} kept because shared with a therapist, "
+        f"{plan.count(Fate.RECENT)} kept because active in the last {days} days"
+    )
+    if not args.apply:
+        print(
+            f"Dry run (retention {days} days): would delete {len(plan.expired)} "
+            f"conversations ({plan.expired_events} events): {expired}; {kept}. "
+            "Nothing was deleted: run with --apply to delete them."
         )
+        return 0
+    try:
+        apply_purge(engine, plan)
+    finally:  # also when the store is lost half-way: say what is gone
+        went_on = f", {plan.went_on} kept: used since read" if plan.went_on else ""
+        print(
+            f"Retention {days} days: deleted {plan.deleted} of {len(plan.expired)} "
+            f"expired conversations ({plan.deleted_events} events{went_on}): "
+            f"{expired}; {kept}."
+        )
+    return 0
+
+
+def review(args: argparse.Namespace) -> int:
+    from bids_partner.transcripts.review import check_token, serve
+
+    try:
+        # At least 32 characters; the message says how to make one.
+        token = check_token(os.environ.get("REVIEW_TOKEN"))
+    except ValueError as error:
+        raise ExportError(str(error)) from None
     if not args.dir.is_dir():
         raise ExportError(f"{args.dir} is not a folder of exported transcripts.")
     _say(f"Review page: http://{args.host}:{args.port}/?token=<REVIEW_TOKEN>")
@@ -149,6 +207,21 @@ def parser() -> argparse.ArgumentParser:
     ex.set_defaults(run=export)
     an = commands.add_parser("anonymize", help="anonymize standard input")
     an.set_defaults(run=anonymize)
+    pg = commands.add_parser(
+        "purge", help=f"delete conversations past the retention ({RETENTION_ENV})"
+    )
+    pg.add_argument(
+        "--days",
+        type=_days,
+        help=f"retention period in days (default: {RETENTION_ENV}, else 30)",
+    )
+    pg.add_argument(
+        "--apply", action="store_true", help="delete (default: a dry run, counts only)"
+    )
+    pg.add_argument(
+        "--db", help="SQLAlchemy URL of the tracker store (default: TRACKER_STORE_URL)"
+    )
+    pg.set_defaults(run=purge)
     rv = commands.add_parser("review", help="serve the review page (REVIEW_TOKEN)")
     rv.add_argument("--dir", type=Path, required=True, help="exported transcripts")
     rv.add_argument("--host", default="127.0.0.1")

@@ -47,6 +47,9 @@ class Consent:
     state: State = State.UNASKED
     # When the consent in force was given (a timestamp).
     since: float | None = None
+    # When sharing last stopped, while it stays stopped (set by read_consent: a
+    # reset or take-back has no timestamp of its own, the row that caused it has).
+    withdrawn_at: float | None = None
     # The state before each user message, for "/back".
     before_messages: List[State] = field(default_factory=list)
     carrying_over: bool = False
@@ -148,14 +151,25 @@ def read_consent(rows: Sequence[EventRow]) -> Tuple[List[Label], Consent]:
     for row in rows:
         if message is not None and row.type_name != "slot":
             labels[message], message = _label(consent), None
+        was_in_force = consent.in_force
         labels.append(_read(consent, row))
+        _note_withdrawal(consent, was_in_force, row.timestamp)
         if row.type_name == "user":
             message = len(labels) - 1
     if message is not None:
         labels[message] = _label(consent)
     if consent.carrying_over:
+        was_in_force = consent.in_force
         consent.end_carry_over()
+        _note_withdrawal(consent, was_in_force, rows[-1].timestamp)
     return labels, consent
+
+
+def _note_withdrawal(consent: Consent, was_in_force: bool, timestamp: float) -> None:
+    if consent.in_force:
+        consent.withdrawn_at = None
+    elif was_in_force:
+        consent.withdrawn_at = timestamp
 
 
 def _searchable(withheld: Sequence[str]) -> List[str]:

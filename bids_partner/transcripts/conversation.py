@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Dict, List, Sequence, Set
+from typing import Any, Collection, Dict, List, Sequence, Set
 
 from bids_partner.coaching.rehearsal.play import Turn as Reply
 from bids_partner.coaching.rehearsal.play import outcome, read_turns
@@ -22,6 +22,7 @@ from bids_partner.contract import (
     SAFE_TO_GO_ON_RESPONSE,
     SCENARIO_SLOT,
 )
+from bids_partner.payloads import payload_vocabulary
 from bids_partner.transcripts.consent import (
     Label,
     quotes_withheld,
@@ -88,17 +89,25 @@ class Conversation:
     skipped: List[EventRow] = field(default_factory=list)
 
 
-def _entity(parse: Dict[str, Any], name: str) -> str | None:
+def _known(value: Any, allowed: Collection[str]) -> str | None:
+    """A value that came from the user, exported only from its closed set: the
+    export does not anonymize these fields (payloads stored before the channels
+    checked them could hold any words)."""
+    return value if isinstance(value, str) and value in allowed else None
+
+
+def _entity(parse: Dict[str, Any], name: str) -> Any:
     for entity in parse.get("entities") or []:
         if entity.get("entity") == name:
-            return str(entity.get("value"))
+            return entity.get("value")
     return None
 
 
 def _user_turn(data: Dict[str, Any], base: Dict[str, Any]) -> Turn:
     parse = data.get("parse_data") or {}
     intent = parse.get("intent") or {}
-    name = intent.get("name")
+    vocabulary = payload_vocabulary()
+    name = _known(intent.get("name"), vocabulary.intents)
     confidence = intent.get("confidence")
     return Turn(
         **base,
@@ -107,7 +116,7 @@ def _user_turn(data: Dict[str, Any], base: Dict[str, Any]) -> Turn:
         intent=name,
         move=name if name in MOVES else None,
         confidence=round(float(confidence), 3) if confidence is not None else None,
-        actor=_entity(parse, "actor"),
+        actor=_known(_entity(parse, "actor"), vocabulary.entity_values["actor"]),
     )
 
 
@@ -229,7 +238,10 @@ def build(sender_id: str, rows: List[EventRow]) -> Conversation:
                 "session": current.number,
                 "index": len(current.turns) + 1,
                 "date": day(row.timestamp),
-                "rehearsal": scene.get(SCENARIO_SLOT)
+                "rehearsal": _known(
+                    scene.get(SCENARIO_SLOT),
+                    payload_vocabulary().entity_values["scenario"],
+                )
                 if loop == REHEARSAL_FORM
                 else None,
             }

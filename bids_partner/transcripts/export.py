@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List
 
+from bids_partner.payloads import payload_vocabulary
 from bids_partner.private_files import private_write_bytes
 from bids_partner.transcripts.conversation import Conversation, Session, Turn
 
@@ -21,8 +22,6 @@ if TYPE_CHECKING:  # the anonymizer loads spaCy and Presidio: only when needed
 
 FORMATS = ("jsonl", "md", "html")
 MIN_SECRET_CHARS = 16
-# A button's payload ("/choose_scenario{...}") carries no words of the user's.
-_PAYLOAD = re.compile(r"^/(\w+)")
 
 
 class ExportError(Exception):
@@ -68,9 +67,9 @@ def anonymized(
             continue
         kept = Session(session.number, turns[0].date, rehearsals=session.rehearsals)
         for turn in turns:
-            payload = _PAYLOAD.match(turn.text)
+            payload = payload_vocabulary().read(turn.text)
             text = (
-                f"[button: {payload.group(1)}]"
+                f"[button: {payload.intent}]"
                 if payload and turn.speaker == "user"
                 else anonymizer.anonymize(turn.text, placeholders)
             )

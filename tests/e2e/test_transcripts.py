@@ -44,14 +44,17 @@ def records(path: Path) -> List[Dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
+REVIEW_TOKEN = "e2e-review-token-0123456789abcdefghijklmnop"  # >= 32 characters
+
+
 def review_page_shows(export_dir: Path, conversation_id: str) -> None:
     """The review page reads the real export: the transcript and its moves."""
-    server = make_server(export_dir, "review-token")
+    server = make_server(export_dir, REVIEW_TOKEN)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}"
-        auth = {"Authorization": "Bearer review-token"}
+        auth = {"Authorization": f"Bearer {REVIEW_TOKEN}"}
         assert requests.get(f"{url}/", timeout=10).status_code == 401
         listing = requests.get(f"{url}/", headers=auth, timeout=10).text
         assert conversation_id in listing

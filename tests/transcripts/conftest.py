@@ -25,7 +25,7 @@ KIND = {
 REHEARSED = "p_ab12cd34ef56ab78"
 PLAIN = "p_0123456789abcdef"
 SCRIPT_TEXT = "<script>alert('x')</script> he just walks out on [PERSON_1]"
-TOKEN = "test-review-token-0123456789"
+TOKEN = "test-review-token-0123456789-abcdefghijklmnop"  # >= 32: the minimum
 
 
 def user(

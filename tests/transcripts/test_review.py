@@ -9,15 +9,22 @@ from __future__ import annotations
 import http.client
 import json
 import re
+import subprocess
+import sys
+import threading
+import time
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import List
+from typing import Dict, Iterator, List
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 
+from bids_partner.settings import ROOT
+from bids_partner.transcripts import review as review_module
 from bids_partner.transcripts.review import make_server
+from tests.transcripts.conftest import TOKEN, Review
 
 
 class Rows(HTMLParser):
@@ -74,6 +81,49 @@ def raw_get(review, path: str, token: str | None = None) -> http.client.HTTPResp
     return response
 
 
+def get_from(
+    review, source: str, path: str = "/", headers: Dict[str, str] | None = None
+) -> http.client.HTTPResponse:
+    """GET from a chosen client address (127.0.0.x: all of them are this host)."""
+    host, port = urlsplit(review.url).hostname, urlsplit(review.url).port
+    connection = http.client.HTTPConnection(
+        host, port, timeout=10, source_address=(source, 0)
+    )
+    connection.request("GET", path, headers=headers or {})
+    response = connection.getresponse()
+    response.body = response.read()
+    connection.close()
+    return response
+
+
+@pytest.fixture
+def start_tuned() -> Iterator:
+    """Starts a review page with its limits changed (short ones: the test waits)."""
+    servers = []
+
+    def start(folder: Path, **limits: float) -> Review:
+        server = make_server(folder, TOKEN, "127.0.0.1", 0, **limits)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return Review(f"http://127.0.0.1:{server.server_address[1]}", TOKEN, folder)
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def session_cookie(review, path: str = "/") -> str:
+    """The session id the one-time link sets."""
+    response = requests.get(
+        f"{review.url}{path}?token={review.token}", timeout=10, allow_redirects=False
+    )
+    assert response.status_code == 303
+    name, _, rest = response.headers["Set-Cookie"].partition("=")
+    assert name == "review_session"
+    return rest.split(";")[0]
+
+
 # --- Token rules -----------------------------------------------------------------
 
 
@@ -81,6 +131,39 @@ def test_an_empty_token_is_refused(tmp_path: Path) -> None:
     for token in ("", "   "):
         with pytest.raises(ValueError):
             make_server(tmp_path, token)
+
+
+def test_a_short_token_is_refused(tmp_path: Path) -> None:
+    for token in ("Z", "Z" * 31, " " + "Z" * 31 + " "):
+        with pytest.raises(ValueError, match="at least 32") as refused:
+            make_server(tmp_path, token)
+        assert "secrets.token_urlsafe(32)" in str(refused.value)
+        assert token.strip() not in str(refused.value)
+    make_server(tmp_path, "x" * 32).server_close()
+
+
+@pytest.mark.parametrize("token", ["shorty-guessable", ""])
+def test_the_command_refuses_a_short_token_with_how_to_make_one(
+    tmp_path: Path, token: str
+) -> None:
+    environment = {"PATH": "/usr/bin:/bin", "REVIEW_TOKEN": token}
+    result = subprocess.run(
+        [sys.executable, "-m", "bids_partner.transcripts.cli", "review"]
+        + ["--dir", str(tmp_path), "--port", "0"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "REVIEW_TOKEN" in result.stderr and "32" in result.stderr
+    assert (
+        'python -c "import secrets; print(secrets.token_urlsafe(32))"' in result.stderr
+    )
+    if token:
+        assert token not in result.stderr
 
 
 def test_no_token_gets_401_and_no_data(review, exported) -> None:
@@ -98,7 +181,10 @@ def test_wrong_token_gets_401(review) -> None:
     attempts = [
         {"headers": {"Authorization": "Bearer not-the-token"}},
         {"headers": {"Authorization": f"Basic {review.token}"}},
-        {"headers": {"Cookie": "review_token=not-the-token"}},
+        {"headers": {"Cookie": "review_session=not-a-session"}},
+        # The raw token is never a cookie (the old cookie, or the new name).
+        {"headers": {"Cookie": f"review_token={review.token}"}},
+        {"headers": {"Cookie": f"review_session={review.token}"}},
         {"params": {"token": "not-the-token"}},
         {"params": {"token": ""}},
     ]
@@ -124,15 +210,41 @@ def test_token_in_url_sets_cookie_and_redirects_without_it(review, exported) -> 
     assert response.status_code == 303
     assert response.headers["Location"] == path
     cookie = response.headers["Set-Cookie"]
-    assert cookie.startswith(f"review_token={review.token};")
-    for attribute in ("HttpOnly", "SameSite=Strict", "Path=/"):
-        assert attribute in cookie
+    assert review.token not in cookie
+    assert re.fullmatch(r"review_session=[A-Za-z0-9_-]{43}; .*", cookie)
+    for attribute in ("HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=28800"):
+        assert attribute in cookie.split("; ")
 
     browser = requests.Session()
     followed = browser.get(f"{review.url}/?token={review.token}", timeout=10)
     assert followed.status_code == 200
     assert followed.url == review.url + "/"  # the token left the address bar
     assert browser.get(review.url + path, timeout=10).status_code == 200
+
+
+def test_each_link_opening_is_its_own_session(review, exported) -> None:
+    first, second = session_cookie(review), session_cookie(review)
+    assert first != second
+    for session in (first, second):
+        response = requests.get(
+            review.url + "/", headers={"Cookie": f"review_session={session}"}
+        )
+        assert response.status_code == 200 and exported.rehearsed in response.text
+
+
+def test_an_expired_or_unknown_session_is_refused_like_no_token(
+    start_tuned, export_dir: Path, exported
+) -> None:
+    review = start_tuned(export_dir, session_seconds=1)
+    session = session_cookie(review)
+    cookie = {"Cookie": f"review_session={session}"}
+    assert requests.get(review.url + "/", headers=cookie, timeout=10).ok
+    time.sleep(1.2)
+    for headers in (cookie, {"Cookie": "review_session=" + "A" * 43}):
+        response = requests.get(review.url + "/", headers=headers, timeout=10)
+        assert response.status_code == 401
+        assert "token is needed" in response.text
+        assert exported.rehearsed not in response.text
 
 
 def test_redirect_stays_on_this_site(review) -> None:
@@ -167,6 +279,84 @@ def test_the_token_never_reaches_the_log(review, exported, capfd) -> None:
     assert '"GET / HTTP/1.1" 303' in log and '"GET / HTTP/1.1" 401' in log
     assert review.token not in log and "wrong-one" not in log
     assert "[PERSON_1]" not in log  # nor any transcript text
+
+
+# --- Repeated failures -----------------------------------------------------------
+
+
+def test_repeated_wrong_tokens_lock_the_client_out(review, exported, capfd) -> None:
+    guesses = [f"guess-number-{n}" for n in range(5)]
+    for n, guess in enumerate(guesses):
+        attempt = (
+            {"headers": {"Authorization": f"Bearer {guess}"}}
+            if n % 2
+            else {"params": {"token": guess}}
+        )
+        response = requests.get(
+            review.url + "/", timeout=10, allow_redirects=False, **attempt
+        )
+        assert response.status_code == 401
+    # Locked out now: the right token too, until the lock-out passes.
+    for attempt in (
+        {"headers": {"Authorization": f"Bearer {review.token}"}},
+        {"params": {"token": review.token}},
+        {"headers": {"Authorization": "Bearer guess-number-6"}},
+        {},
+    ):
+        response = requests.get(
+            review.url + "/", timeout=10, allow_redirects=False, **attempt
+        )
+        assert response.status_code == 429
+        assert 0 < int(response.headers["Retry-After"]) <= 300
+        assert "Set-Cookie" not in response.headers
+        assert exported.rehearsed not in response.text
+        assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    log = capfd.readouterr().err
+    lockouts = [line for line in log.splitlines() if "failed token attempts" in line]
+    assert len(lockouts) == 1  # once per streak, not per refused request
+    assert "127.0.0.1" in lockouts[0] and "5 failed token attempts" in lockouts[0]
+    assert "guess-number" not in log and review.token not in log
+
+
+def test_a_locked_out_address_does_not_lock_out_the_others(review, exported) -> None:
+    bearer = {"Authorization": f"Bearer {review.token}"}
+    for n in range(6):
+        get_from(review, "127.0.0.2", headers={"Authorization": f"Bearer no-{n}"})
+    assert get_from(review, "127.0.0.2", headers=bearer).status == 429
+    answer = get_from(review, "127.0.0.3", headers=bearer)
+    assert answer.status == 200 and exported.rehearsed.encode() in answer.body
+
+
+def test_visits_without_a_token_are_not_counted(review) -> None:
+    for _ in range(20):
+        assert requests.get(review.url + "/", timeout=10).status_code == 401
+    assert get(review, "/").status_code == 200
+
+
+def test_the_lock_out_passes(start_tuned, export_dir: Path) -> None:
+    review = start_tuned(export_dir, lockout_seconds=1)
+    wrong = {"Authorization": "Bearer wrong-wrong-wrong"}
+    for _ in range(5):
+        requests.get(review.url + "/", headers=wrong, timeout=10)
+    assert get(review, "/").status_code == 429
+    time.sleep(1.2)
+    assert get(review, "/").status_code == 200
+
+
+def test_the_failure_count_forgets_quiet_addresses_first(monkeypatch) -> None:
+    monkeypatch.setattr(review_module, "MAX_CLIENTS", 3)
+    now = [0.0]
+    failures = review_module._Failures(limit=2, seconds=10, clock=lambda: now[0])
+    assert failures.failed("10.0.0.1") == 0
+    assert failures.failed("10.0.0.1") == 2  # locked out: told once
+    assert failures.failed("10.0.0.2") == 0
+    now[0] = 11  # 10.0.0.2's window has passed; 10.0.0.1's lock-out too
+    failures.failed("10.0.0.3")
+    failures.failed("10.0.0.4")  # full: the quiet ones go, not the others
+    assert set(failures._clients) == {"10.0.0.3", "10.0.0.4"}
+    failures.failed("10.0.0.5")
+    failures.failed("10.0.0.6")  # full of recent ones: the oldest goes
+    assert set(failures._clients) == {"10.0.0.4", "10.0.0.5", "10.0.0.6"}
 
 
 # --- The list of conversations ---------------------------------------------------

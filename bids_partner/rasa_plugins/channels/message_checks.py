@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Dict, List
 
+from bids_partner.payloads import payload_vocabulary
+
 MAX_MESSAGE_CHARS = 4000
 MAX_METADATA_DEPTH = 16
 MAX_METADATA_CHARS = 20_000
@@ -22,7 +24,6 @@ RETRY_AFTER_SECONDS = 30
 STORE_DOWN_REASON = "the conversation store is unavailable: message not saved"
 MAX_SENDER_CHARS = 128
 
-_PAYLOAD = re.compile(r"/(?P<intent>[A-Za-z_][\w-]*)(?P<entities>\{.*\})?", re.DOTALL)
 _LEADING_SLASHES = re.compile(r"^[/\s]+")
 
 # Control characters other than tab and newline, and unpaired surrogates.
@@ -67,24 +68,11 @@ def clean_message_id(message_id: Any) -> str | None:
 
 
 def is_payload(text: str) -> bool:
-    """True for Rasa's button syntax `/intent` or `/intent{"entity": "text"}`.
-
-    Rasa reads every message starting with "/" that way: a malformed one is logged
-    with its text, and an entity value that is not text would land in a slot the
-    actions read as text. Anything else starting with "/" is read as words.
-    """
-    match = _PAYLOAD.fullmatch(text)
-    if match is None:
-        return False
-    if match["entities"] is None:
-        return True
-    try:
-        entities = json.loads(match["entities"])
-    except (ValueError, RecursionError):
-        return False
-    return isinstance(entities, dict) and all(
-        isinstance(value, str) for value in entities.values()
-    )
+    """True for a button payload the assistant accepts (bids_partner.payloads):
+    Rasa logs a malformed one with its text, and would carry any other one's
+    words past the NLU and the anonymizer. Anything else starting with "/" is
+    read as words."""
+    return payload_vocabulary().read(text) is not None
 
 
 def check_metadata(metadata: Any) -> Dict[str, Any] | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import traceback
@@ -23,6 +24,8 @@ from bids_partner.rasa_plugins.channels.message_checks import (
     clean_text,
 )
 from bids_partner.rasa_plugins.stores.errors import ConversationStoreUnavailable
+from bids_partner.web_sessions import PREFIX as WEB_PREFIX
+from bids_partner.web_sessions import is_web_conversation
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +47,25 @@ def _parse_body(request: Request) -> Dict[str, Any]:
     return body
 
 
+def _check_client(request: Request) -> None:
+    # The REST channel is for scripts and tests on this machine; people chat
+    # through the web page, whose conversations it may not enter.
+    try:
+        local = ipaddress.ip_address(request.ip).is_loopback
+    except ValueError:
+        local = False
+    if not local:
+        raise Rejection(403, "the REST channel answers only this machine")
+
+
+def _check_not_web(sender_id: str) -> str:
+    if is_web_conversation(sender_id):
+        raise Rejection(
+            403, f"'sender' ids starting with '{WEB_PREFIX}' belong to the web chat"
+        )
+    return sender_id
+
+
 def stored_replies(
     request: Request, sender_id: str, message_id: str | None
 ) -> List[Dict[str, Any]] | None:
@@ -60,7 +82,8 @@ def stored_replies(
 
 
 class CheckedRestInput(RestInput):
-    """REST channel at /webhooks/rest/webhook that validates before Rasa runs."""
+    """REST channel at /webhooks/rest/webhook that validates before Rasa runs,
+    for clients on this machine only, outside the web chat's conversations."""
 
     @classmethod
     def name(cls) -> str:
@@ -78,8 +101,9 @@ class CheckedRestInput(RestInput):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             try:
+                _check_client(request)
                 body = _parse_body(request)
-                sender_id = clean_sender(body.get("sender"))
+                sender_id = _check_not_web(clean_sender(body.get("sender")))
                 text = clean_text(body.get("message"))
                 metadata = check_metadata(body.get("metadata"))
                 message_id = clean_message_id(body.get("message_id"))

@@ -3,13 +3,13 @@ and the socket open only to the page's own origins."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
-import uuid
 from typing import Any, Awaitable, Callable, Dict, List
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from bids_partner.coaching import load_chat_service_texts
@@ -20,6 +20,7 @@ from bids_partner.rasa_plugins.channels.message_checks import (
     clean_text,
 )
 from bids_partner.rasa_plugins.stores.errors import ConversationStoreUnavailable
+from bids_partner.web_sessions import WebSessions
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +60,10 @@ class CheckedSocketIOInput(SocketIOInput):
 
     Rasa 3.6 creates its socket.io server with CORS handling switched off, so
     any web page could open a conversation; this one accepts only the chat page's
-    origins. A message the REST channel would refuse gets a short explanation
-    instead of reaching the assistant.
+    origins. Conversation ids are issued by the server and bound to the socket
+    (web_sessions.py). A message the REST channel would refuse, or a frame that
+    is not a message at all, gets a short explanation instead of reaching the
+    assistant.
     """
 
     @classmethod
@@ -79,36 +82,86 @@ class CheckedSocketIOInput(SocketIOInput):
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
-        async def checked(message: UserMessage) -> None:
-            await handle_checked(message, on_new_message)
-
         load_chat_service_texts()  # a broken file stops the server at start
-        blueprint = super().blueprint(checked)
+        blueprint = super().blueprint(on_new_message)
         self._refuse_other_origins()
-        self._join_session_rooms()
+        self._bind_sessions(on_new_message)
         return blueprint
 
-    def _join_session_rooms(self) -> None:
-        """Rasa 3.6 calls `sio.enter_room` without awaiting it, and since
-        python-socketio 5.10 that is a coroutine: the page never joins its session's
-        room and, with session_persistence, never sees a reply. Same handler,
-        awaited."""
-        sio = self.sio
+    def _bind_sessions(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> None:
+        """Replaces Rasa's session and message handlers.
 
-        async def session_request(sid: str, data: Dict[str, Any] | None) -> None:
-            data = data if isinstance(data, dict) else {}
-            if not data.get("session_id"):
-                data["session_id"] = uuid.uuid4().hex
-            if self.session_persistence:
-                await sio.enter_room(sid, data["session_id"], namespace=self.namespace)
+        Rasa's take the conversation id from the client on every message, so a
+        second socket could read and write anyone's conversation. Here the server
+        issues the id (a client may only come back to one it was issued), binds
+        it to the socket, and ignores whatever id a message claims. Rasa 3.6 also
+        calls `sio.enter_room` without awaiting it (a coroutine since
+        python-socketio 5.10): without the await a page never sees a reply.
+        """
+        sio, namespace = self.sio, self.namespace
+        sessions = WebSessions.from_environment()
+        bound: Dict[str, str] = {}  # socket id -> conversation id
+
+        async def refuse(sid: str, reason: str) -> None:
+            text = load_chat_service_texts().unreadable.format(reason=reason)
             await sio.emit(
-                "session_confirm",
-                data["session_id"],
-                room=sid,
-                namespace=self.namespace,
+                self.bot_message_evt, {"text": text}, room=sid, namespace=namespace
             )
 
-        sio.on("session_request", namespace=self.namespace)(session_request)
+        async def session_request(sid: str, data: Any = None) -> None:
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            session_id = (
+                requested if sessions.is_issued(requested) else sessions.issue()
+            )
+            previous = bound.get(sid)
+            if previous is not None and previous != session_id:
+                await sio.leave_room(sid, previous, namespace=namespace)
+            bound[sid] = session_id
+            await sio.enter_room(sid, session_id, namespace=namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+
+        async def handle_message(sid: str, data: Any = None) -> None:
+            if not isinstance(data, dict):
+                await refuse(sid, "a message must be an object")
+                return
+            session_id = bound.get(sid)
+            if session_id is None:
+                await refuse(sid, "this page has no conversation yet: reload it")
+                return
+            claimed = data.get("session_id")
+            if claimed is not None and claimed != session_id:
+                await refuse(sid, "that conversation belongs to another page")
+                return
+            try:
+                # Before Rasa's UserMessage, which strips the text it is given.
+                text = clean_text(data.get("message"))
+            except Rejection as rejection:
+                await refuse(sid, rejection.reason)
+                return
+            metadata = data.get(self.metadata_key)
+            if isinstance(metadata, str):
+                try:
+                    metadata = json.loads(metadata)
+                except (ValueError, RecursionError):
+                    await refuse(sid, f"'{self.metadata_key}' must be an object")
+                    return
+            message = UserMessage(
+                text,
+                SocketIOOutput(sio, self.bot_message_evt),
+                session_id,
+                input_channel=self.name(),
+                metadata=metadata,
+            )
+            await handle_checked(message, on_new_message)
+
+        async def disconnect(sid: str, *_: Any) -> None:
+            bound.pop(sid, None)
+
+        sio.on("session_request", namespace=namespace)(session_request)
+        sio.on(self.user_message_evt, namespace=namespace)(handle_message)
+        sio.on("disconnect", namespace=namespace)(disconnect)
 
     def _refuse_other_origins(self) -> None:
         """Wraps Rasa's connect handler with an origin check. A browser enforces
