@@ -12,7 +12,7 @@ help: ## list the targets (this one is the default)
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## /\1\t/' | \
 		awk -F'\t' '{ printf "  make %-20s %s\n", $$1, $$2 }'
 
-.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-replies bench-safety bench-safety-stack bench-startup bench-reference
+.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-replies bench-forget bench-safety bench-safety-stack bench-startup bench-reference
 
 install: $(STAMP) ## create .venv/ with Python 3.10 and the pinned dependencies
 
@@ -88,6 +88,9 @@ bench-nlu: train ## compare NLU pipelines (held-out + 5-fold CV) into results/nl
 
 bench-replies: install ## judging replies to the partner: candidates by cross-writer CV, then the blind sets, into results/replies-bench/
 	$(BIN)/python -m benchmarks.reply_compare
+
+bench-forget: train ## "delete this conversation": recall and false alarms on the training and blind sets
+	$(BIN)/python -m benchmarks.forget_me
 
 bench-safety: train ## risk classifier by cross-writer validation, then recall and false alarms per layer and tier on every safety set
 	$(BIN)/python -m benchmarks.safety_cv

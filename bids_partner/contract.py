@@ -36,10 +36,14 @@ CONVERSATION_INTENTS = (
     "practice_showing_up",
     "share_with_therapist",
     "withdraw_sharing",
+    "forget_me",
 )
 INTENTS = (*MOVES, *CONVERSATION_INTENTS, CRISIS_INTENT)
 # The user's choices about sharing with a therapist (the therapist_consent slot).
 CONSENT_INTENTS = ("share_with_therapist", "withdraw_sharing")
+# "Delete this conversation": after the user confirms, the tracker store deletes
+# the conversation when it stores the turn in which this response was given.
+FORGOTTEN_RESPONSE = "utter_conversation_forgotten"
 
 # What a reply does to the partner's bid (Gottman's three ways, plus reaching out
 # oneself); the export and the rehearsal summary read these from the slot.

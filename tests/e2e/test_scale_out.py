@@ -185,6 +185,26 @@ def test_redis_stopped_and_restarted(cluster: Cluster) -> None:
     assert_stored_once_in_order(events)
 
 
+def test_a_forget_while_the_database_is_down_deletes_nothing(cluster: Cluster) -> None:
+    who = sender()
+    cluster.say(0, who, "my husband walks out whenever I cry")
+    assert "Delete this whole conversation?" in cluster.say(
+        0, who, "please delete this whole conversation"
+    )
+    before = cluster.events(who)
+    cluster.postgres.stop()
+    try:
+        refused = cluster.post(1, who, "/affirm")
+        assert refused.status_code == 503
+        assert refused.json() == {"error": STORE_DOWN_REASON}
+    finally:
+        cluster.postgres.start()
+    assert cluster.events(who) == before
+    # Once it is back, the same confirmation deletes it.
+    assert "deleted from the server" in cluster.say(1, who, "/affirm")
+    assert cluster.events(who) == []
+
+
 def test_the_database_stopped_and_restarted(cluster: Cluster) -> None:
     who = sender()
     cluster.say(0, who, "hi")

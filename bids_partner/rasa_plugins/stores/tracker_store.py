@@ -26,18 +26,35 @@ from rasa.core.tracker_store import (
     create_engine_kwargs,
 )
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import ConnectionException
 from sqlalchemy.engine import make_url
 
+from bids_partner.contract import FORGOTTEN_RESPONSE
 from bids_partner.rasa_plugins.stores.errors import ConversationStoreUnavailable
 from bids_partner.rasa_plugins.stores.recent_trackers import RecentTrackers
 from bids_partner.settings import tracker_store_url
+from bids_partner.transcripts.retention import forget_conversation
+from bids_partner.transcripts.store import StoreError
 
 logger = logging.getLogger(__name__)
 
 CONNECT_ATTEMPTS = 3
 CONNECT_PAUSE_SECONDS = 2.0
+
+
+def forgotten_in_this_turn(tracker: DialogueStateTracker) -> bool:
+    """Whether the turn being stored confirmed "delete this conversation"."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if (
+            isinstance(event, ActionExecuted)
+            and event.action_name == FORGOTTEN_RESPONSE
+        ):
+            return True
+    return False
 
 
 def describe(url: str) -> str:
@@ -142,9 +159,7 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         self._domain = domain or Domain.empty()
         self.recent.clear()
 
-    def _unavailable(
-        self, error: sa.exc.SQLAlchemyError
-    ) -> ConversationStoreUnavailable:
+    def _unavailable(self, error: Exception) -> ConversationStoreUnavailable:
         # The driver's message can quote the SQL and its parameters (message text).
         logger.error(
             "Tracker store %s failed: %s", self.description, type(error).__name__
@@ -199,6 +214,9 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             raise self._unavailable(error) from None
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        if forgotten_in_this_turn(tracker):
+            self._forget(tracker.sender_id)
+            return
         try:
             await super().save(tracker)
         except sa.exc.SQLAlchemyError as error:
@@ -214,6 +232,18 @@ class StrictSQLTrackerStore(SQLTrackerStore):
                 self.description,
                 type(error).__name__,
             )
+
+    def _forget(self, sender_id: str) -> None:
+        """Deletes the conversation instead of storing its turn: the user asked
+        and confirmed. Runs under the conversation's lock, as every save does."""
+        self.recent.forget(sender_id)
+        try:
+            deleted = forget_conversation(self.engine, sender_id)
+        except StoreError as error:
+            raise self._unavailable(error) from None
+        logger.info(
+            "Deleted a conversation at its user's request (%d events).", deleted
+        )
 
     def replies_to(
         self, sender_id: str, message_id: str

@@ -7,16 +7,18 @@ from rasa.core.agent import Agent
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import ConnectionException
 
+from bids_partner.contract import FORGOTTEN_RESPONSE
 from bids_partner.rasa_plugins.stores import tracker_store as tracker_module
 from bids_partner.rasa_plugins.stores.lock_store import ConfiguredLockStore
 from bids_partner.rasa_plugins.stores.tracker_store import (
     ConversationStoreUnavailable,
     StrictSQLTrackerStore,
     check_connection,
+    forgotten_in_this_turn,
 )
 from bids_partner.settings import tracker_store_url
 
@@ -161,3 +163,60 @@ def test_replies_to_a_stored_message_are_found_by_its_id(
     ]
     assert store.replies_to("someone", "never-sent") is None
     assert store.replies_to("someone-else", "m0") is None
+
+
+def confirm_forget(tracker: DialogueStateTracker) -> None:
+    tracker.update(UserUttered("/affirm", message_id="yes"))
+    tracker.update(ActionExecuted(FORGOTTEN_RESPONSE))
+    tracker.update(BotUttered("Done: deleted", data={}))
+
+
+def test_a_confirmed_forget_deletes_that_conversation_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path}/t.db")
+    store = StrictSQLTrackerStore(domain=Domain.empty())
+    other = DialogueStateTracker("someone-else", [])
+    other.update(UserUttered("keep me", message_id="k"))
+    asyncio.run(store.save(other))
+    tracker = saved_tracker(store, "my wife never listens", "delete this")
+    asyncio.run(store.retrieve("someone"))  # kept in memory: must be dropped too
+    confirm_forget(tracker)
+    asyncio.run(store.save(tracker))
+    assert asyncio.run(store.retrieve("someone")) is None
+    kept = asyncio.run(store.retrieve("someone-else"))
+    assert kept is not None and kept.latest_message.text == "keep me"
+    # Twice in a row, or for a conversation the store never held: nothing to do.
+    asyncio.run(store.save(tracker))
+    stranger = DialogueStateTracker("stranger", [])
+    confirm_forget(stranger)
+    asyncio.run(store.save(stranger))
+    assert asyncio.run(store.retrieve("stranger")) is None
+
+
+def test_only_the_turn_that_confirms_deletes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path}/t.db")
+    store = StrictSQLTrackerStore(domain=Domain.empty())
+    tracker = DialogueStateTracker("someone", [])
+    confirm_forget(tracker)
+    assert forgotten_in_this_turn(tracker)
+    tracker.update(UserUttered("hello again", message_id="again"))
+    assert not forgotten_in_this_turn(tracker)
+    asyncio.run(store.save(tracker))
+    assert asyncio.run(store.retrieve("someone")) is not None
+
+
+def test_a_forget_with_the_database_down_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path}/t.db")
+    store = StrictSQLTrackerStore(domain=Domain.empty())
+    tracker = saved_tracker(store, "hello")
+    confirm_forget(tracker)
+    (tmp_path / "t.db").rename(tmp_path / "moved.db")
+    with pytest.raises(ConversationStoreUnavailable):
+        asyncio.run(store.save(tracker))
+    (tmp_path / "moved.db").rename(tmp_path / "t.db")
+    assert asyncio.run(store.retrieve("someone")) is not None
