@@ -120,6 +120,19 @@ def _user_turn(data: Dict[str, Any], base: Dict[str, Any]) -> Turn:
     )
 
 
+def take_back_last_message(sessions: List[Session]) -> None:
+    """Drops the last user turn of the latest session and what followed it."""
+    if not sessions:
+        return
+    turns = sessions[-1].turns
+    last_user = next(
+        (n for n in range(len(turns) - 1, -1, -1) if turns[n].speaker == "user"),
+        None,
+    )
+    if last_user is not None:
+        del turns[last_user:]
+
+
 def _without_ids(record: Dict[str, Any]) -> Dict[str, Any]:
     """A rehearsal outcome as exported: internal message ids stay in the store."""
     return {k: v for k, v in record.items() if not k.endswith("_id")}
@@ -208,6 +221,10 @@ def build(sender_id: str, rows: List[EventRow]) -> Conversation:
             if current is None or current.turns:
                 number = len(conversation.sessions) + 1
                 conversation.sessions.append(Session(number, day(row.timestamp)))
+        elif kind == "rewind":
+            # "/back": the user took their last message back; Rasa keeps it in
+            # the store, the transcript does not (its replies go with it).
+            take_back_last_message(conversation.sessions)
         elif kind == "active_loop":
             loop = data.get("name")
         elif kind == "slot":

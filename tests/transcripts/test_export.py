@@ -632,3 +632,34 @@ def test_an_unreadable_slot_row_stops_sharing(tmp_path) -> None:
     conversation = build("gina", read_conversations(connect(f"sqlite:///{db}"))["gina"])
     said = [t.text for s in conversation.sessions for t in s.turns]
     assert conversation.consent and "said afterwards" not in said
+
+
+def test_a_message_taken_back_is_not_exported(tmp_path) -> None:
+    """ "/back" takes the user's last message back: Rasa keeps its events, the
+    transcript leaves it (and the bot's reply to it) out."""
+    db = tmp_path / "tracker.db"
+    save(
+        db,
+        "gina",
+        [
+            user("share this with my therapist", "share_with_therapist", DAY1),
+            SlotSet("therapist_consent", True, timestamp=DAY1),
+            user("my wife rolls her eyes at me", "contempt", DAY1 + 1),
+            BotUttered("That eye-roll stings.", timestamp=DAY1 + 1),
+            user("I regret typing this, her name is Tasha", "bid", DAY1 + 2),
+            BotUttered("Tell me more.", timestamp=DAY1 + 2),
+            user("/back", "back", DAY1 + 3),
+            BotUttered("Going back.", timestamp=DAY1 + 3),
+            UserUtteranceReverted(timestamp=DAY1 + 3),
+            UserUtteranceReverted(timestamp=DAY1 + 3),
+            user("he never listens", "criticism", DAY1 + 4),
+        ],
+    )
+    stored = read_conversations(connect(f"sqlite:///{db}"))
+    turns = [t for s in build("gina", stored["gina"]).sessions for t in s.turns]
+    said = [t.text for t in turns]
+    assert "I regret typing this, her name is Tasha" not in said
+    assert "/back" not in said and "Tell me more." not in said
+    assert "Going back." not in said
+    assert said[-1] == "he never listens" and "That eye-roll stings." in said
+    assert [t.index for t in turns] == list(range(1, len(turns) + 1))
