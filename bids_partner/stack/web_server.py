@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from functools import partial
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Dict, Tuple
 from urllib.parse import urlsplit
 
+from bids_partner.bounded_http import BoundedThreadingHTTPServer
 from bids_partner.contract import PARTNER_LINE_PATTERN
 from bids_partner.settings import WEB_DIR
 
@@ -24,8 +26,27 @@ FILES: Dict[str, Tuple[Path, str]] = {
     "/": (WEB_DIR / "index.html", "text/html; charset=utf-8"),
     "/chat.js": (WEB_DIR / "chat.js", "text/javascript; charset=utf-8"),
     "/chat.css": (WEB_DIR / "chat.css", "text/css; charset=utf-8"),
+    # Quick exit's default landing page; its path says nothing about the chat.
+    "/new-tab": (WEB_DIR / "leave.html", "text/html; charset=utf-8"),
     "/vendor/rasa-webchat.js": (WIDGET_BUNDLE, "text/javascript; charset=utf-8"),
 }
+
+# Where "Leave quickly" takes the page: an http(s) URL or a path on this server.
+QUICK_EXIT_URL_ENV = "QUICK_EXIT_URL"
+DEFAULT_QUICK_EXIT_URL = "/new-tab"
+
+
+def quick_exit_url(value: str | None) -> str:
+    """`value` if it is an http(s) URL or a local path; anything else (a
+    javascript: URL, a typo) would leave the chat on screen, so the default."""
+    value = (value or "").strip()
+    parts = urlsplit(value)
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return value
+    # "//host" and "/\host" are other sites to a browser, not paths.
+    if value.startswith("/") and value[1:2] not in ("/", "\\"):
+        return value
+    return DEFAULT_QUICK_EXIT_URL
 
 
 def content_security_policy(rasa_url: str) -> str:
@@ -64,6 +85,7 @@ class PageHandler(BaseHTTPRequestHandler):
             config = {
                 "socketUrl": self.rasa_url,
                 "partnerLinePattern": PARTNER_LINE_PATTERN,
+                "quickExitUrl": quick_exit_url(os.environ.get(QUICK_EXIT_URL_ENV)),
             }
             body = f"window.ASSISTANT_CONFIG = {json.dumps(config)};\n".encode()
             return self._send(HTTPStatus.OK, body, "text/javascript; charset=utf-8")
@@ -99,7 +121,8 @@ def main() -> None:
     parser.add_argument("--rasa-url", default="http://127.0.0.1:5005")
     args = parser.parse_args()
     handler = partial(PageHandler, rasa_url=args.rasa_url.rstrip("/"))
-    server = ThreadingHTTPServer((args.bind, args.port), handler)
+    # Idle connections time out, and at most 64 are served at once (issue 18).
+    server = BoundedThreadingHTTPServer((args.bind, args.port), handler)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

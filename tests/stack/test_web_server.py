@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import select
+import socket
+import subprocess
+import sys
 import threading
+import time
 from functools import partial
 from http.server import ThreadingHTTPServer
-from typing import Iterator
+from pathlib import Path
+from typing import Iterator, List
 
 import pytest
 import requests
 
 from bids_partner.contract import PARTNER_MARK
+from bids_partner.settings import ROOT
 from bids_partner.stack.web_server import PageHandler, content_security_policy
 
 RASA = "http://127.0.0.1:5999"
@@ -68,3 +76,59 @@ def test_the_policy_allows_this_page_and_the_rasa_socket_only() -> None:
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
     assert f"connect-src 'self' {RASA} ws://127.0.0.1:5999" in policy
     assert "https:" not in policy and "*" not in policy
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_idle_connections_do_not_each_hold_a_thread() -> None:
+    """The server as `make up` starts it: 100 idle connections (sending nothing)
+    get at most 64 threads; the rest are refused at once; the page still works
+    once they go. (Idle connections are also dropped after a timeout:
+    tests/test_bounded_http.py, with a short one.)"""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bids_partner.stack.web_server", "--port", str(port)],
+        cwd=ROOT,
+        stderr=subprocess.DEVNULL,
+    )
+    idle: List[socket.socket] = []
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                requests.get(f"{url}/config.js", timeout=1)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "the page server did not start"
+                time.sleep(0.1)
+        tasks = Path(f"/proc/{process.pid}/task")
+        idle_threads = len(os.listdir(tasks))
+        for _ in range(100):
+            idle.append(socket.create_connection(("127.0.0.1", port), timeout=5))
+        time.sleep(0.5)
+        threads = len(os.listdir(tasks))
+        assert threads <= idle_threads + 64, threads
+        # Those beyond the bound are answered 503 at once, and closed.
+        refused: List[socket.socket] = []
+        deadline = time.monotonic() + 2
+        while len(refused) < 100 - 64 and time.monotonic() < deadline:
+            waiting = [sock for sock in idle if sock not in refused]
+            for sock in select.select(waiting, [], [], 0.1)[0]:
+                assert sock.recv(4096).startswith(b"HTTP/1.0 503 ")
+                refused.append(sock)
+        assert len(refused) == 100 - 64
+        for sock in idle:
+            sock.close()
+        idle.clear()
+        time.sleep(0.3)
+        assert requests.get(f"{url}/config.js", timeout=5).status_code == 200
+    finally:
+        for sock in idle:
+            sock.close()
+        process.terminate()
+        process.wait(timeout=10)

@@ -55,6 +55,18 @@ async def handle_checked(
         )
 
 
+class SocketIOOutputWithCustom(SocketIOOutput):
+    """Rasa's socket.io output sends a response's `custom` part as keyword
+    arguments of `sio.emit`, which fails for anything but `{"data": ...}` (and
+    the turn with it). Here it reaches the page as `{"custom": {...}}`, the shape
+    the REST channel returns."""
+
+    async def send_custom_json(
+        self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any
+    ) -> None:
+        await self._send_message(recipient_id, {"custom": json_message})
+
+
 class CheckedSocketIOInput(SocketIOInput):
     """socket.io at /socket.io for the web widget.
 
@@ -149,7 +161,7 @@ class CheckedSocketIOInput(SocketIOInput):
                     return
             message = UserMessage(
                 text,
-                SocketIOOutput(sio, self.bot_message_evt),
+                SocketIOOutputWithCustom(sio, self.bot_message_evt),
                 session_id,
                 input_channel=self.name(),
                 metadata=metadata,

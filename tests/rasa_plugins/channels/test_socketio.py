@@ -10,6 +10,7 @@ from bids_partner.coaching import load_chat_service_texts
 from bids_partner.rasa_plugins.channels.socketio import (
     DEFAULT_ORIGINS,
     CheckedSocketIOInput,
+    SocketIOOutputWithCustom,
     allowed_origins,
     handle_checked,
 )
@@ -59,3 +60,22 @@ def test_the_chat_says_when_the_conversation_store_is_down() -> None:
 def test_checked_messages_reach_rasa_and_bad_ones_get_a_reason() -> None:
     assert chat_reply("hello", answers) == "reply"
     assert chat_reply("   ", answers) == "Sorry, I can't read that: message is empty."
+
+
+class RecordingSio:
+    def __init__(self) -> None:
+        self.emitted: list = []
+
+    async def emit(self, event: str, data: object = None, **kwargs: object) -> None:
+        self.emitted.append((event, data, kwargs))
+
+
+def test_a_custom_response_reaches_the_page_as_in_rest() -> None:
+    # Rasa's own output passes the dict as emit's keyword arguments: a TypeError
+    # that lost the whole turn ("delete this conversation" among them).
+    sio = RecordingSio()
+    output = SocketIOOutputWithCustom(sio, "bot_uttered")
+    asyncio.run(output.send_custom_json("web-1", {"conversation_forgotten": True}))
+    assert sio.emitted == [
+        ("bot_uttered", {"custom": {"conversation_forgotten": True}}, {"room": "web-1"})
+    ]
