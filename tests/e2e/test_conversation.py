@@ -69,6 +69,11 @@ def test_actor_and_partner_word_are_remembered(assistant) -> None:
 def test_crisis_reply_is_served_from_the_domain(assistant) -> None:
     reply = assistant.texts(new_sender(), "i want to kill myself")
     assert "988" in reply and "1-800-799-7233" in reply and "911" in reply
+    # Immediate danger first; then what to do when afraid of hurting someone (a
+    # child included), and outside the US.
+    assert reply.index("911") < reply.index("988")
+    assert "step away" in reply and "1-800-422-4453" in reply
+    assert "local emergency number" in reply and "findahelpline.com" in reply
 
 
 def test_out_of_scope_gets_the_out_of_scope_or_fallback_reply(assistant) -> None:

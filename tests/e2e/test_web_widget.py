@@ -76,6 +76,10 @@ def test_chat_in_a_real_browser(assistant, browser: Browser) -> None:
         crisis = page.get_by_role("link", name="Not safe right now? Get help now")
         expect(crisis).to_be_visible()
         expect(page.locator("#crisis")).to_contain_text("988")
+        crisis_text = page.locator("#crisis").inner_text()
+        assert crisis_text.index("911") < crisis_text.index("988")
+        for line in ("1-800-422-4453", "local emergency number", "findahelpline.com"):
+            assert line in crisis_text
         # The greeting arrives over socket.io, with its buttons.
         wait_for_bot_text(page, ["Hi, I'm a practice partner"])
         expect(page.locator(".rw-reply")).to_have_count(3)
