@@ -56,4 +56,8 @@ class WebChat:
             timeout = QUIET_SECONDS
 
     async def close(self) -> None:
-        await self.client.disconnect()
+        # Over polling, a plain disconnect waits for the server to answer the
+        # pending long poll (its ping interval, 25 s); the close packet is sent
+        # either way. (The websocket transport needs a newer aiohttp than Rasa's.)
+        if self.client.connected:
+            await self.client.eio.disconnect(abort=True)
