@@ -7,8 +7,9 @@ feedback, so the coaching and the move recognition never disagree.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Sequence
 
 from pydantic import BaseModel
 from rasa_sdk import Action, Tracker
@@ -19,10 +20,22 @@ from rasa_sdk.types import DomainDict
 from actions.consent import ConsentAwareForm
 from bids_partner.coaching import load_coaching, load_reflections
 from bids_partner.coaching.rehearsal.play import confident_kind, move_for_kind
-from bids_partner.coaching.wording import partner_phrase, quoted_phrase
+from bids_partner.coaching.schema import ReachingOut, ReachingOutFeedback
+from bids_partner.coaching.wording import (
+    and_list,
+    feeling_words,
+    need_phrase,
+    partner_phrase,
+    quoted_phrase,
+)
 from bids_partner.contract import REPLY_JUDGEMENT_KEY
 
 REACHING_OUT_SLOTS = ("ro_feeling", "ro_need", "ro_draft")
+# How many drafts in a row were not read as a reach: the feedback varies with it,
+# and from EXAMPLE_AFTER_TRIES on a worked example and a way out are offered.
+# Needs in domain.yml: type float, influence_conversation false, a custom mapping.
+DRAFT_TRIES_SLOT = "ro_draft_tries"
+EXAMPLE_AFTER_TRIES = 3
 SHOWING_UP_SLOTS = ("su_bid", "su_reply")
 REACHES = {"bid", "reassurance_request"}
 
@@ -74,6 +87,76 @@ def _clean(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+def draft_tries(tracker: Tracker) -> int:
+    """Drafts not read as a reach so far; anything but a count is none."""
+    value = tracker.get_slot(DRAFT_TRIES_SLOT)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0
+    return max(int(value), 0)
+
+
+def in_turn(first: str, others: Sequence[str], tries: int) -> str:
+    """The wording for the `tries`-th draft not read as a reach: the first, then
+    the others in turn, so two drafts in a row never get the same words."""
+    return first if tries <= 1 else others[(tries - 2) % len(others)]
+
+
+def feeling_fill(texts: ReachingOut, feeling: Any) -> str:
+    """The user's feeling as the texts put it back: its feeling word(s) of the
+    lexicon, quoted, never the whole sentence; else the content's stand-in."""
+    words = feeling_words(feeling)
+    return f'"{and_list(words)}"' if words else texts.feeling_unnamed
+
+
+def reaching_out_fill(texts: ReachingOut, tracker: Tracker) -> Dict[str, str]:
+    return {
+        "feeling": feeling_fill(texts, tracker.get_slot("ro_feeling")),
+        "need": tracker.get_slot("ro_need") or "",
+        "partner": _partner(tracker),
+        "draft": "",
+    }
+
+
+def worked_example(texts: ReachingOut, feeling: Any, need: Any) -> str:
+    """A short model message, quoted, built from the user's feeling word(s) and
+    need where they read right in it."""
+    messages = texts.worked_example.message
+    # Said to the partner: "afraid of losing them" is "afraid of losing you".
+    felt = and_list(
+        [re.sub(r"\bthem\b", "you", word) for word in feeling_words(feeling)]
+    )
+    needed = need_phrase(need)
+    if felt and needed:
+        message = messages.feeling_and_need.format(
+            feeling_words=felt, need_words=needed
+        )
+    elif felt:
+        message = messages.feeling.format(feeling_words=felt)
+    elif needed:
+        message = messages.need.format(need_words=needed)
+    else:
+        message = messages.plain
+    return f'"{message}"'
+
+
+def ask_draft_text(texts: ReachingOut, tracker: Tracker) -> str:
+    """The first ask; after a draft that did not reach, the shape of a soft
+    start-up; from the third, a worked example and a way out, in turn."""
+    tries = draft_tries(tracker)
+    fill = reaching_out_fill(texts, tracker)
+    if tries >= EXAMPLE_AFTER_TRIES:
+        offers = texts.worked_example.offers
+        example = worked_example(
+            texts, tracker.get_slot("ro_feeling"), tracker.get_slot("ro_need")
+        )
+        offer = offers[(tries - EXAMPLE_AFTER_TRIES) % len(offers)]
+        return offer.format(example=example, partner=fill["partner"])
+    template = {0: texts.ask_draft, 1: texts.soft_startup}.get(
+        tries, texts.soft_startup_again
+    )
+    return template.format(**fill)
+
+
 class AskReachingOut(Action, ABC):
     """Asks for the next reaching-out slot in the therapist's words."""
 
@@ -90,18 +173,15 @@ class AskReachingOut(Action, ABC):
         texts = load_coaching().reaching_out
         if self.slot == "ro_feeling":
             dispatcher.utter_message(text=texts.intro)
+        if self.slot == "ro_draft":
+            dispatcher.utter_message(text=ask_draft_text(texts, tracker))
+            return []
         template = {
             "ro_feeling": texts.ask_feeling,
             "ro_need": texts.ask_need,
-            "ro_draft": texts.ask_draft,
         }[self.slot]
         dispatcher.utter_message(
-            text=template.format(
-                feeling=tracker.get_slot("ro_feeling") or "",
-                need=tracker.get_slot("ro_need") or "",
-                partner=_partner(tracker),
-                draft="",
-            )
+            text=template.format(**reaching_out_fill(texts, tracker))
         )
         return []
 
@@ -151,18 +231,20 @@ class ValidateReachingOutForm(ConsentAwareForm):
         if not draft:
             return {"ro_draft": None}
         texts = load_coaching().reaching_out
-        fill = {
-            "feeling": tracker.get_slot("ro_feeling") or "",
-            "need": tracker.get_slot("ro_need") or "",
-            "partner": _partner(tracker),
-            "draft": quoted_phrase(draft),
-        }
-        if judge_attempt(
-            dispatcher, tracker, REACHES, texts.success, texts.feedback, fill
-        ):
+        fill = {**reaching_out_fill(texts, tracker), "draft": quoted_phrase(draft)}
+        move = _intent(tracker)
+        if move in REACHES:
+            dispatcher.utter_message(text=texts.success.format(**fill))
             return {"ro_draft": draft}
-        dispatcher.utter_message(text=texts.soft_startup.format(**fill))
-        return {"ro_draft": None}
+        # Feedback in other words on each try; the form then asks again
+        # (action_ask_ro_draft), with a worked example from the third try.
+        tries = draft_tries(tracker) + 1
+        key = move if move in ReachingOutFeedback.__fields__ else "other"
+        feedback = in_turn(
+            getattr(texts.feedback, key), getattr(texts.feedback_again, key), tries
+        )
+        dispatcher.utter_message(text=feedback.format(**fill))
+        return {"ro_draft": None, DRAFT_TRIES_SLOT: tries}
 
 
 class AskSuBid(Action):
@@ -255,7 +337,8 @@ class ActionFinishPractice(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
         return [
-            SlotSet(slot, None) for slot in (*REACHING_OUT_SLOTS, *SHOWING_UP_SLOTS)
+            SlotSet(slot, None)
+            for slot in (*REACHING_OUT_SLOTS, DRAFT_TRIES_SLOT, *SHOWING_UP_SLOTS)
         ]
 
 

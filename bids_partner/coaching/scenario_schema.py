@@ -17,6 +17,10 @@ from bids_partner.contract import KINDS, MOVES
 FEEDBACK_FIELDS = {"partner", "reply", "move"}
 SUGGESTION_FIELDS = {"partner"}
 QUOTED = re.compile(r'"([^"]+)"')
+# The kinds of reply the summary may hold up as the best one: a reply that turned
+# toward, else one that reached for the user's own need. A reply that turned away
+# or against is never held up, however sure the reading.
+HELD_UP_KINDS = ("toward", "reach")
 
 
 def texts_per_kind(texts: Dict[str, str], fields: set[str]) -> Dict[str, str]:
@@ -135,14 +139,26 @@ class Scenario(BaseModel):
 class SummaryTexts(BaseModel):
     heading: str
     counts: str
+    # The best reply quoted back: only one that turned toward, else one that
+    # reached for the user's own need (HELD_UP_KINDS); never one that turned away
+    # or against.
     best: Dict[str, str]
+    # When no reply turned toward: what to try when playing the scene again.
+    no_toward: str
     suggestion: str
     per_reply: str
     replay: str
 
     @validator("best")
-    def _best_for_every_kind(cls, best: Dict[str, str]) -> Dict[str, str]:
-        return texts_per_kind(best, {"partner", "reply"})
+    def _best_only_for_replies_held_up(cls, best: Dict[str, str]) -> Dict[str, str]:
+        check_keys(best, HELD_UP_KINDS, "kinds held up as the best reply")
+        for text in best.values():
+            check_fields(text, {"partner", "reply"})
+        return best
+
+    @validator("no_toward")
+    def _no_toward_fields(cls, text: str) -> str:
+        return check_fields(text, {"partner"})
 
     @validator("replay")
     def _asks(cls, text: str) -> str:

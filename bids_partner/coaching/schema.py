@@ -219,14 +219,107 @@ class ReachingOutFeedback(BaseModel):
     other: str
 
 
+# The worked example's model message: the feeling word(s) as said after "I felt"
+# ("invisible", "hurt and lonely"), and the need as said after "I need".
+EXAMPLE_MESSAGE_FIELDS = {
+    "feeling_and_need": {"feeling_words", "need_words"},
+    "feeling": {"feeling_words"},
+    "need": {"need_words"},
+    "plain": set(),
+}
+
+
+def distinct_variants(first: str, others: List[str], where: str) -> List[str]:
+    """Other wordings of `first`, for the tries after the first: at least two, all
+    different from each other and from `first`, so no consecutive tries get the
+    same words."""
+    if len(others) < 2 or len({first, *others}) != len(others) + 1:
+        raise ValueError(
+            f"{where}: needs at least two other wordings, each different from the "
+            "first and from each other"
+        )
+    return others
+
+
+class ReachingOutFeedbackAgain(BaseModel):
+    """Other wordings of each feedback, for the drafts after the first, in turn."""
+
+    criticism: List[str]
+    contempt: List[str]
+    defensiveness: List[str]
+    withdrawal: List[str]
+    other: List[str]
+
+
+class ExampleMessages(BaseModel):
+    """The worked example's model message, by what it can be built from."""
+
+    feeling_and_need: str
+    feeling: str
+    need: str
+    plain: str
+
+    @root_validator(skip_on_failure=True)
+    def _uses_what_it_is_built_from(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        for key, fields in EXAMPLE_MESSAGE_FIELDS.items():
+            used = template_fields(check_fields(values[key], fields))
+            if used != fields:
+                raise ValueError(
+                    f"worked_example.message.{key} must use exactly "
+                    f"{sorted(fields) or 'no placeholders'}: {values[key]!r}"
+                )
+        return values
+
+
+class WorkedExample(BaseModel):
+    message: ExampleMessages
+    # One offer per try from the third on, in turn: the example and a way out.
+    offers: List[str]
+
+    @validator("offers")
+    def _offers_an_example_and_a_way_out(cls, offers: List[str]) -> List[str]:
+        if len(offers) < 2 or len(set(offers)) != len(offers):
+            raise ValueError("worked_example.offers needs at least two, all different")
+        for text in offers:
+            fields = template_fields(check_fields(text, {"example", "partner"}))
+            if "example" not in fields or '"stop"' not in text:
+                raise ValueError(
+                    "each of worked_example.offers gives the {example} and the way "
+                    f'out (saying "stop"): {text!r}'
+                )
+            check_question(text)
+        return offers
+
+
 class ReachingOut(BaseModel):
     intro: str
     ask_feeling: str
     ask_need: str
     ask_draft: str
+    # Stands for the user's feeling when their answer holds no feeling word of the
+    # lexicon: it reads where a feeling word in quotes would ("what you felt").
+    feeling_unnamed: str
     feedback: ReachingOutFeedback
+    feedback_again: ReachingOutFeedbackAgain
+    # Asked after the first draft that does not reach, then soft_startup_again
+    # after the second; from the third, a worked example is offered instead.
     soft_startup: str
+    soft_startup_again: str
+    worked_example: WorkedExample
     success: str
+
+    @root_validator(skip_on_failure=True)
+    def _varied(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        for move in ReachingOutFeedback.__fields__:
+            distinct_variants(
+                getattr(values["feedback"], move),
+                getattr(values["feedback_again"], move),
+                f"reaching_out.feedback_again.{move}",
+            )
+        if values["soft_startup_again"] == values["soft_startup"]:
+            raise ValueError("reaching_out.soft_startup_again repeats soft_startup")
+        check_fields(values["feeling_unnamed"], set())
+        return values
 
 
 class ShowingUpFeedback(BaseModel):
@@ -255,9 +348,17 @@ COACHING_FIELDS = {
     "showing_up": {"partner", "bid", "reply"},
 }
 COACHING_QUESTIONS = {
-    "reaching_out": ("ask_feeling", "ask_need", "ask_draft"),
+    "reaching_out": (
+        "ask_feeling",
+        "ask_need",
+        "ask_draft",
+        "soft_startup",
+        "soft_startup_again",
+    ),
     "showing_up": ("ask_partner_bid", "name_the_bid", "too_short"),
 }
+# Texts with placeholders of their own, checked by their own model.
+OWN_PLACEHOLDERS = {"worked_example"}
 
 
 def _texts(value: Any) -> List[str]:
@@ -267,6 +368,8 @@ def _texts(value: Any) -> List[str]:
         return [t for v in value.dict().values() for t in _texts(v)]
     if isinstance(value, dict):
         return [t for v in value.values() for t in _texts(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
     return []
 
 
@@ -279,8 +382,11 @@ class Coaching(BaseModel):
     @root_validator(skip_on_failure=True)
     def _placeholders_and_questions(cls, values: Dict[str, Any]) -> Dict[str, Any]:
         for section, allowed in COACHING_FIELDS.items():
-            for text in _texts(values[section]):
-                check_fields(text, allowed)
+            model = values[section]
+            for key in model.__fields__:
+                if key not in OWN_PLACEHOLDERS:
+                    for text in _texts(getattr(model, key)):
+                        check_fields(text, allowed)
             for key in COACHING_QUESTIONS[section]:
                 check_question(getattr(values[section], key))
         check_fields(values["left_form"], set())

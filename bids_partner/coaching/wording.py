@@ -2,7 +2,43 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
+from typing import List
+
+from bids_partner.language.spacy_pipeline import (
+    FeelingLexicon,
+    load_feelings,
+    load_lexicon,
+)
+
 PHRASE_WORDS = 12
+# Feeling words put back from one answer: the first two, in the order typed.
+FEELING_WORDS = 2
+# Which feelings of an answer are put back: its softer ones (what the exercise
+# asks for), else its reactive ones, else its warm ones.
+FEELING_KIND_ORDER = ("softer", "reactive", "warm")
+WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+# "not hurt", "never lonely", "didn't feel hurt": a feeling the user says they did
+# not have is not put back.
+NEGATIONS = {"not", "never", "no", "without"}
+FEEL_VERBS = {"feel", "feeling", "felt", "feels", "am", "was", "were", "be", "being"}
+# A need longer than this is a story, not words that follow "I need".
+NEED_WORDS = 8
+# "I guess I needed", "I just want", "for": what comes before the need itself.
+NEED_LEAD = re.compile(
+    r"^(?:i\s+(?:guess|think|suppose)\s*,?\s*)?(?:i\s+)?(?:(?:just|really)\s+)*"
+    r"(?:need|needed|want|wanted|wish|wished|would\s+like|'d\s+like)\s+",
+    re.IGNORECASE,
+)
+FOR_LEAD = re.compile(r"^for\s+", re.IGNORECASE)
+# Words that make a need read wrong after "I need" in a message to the partner: the
+# partner named in the third person ("him to see me"), or no need at all.
+OTHER_PERSON = {
+    "he", "him", "his", "he's", "she", "her", "hers", "she's",
+    "they", "them", "their", "theirs", "they're",
+}  # fmt: skip
+NOT_A_NEED = {"i", "not", "no", "nothing", "idk", "dunno", "don't", "dont"}
 
 
 def partner_phrase(partner_word: object, default: str) -> str:
@@ -19,3 +55,81 @@ def quoted_phrase(text: str) -> str:
     words = text.strip().rstrip(".!?").split()
     phrase = " ".join(words[:PHRASE_WORDS])
     return f'"{phrase} ..."' if len(words) > PHRASE_WORDS else f'"{phrase}"'
+
+
+def _words(text: str) -> List[str]:
+    return WORD.findall(text.lower().replace("\u2019", "'"))
+
+
+def _negated(words: List[str], start: int) -> bool:
+    """The words before `start` say the feeling was not there: "not hurt",
+    "didn't feel hurt", "wasn't angry"."""
+    before = words[max(start - 2, 0) : start]
+    if before and (before[-1] in NEGATIONS or before[-1].endswith("n't")):
+        return True
+    return (
+        len(before) == 2
+        and before[1] in FEEL_VERBS
+        and (before[0] in NEGATIONS or before[0].endswith("n't"))
+    )
+
+
+def feeling_words(text: object, lexicon: FeelingLexicon | None = None) -> List[str]:
+    """The feelings of the lexicon in what the user typed, in their feel form
+    ("invisible" from "I guess I felt kind of invisible when he didn't look up"):
+    the softer ones if there are any, else the reactive, else the warm; at most
+    FEELING_WORDS, in the order typed. Empty when there is none."""
+    if not isinstance(text, str):
+        return []
+    lexicon = lexicon or load_feelings()
+    longest = max(len(t.split()) for entry in lexicon.entries for t in entry.typed)
+    words = _words(text)
+    found = []
+    start = 0
+    while start < len(words):
+        for length in range(min(longest, len(words) - start), 0, -1):
+            feeling = lexicon.find(" ".join(words[start : start + length]))
+            if feeling is not None:
+                if not _negated(words, start):
+                    found.append(feeling)
+                start += length
+                break
+        else:
+            start += 1
+    for kind in FEELING_KIND_ORDER:
+        forms = list(dict.fromkeys(f.feel for f in found if f.kind == kind))
+        if forms:
+            return forms[:FEELING_WORDS]
+    return []
+
+
+def and_list(words: List[str]) -> str:
+    """'hurt and lonely'."""
+    return " and ".join(words)
+
+
+@cache
+def _partner_words() -> frozenset[str]:
+    return frozenset(load_lexicon()["partner_role"])
+
+
+def need_phrase(text: object) -> str | None:
+    """The user's need as words that read after "I need" in a message to their
+    partner ("you to notice me" from "I guess I needed you to notice me."), or
+    None when they would not: a long answer, more than one sentence, a quote, the
+    partner in the third person ("him to see me"), or no need ("I don't know")."""
+    if not isinstance(text, str):
+        return None
+    phrase = " ".join(text.split()).rstrip(".!?,; ")
+    phrase = FOR_LEAD.sub("", NEED_LEAD.sub("", phrase, count=1), count=1)
+    words = _words(phrase)
+    if not words or len(phrase.split()) > NEED_WORDS:
+        return None
+    if set('.!?;"') & set(phrase) or words[0] in NOT_A_NEED:
+        return None
+    lowered = f" {' '.join(words)} "
+    if OTHER_PERSON & set(words) or any(
+        f" {word} " in lowered for word in _partner_words()
+    ):
+        return None
+    return phrase

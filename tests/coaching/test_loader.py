@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,29 @@ def test_no_why_questions_in_any_reflection() -> None:
             assert "why " not in text.lower(), text
 
 
+# Issue 16: a reflection may understand that things get louder, never leave it
+# there: it also points a way forward (the softer feeling, or room and a pause).
+ESCALATION = re.compile(
+    r"\b(?:comes?|coming|came) out louder\b|\bgets? louder\b|\blouder next time\b",
+    re.IGNORECASE,
+)
+WAY_FORWARD = re.compile(r"\bsofter\b|\bpause\b|\bcome back to it\b", re.IGNORECASE)
+
+
+def test_a_reflection_that_speaks_of_escalation_points_a_way_forward() -> None:
+    content = load_reflections()
+    escalating = [
+        text
+        for move in content.moves.values()
+        for text in (*move.self, *move.partner)
+        if ESCALATION.search(text)
+    ]
+    assert escalating, "nothing to check: the pattern no longer matches any text"
+    for text in escalating:
+        assert WAY_FORWARD.search(text), text
+        assert not re.search(r"makes sense[^.?]*louder", text), text
+
+
 def test_chat_service_texts_allow_only_their_placeholders(tmp_path: Path) -> None:
     texts = yaml.safe_load((CONTENT_DIR / "chat_service.yml").read_text())
     texts["unreadable"] = "Sorry {name}, I can't read that."
@@ -178,3 +202,52 @@ def test_the_guess_wording_puts_both_guesses(tmp_path: Path) -> None:
     data["guess_wording"] = "maybe {first}"
     with pytest.raises(ContentError, match="guess_wording(.|\n)*second"):
         load_reflections.__wrapped__(write(tmp_path, data))
+
+
+# Issue 16: the reaching-out exercise has other wordings for later drafts, and a
+# worked example with a way out.
+
+
+def coaching_with(tmp_path: Path, change) -> Path:
+    coaching = yaml.safe_load((CONTENT_DIR / "coaching.yml").read_text())
+    change(coaching["reaching_out"])
+    (tmp_path / "coaching.yml").write_text(yaml.safe_dump(coaching))
+    return tmp_path
+
+
+def test_feedback_for_later_drafts_must_be_other_words(tmp_path: Path) -> None:
+    def same_as_first(texts: dict) -> None:
+        texts["feedback_again"]["contempt"][0] = texts["feedback"]["contempt"]
+
+    with pytest.raises(ContentError, match=r"feedback_again\.contempt"):
+        load_coaching.__wrapped__(coaching_with(tmp_path, same_as_first))
+
+    def only_one(texts: dict) -> None:
+        texts["feedback_again"]["other"] = texts["feedback_again"]["other"][:1]
+
+    with pytest.raises(ContentError, match=r"feedback_again\.other"):
+        load_coaching.__wrapped__(coaching_with(tmp_path, only_one))
+
+
+def test_a_worked_example_offer_gives_the_way_out(tmp_path: Path) -> None:
+    def no_way_out(texts: dict) -> None:
+        texts["worked_example"]["offers"][1] = "Here is one: {example} Try again?"
+
+    with pytest.raises(ContentError, match="stop"):
+        load_coaching.__wrapped__(coaching_with(tmp_path, no_way_out))
+
+
+def test_a_model_message_uses_what_it_is_built_from(tmp_path: Path) -> None:
+    def no_feeling(texts: dict) -> None:
+        texts["worked_example"]["message"]["feeling"] = "Can we talk tonight?"
+
+    with pytest.raises(ContentError, match=r"message\.feeling(.|\n)*feeling_words"):
+        load_coaching.__wrapped__(coaching_with(tmp_path, no_feeling))
+
+
+def test_the_feeling_stand_in_reads_in_every_text_that_puts_a_feeling_back() -> None:
+    texts = load_coaching().reaching_out
+    assert texts.feeling_unnamed and "{" not in texts.feeling_unnamed
+    # The user's words are quoted by the code; the texts no longer add quotes.
+    for text in (texts.ask_need, texts.ask_draft, texts.soft_startup):
+        assert '"{feeling}"' not in text

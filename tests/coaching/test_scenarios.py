@@ -124,3 +124,17 @@ def test_rehearsal_texts_need_a_label_for_every_move(tmp_path: Path) -> None:
     with pytest.raises(ContentError, match="contempt"):
         load_rehearsal_texts.__wrapped__(tmp_path)
     assert load_rehearsal_texts().move_labels["contempt"]
+
+
+def test_the_summary_holds_up_only_a_reply_that_turned_toward_or_reached(
+    tmp_path: Path,
+) -> None:
+    # Issue 16: no "strongest reply" text for a reply that turned away or against.
+    shutil.copy(CONTENT_DIR / "rehearsal.yml", tmp_path / "rehearsal.yml")
+    edit(
+        tmp_path / "rehearsal.yml",
+        lambda d: d["summary"]["best"].update(against="Your strongest was {reply}."),
+    )
+    with pytest.raises(ContentError, match="against"):
+        load_rehearsal_texts.__wrapped__(tmp_path)
+    assert set(load_rehearsal_texts().summary.best) == {"toward", "reach"}

@@ -39,6 +39,26 @@ def test_reaching_out_until_the_draft_reaches(assistant) -> None:
     assert content.ask_draft.split("{")[0] not in after
 
 
+def test_three_drafts_that_do_not_reach_get_other_words_then_an_example(
+    assistant,
+) -> None:
+    who = sender()
+    assistant.texts(who, "can we practise reaching out")
+    # A sentence, not a word: only its feeling word comes back.
+    assistant.texts(who, "I guess I felt kind of invisible when he didn't look up")
+    asked = assistant.texts(who, "to know he still wants to be close to me")
+    assert '"invisible"' in asked and "kind of invisible when" not in asked
+    drafts = [
+        "you never pay attention to me, you're so selfish",
+        "you always ignore me, it's pathetic",
+        "why can't you ever just listen to me for once",
+    ]
+    replies = [assistant.texts(who, draft) for draft in drafts]
+    assert len(set(replies)) == 3  # no reply repeats word for word
+    assert "stop" in replies[-1] and replies[-1].rstrip().endswith("?")
+    assert "invisible" in replies[-1]  # the worked example uses the feeling
+
+
 def test_showing_up_feedback_then_success(assistant) -> None:
     who = sender()
     content = load_coaching().showing_up

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any, Dict, Iterable, List, Sequence, Tuple
 
 from bids_partner.coaching.rehearsal.cues import best_line_index, find_cues
-from bids_partner.coaching.scenario_schema import Scenario
+from bids_partner.coaching.scenario_schema import HELD_UP_KINDS, Scenario
 from bids_partner.contract import (
     MOVE_KIND,
     MOVES,
@@ -230,10 +230,13 @@ def move_counts(turns: Iterable[Turn]) -> Dict[str, int]:
 
 
 def best_turn(turns: Sequence[Turn]) -> Turn | None:
-    """The reply that turned most toward the partner; the surer one on a tie."""
-    if not turns:
+    """The reply to hold up: one that turned toward the partner, else one that
+    reached for the user's own need, the surer one on a tie; None when every reply
+    turned away or against."""
+    held_up = [turn for turn in turns if turn.kind in HELD_UP_KINDS]
+    if not held_up:
         return None
-    return max(turns, key=lambda turn: (KIND_RANK[turn.kind], turn.confidence))
+    return max(held_up, key=lambda turn: (KIND_RANK[turn.kind], turn.confidence))
 
 
 def focus_kind(turns: Sequence[Turn]) -> str:

@@ -64,9 +64,11 @@ def summary_messages(
     replies: Dict[str, str],
     feedback_at_end: bool,
 ) -> List[str]:
-    """The end-of-scene summary: counts per move, the best reply quoted back, the
-    notes held back if the user chose them at the end, and one suggestion.
-    `replies` maps a turn's message id to the user's words."""
+    """The end-of-scene summary: counts per move, the best reply quoted back (only
+    one that turned toward, else one that reached for the user's own need), what to
+    try when no reply turned toward, the notes held back if the user chose them at
+    the end, and one suggestion. `replies` maps a turn's message id to the user's
+    words."""
     summary = texts.summary
     partner = scenario.partner.name
     messages = [summary.heading]
@@ -85,6 +87,8 @@ def summary_messages(
                 partner=partner, reply=_quote(texts, replies.get(best.message_id or ""))
             )
         )
+    if best is None or best.kind != "toward":
+        messages.append(summary.no_toward.format(partner=partner))
     if feedback_at_end:
         messages.extend(
             summary.per_reply.format(

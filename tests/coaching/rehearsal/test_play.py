@@ -166,6 +166,18 @@ def test_best_reply_prefers_turning_toward_then_confidence() -> None:
     assert best_turn([]) is None
 
 
+def test_a_reply_that_turned_away_or_against_is_never_the_best() -> None:
+    # Issue 16: only a reply that turned toward, else one that reached for the
+    # user's own need, is held up; however sure the reader was of the others.
+    against = turn("contempt", "against", 0.99, "a")
+    away = turn("withdrawal", "away", 0.95, "b")
+    assert best_turn([against, away]) is None
+    reach = turn("bid", "reach", 0.4, "c")
+    assert best_turn([against, reach, away]).message_id == "c"
+    result = outcome("reassurance", [against, away], "completed", "at_end")
+    assert result["best_message_id"] is None
+
+
 def test_the_suggestion_addresses_the_most_common_miss() -> None:
     assert focus_kind([turn("withdrawal", "away")] * 2 + [turn("bid", "reach")]) == (
         "away"

@@ -19,10 +19,12 @@ ALEX = SURGEON.partner.name
 AWAY = Turn("withdrawal", "away", 0.7, "m1")
 AGAINST = Turn("criticism", "against", 0.8, "m2")
 TOWARD = Turn("turning_toward", "toward", 0.9, "m3")
+REACH = Turn("bid", "reach", 0.5, "m4")
 REPLIES = {
     "m1": "let's not do this now",
     "m2": "you always make it about work",
     "m3": "you're not failing me, I love you",
+    "m4": "can you just hug me first?",
 }
 
 
@@ -110,3 +112,45 @@ def test_toward_then_my_own_need_is_noted() -> None:
     reached = Turn("turning_toward", "toward", 0.9, "m3", also_reached=True)
     text = feedback_text(TEXTS, SURGEON, reached, "I love you. Hold me?")
     assert text.endswith(TEXTS.also_reached.format(partner=ALEX))
+
+
+# Issue 16: the summary holds up only a reply that turned toward, else one that
+# reached for the user's own need, and says what to try when none turned toward.
+
+
+def test_no_reply_that_turned_away_or_against_is_called_the_strongest() -> None:
+    turns = [AWAY, AGAINST, AGAINST]
+    messages = summary_messages(TEXTS, SURGEON, turns, REPLIES, feedback_at_end=False)
+    said = " ".join(messages)
+    assert quoted_phrase(REPLIES["m1"]) not in said
+    assert quoted_phrase(REPLIES["m2"]) not in said
+    assert "strongest" not in said.lower()
+    # Instead: what to try when playing it again, then the scene's suggestion.
+    assert messages[2] == TEXTS.summary.no_toward.format(partner=ALEX)
+    suggestion = SURGEON.replies["against"].suggestion.format(partner=ALEX)
+    assert messages[-1] == TEXTS.summary.suggestion.format(suggestion=suggestion)
+    assert len(messages) == 4
+
+
+def test_without_a_reply_that_turned_toward_a_reach_is_quoted_for_what_it_did() -> None:
+    turns = [AGAINST, REACH, AWAY]
+    messages = summary_messages(TEXTS, SURGEON, turns, REPLIES, feedback_at_end=False)
+    assert messages[2] == TEXTS.summary.best["reach"].format(
+        partner=ALEX, reply=quoted_phrase(REPLIES["m4"])
+    )
+    assert "strongest" not in messages[2].lower()
+    assert messages[3] == TEXTS.summary.no_toward.format(partner=ALEX)
+
+
+def test_when_a_reply_turned_toward_no_next_step_note_is_added() -> None:
+    messages = summary_messages(
+        TEXTS, SURGEON, [AGAINST, REACH, TOWARD], REPLIES, feedback_at_end=False
+    )
+    assert quoted_phrase(REPLIES["m3"]) in messages[2]
+    assert TEXTS.summary.no_toward.format(partner=ALEX) not in messages
+
+
+def test_the_next_step_note_says_what_to_try() -> None:
+    text = TEXTS.summary.no_toward.format(partner=ALEX)
+    assert "{" not in text and ALEX in text
+    assert "feeling" in text and "first" in text
