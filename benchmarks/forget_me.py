@@ -13,14 +13,13 @@ one to quote.
 from __future__ import annotations
 
 import asyncio
-import logging
-import os
 from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, List
 
 import yaml
 
+from benchmarks.quiet_agent import load_quiet_agent
 from bids_partner.settings import ROOT
 
 BLIND_DIR = ROOT / "tests" / "blind" / "forget_me"
@@ -63,16 +62,7 @@ def report(name: str, intents: Dict[str, List[str]]) -> None:
 
 
 def main() -> None:
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    logging.disable(logging.WARNING)
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    from bids_partner.stack.model import ensure_model
-
-    # Unconfigured, structlog prints Rasa's debug events, message texts included.
-    configure_structlog(logging.WARNING)
-    agent = Agent.load(str(ensure_model()))
+    agent = load_quiet_agent()
     sets = {"training (tuned)": training_set()}
     for path in sorted(BLIND_DIR.glob("*.yml")):
         sets[f"blind {path.stem}"] = blind_set(path)

@@ -65,13 +65,99 @@ def check_question(text: str) -> str:
     return text
 
 
-class MoveReflections(BaseModel):
-    """Reflections for one move: texts per actor, and per actor the feelings to
-    guess for each feeling slot the user's words do not fill."""
+def check_statement(text: str) -> str:
+    """A reflection's body says what it hears; the check-in after it asks."""
+    if text.rstrip().endswith("?"):
+        raise ValueError(
+            "must not end with a question: the check-in question is added after "
+            f"it, from check_ins: {text!r}"
+        )
+    return text
 
-    guesses: Dict[str, Dict[str, List[str]]] = {}
+
+# The practice a "yes" to a reflection can lead to (actions/coaching_forms.py).
+EXERCISES = ("reaching_out", "showing_up")
+# A partner's contempt or criticism: the reflection asks whether the user feels
+# safe and respected (safety_check) instead of a check-in.
+SAFETY_CHECK_MOVES = ("contempt", "criticism")
+# The texts that follow a reflection may name only the partner.
+FOLLOWUP_FIELDS = {"partner"}
+# Enough check-ins that none is needed twice in a row, nor soon again.
+MIN_CHECK_INS = 6
+
+
+def distinct_texts(texts: List[str], where: str, least: int = 1) -> List[str]:
+    if len(texts) < least or len(set(texts)) != len(texts):
+        raise ValueError(f"{where}: needs at least {least}, all different")
+    return texts
+
+
+class ActorTexts(BaseModel):
+    """Texts for a user who makes the move (self) and one whose partner does."""
+
     self: List[str]
     partner: List[str]
+
+
+class ActorExercises(BaseModel):
+    self: str
+    partner: str
+
+    @validator("self", "partner")
+    def _an_exercise(cls, exercise: str) -> str:
+        if exercise not in EXERCISES:
+            raise ValueError(f"must be one of {list(EXERCISES)}: {exercise!r}")
+        return exercise
+
+
+class MoveReflections(BaseModel):
+    """Reflections for one move: texts per actor, and per actor the feelings to
+    guess for each feeling slot the user's words do not fill; what a "yes" to them
+    goes on to (deeper: the need under it, then the exercise offered); for
+    SAFETY_CHECK_MOVES, the question about safety that a partner-side reflection
+    ends with."""
+
+    guesses: Dict[str, Dict[str, List[str]]] = {}
+    exercise: ActorExercises
+    deeper: ActorTexts
+    safety_check: List[str] = []
+    self: List[str]
+    partner: List[str]
+
+
+class ExerciseOffer(BaseModel):
+    # Asked in turn after the need under a reflection; the button starts it.
+    offers: List[str]
+    button: str
+
+
+class ReflectionFollowup(BaseModel):
+    """What follows a "yes" or a "no" to a reflection (actions/reflection.py)."""
+
+    # After a "no": what would fit better, in turn.
+    what_fits: List[str]
+    # Said before the reflection of what fits better, in turn.
+    thanks: List[str]
+    exercises: Dict[str, ExerciseOffer]
+    not_now_button: str
+    # After a "yes" or a "no" to a safety_check, in turn.
+    safe: List[str]
+    not_safe: List[str]
+
+    @root_validator(skip_on_failure=True)
+    def _texts_read_right(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        check_keys(values["exercises"], EXERCISES, "followup.exercises")
+        for key in ("what_fits", "thanks", "safe", "not_safe"):
+            for text in distinct_texts(values[key], f"followup.{key}"):
+                check_fields(text, FOLLOWUP_FIELDS)
+        for text in values["what_fits"]:
+            check_question(text)
+        for name, exercise in values["exercises"].items():
+            for text in distinct_texts(exercise.offers, f"followup.{name}.offers"):
+                check_question(check_fields(text, FOLLOWUP_FIELDS))
+            if not exercise.button.strip():
+                raise ValueError(f"followup.exercises.{name}: needs a button title")
+        return values
 
 
 def check_feeling_slots(text: str, where: str) -> None:
@@ -131,7 +217,16 @@ class ReflectionContent(BaseModel):
     # How two guessed feelings are offered, tentatively: "{first}, or perhaps
     # {second}". It stands where a feeling word would, after "feel".
     guess_wording: str
+    # Asked after a reflection's body, in turn; never the same twice in a row.
+    check_ins: List[str]
+    followup: ReflectionFollowup
     moves: Dict[str, MoveReflections]
+
+    @validator("check_ins")
+    def _check_ins_ask(cls, check_ins: List[str]) -> List[str]:
+        for text in distinct_texts(check_ins, "check_ins", MIN_CHECK_INS):
+            check_question(check_fields(text, set()))
+        return check_ins
 
     @validator("guess_wording")
     def _puts_both_guesses(cls, wording: str) -> str:
@@ -156,23 +251,83 @@ class ReflectionContent(BaseModel):
                 for index, text in enumerate(texts):
                     where = f"moves.{move}.{actor}[{index}]"
                     try:
-                        check_question(check_fields(text, TEMPLATE_FIELDS))
+                        check_fields(text, TEMPLATE_FIELDS)
                     except ValueError as error:
                         raise ValueError(f"{where}: {error}") from None
                     check_feeling_slots(text, where)
+                    try:
+                        check_statement(text)
+                    except ValueError as error:
+                        raise ValueError(f"{where}: {error}") from None
                 if all("reactive_feeling" in template_fields(t) for t in texts):
                     raise ValueError(
                         f"moves.{move}.{actor}: needs a reflection without "
                         "{reactive_feeling}, for a user who names no reactive feeling"
                     )
+                deeper = getattr(reflections.deeper, actor)
+                for text in distinct_texts(deeper, f"moves.{move}.deeper.{actor}"):
+                    check_statement(check_fields(text, FOLLOWUP_FIELDS))
             check_guesses(move, reflections, lexicon)
+            check_safety_checks(move, reflections.safety_check)
         return moves
+
+
+def check_safety_checks(move: str, texts: List[str]) -> None:
+    """A partner's contempt or criticism is answered with a question about safety;
+    other moves have none."""
+    where = f"moves.{move}.safety_check"
+    if move not in SAFETY_CHECK_MOVES:
+        if texts:
+            raise ValueError(f"{where}: only {list(SAFETY_CHECK_MOVES)} have one")
+        return
+    for text in distinct_texts(texts, where):
+        try:
+            check_question(check_fields(text, FOLLOWUP_FIELDS))
+        except ValueError as error:
+            raise ValueError(f"{where}: {error}") from None
+
+
+# A source article is named by its file in the seed folder (/work/shared/seeds/,
+# outside the repository): three digits, an underscore, a hash, ".txt".
+SEED_FILE = re.compile(r"^[0-9]{3}_[0-9a-f]+\.txt$")
+
+
+class Source(BaseModel):
+    """The article a text says in the project's own words, for review: its file in
+    the seed folder and its title, and what the text takes from elsewhere, if
+    anything. Only the form is checked here, so the assistant starts without the
+    seed folder; that the file exists is checked by tests/coaching/test_concepts.py."""
+
+    file: str
+    title: str
+    note: str = ""
+
+    class Config:
+        extra = "forbid"
+
+    @validator("file")
+    def _names_a_seed_file(cls, file: str) -> str:
+        if not SEED_FILE.match(file):
+            raise ValueError(
+                f"must name a seed file such as 000_6e0426fb8294c61c.txt: {file!r}"
+            )
+        return file
+
+    @validator("title")
+    def _has_a_title(cls, title: str) -> str:
+        if not title.strip():
+            raise ValueError("needs the article's title")
+        return title.strip()
 
 
 class Concept(BaseModel):
     id: str
     keywords: List[str]
     text: str
+    source: Source
+
+    class Config:
+        extra = "forbid"
 
     @validator("keywords")
     def _has_keywords(cls, keywords: List[str]) -> List[str]:
@@ -199,12 +354,26 @@ class Psychoeducation(BaseModel):
                 seen[keyword] = concept.id
         return concepts
 
+    @validator("concepts")
+    def _one_title_per_article(cls, concepts: List[Concept]) -> List[Concept]:
+        titles: Dict[str, str] = {}
+        for concept in concepts:
+            source = concept.source
+            title = titles.setdefault(source.file, source.title)
+            if source.title != title:
+                raise ValueError(
+                    f"{concept.id}: {source.file} is titled {title!r} elsewhere, "
+                    f"not {source.title!r}"
+                )
+        return concepts
+
 
 class SurgeonStory(BaseModel):
     version: int
     story: str
     question: str
     triggers: List[str]
+    source: Source
 
     @validator("question")
     def _asks(cls, question: str) -> str:

@@ -17,7 +17,15 @@ REQUIRED = {
     "five_steps",
     "dependence_spectrum",
     "reassurance_seeking",
-    "fear_of_intimacy",
+    # Issue 16: ideas of the source articles that had no concept, and the fear of
+    # intimacy rewritten as a need and a fear everyone holds.
+    "healthy_dependence",
+    "emotional_radar",
+    "codependence",
+    "self_soothing",
+    "boundaries",
+    "building_closeness",
+    "need_and_fear_of_intimacy",
 }
 
 
@@ -37,6 +45,26 @@ async def test_unknown_concept_gets_the_menu(dispatcher, make_tracker) -> None:
     tracker = make_tracker("what's a flibbertigibbet", "ask_concept")
     await ActionExplainConcept().run(dispatcher, tracker, {})
     assert dispatcher.messages[0]["text"] == load_psychoeducation().menu
+
+
+# Issue 16: what the user asked is answered by the concept for it, through the action.
+ASKED = [
+    ("what is codependence?", "codependence"),
+    ("how do we build intimacy?", "building_closeness"),
+    ("how do I set boundaries with a clingy partner?", "boundaries"),
+]
+
+
+@pytest.mark.parametrize("question, concept", ASKED)
+async def test_a_question_gets_the_concept_it_asks_about(
+    dispatcher, make_tracker, question: str, concept: str
+) -> None:
+    await ActionExplainConcept().run(
+        dispatcher, make_tracker(question, "ask_concept"), {}
+    )
+    content = load_psychoeducation()
+    expected = next(c for c in content.concepts if c.id == concept)
+    assert [m["text"] for m in dispatcher.messages] == [expected.text]
 
 
 async def test_asking_for_an_example_tells_the_surgeon_story(

@@ -45,7 +45,10 @@ def test_greet_reflect_goodbye_lands_in_sqlite(assistant) -> None:
     )
     expected = [option.text for option in options]
     assert expected
-    assert reply in expected  # from the custom action, in the user's words
+    # From the custom action, in the user's words, then a check-in; a partner's
+    # contempt gets the gentle question about safety and respect instead.
+    assert any(reply.startswith(text + " ") for text in expected), reply
+    assert "safe" in reply[-200:] and reply.rstrip().endswith("?")
 
     assert "Take care" in assistant.texts(sender, "bye, thanks for today")
 

@@ -1,0 +1,20 @@
+"""The trained model, loaded for a benchmark without Rasa's debug output, which
+prints every parsed message's text (blind sets must not be shown)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+
+def load_quiet_agent() -> Any:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    logging.disable(logging.WARNING)
+    from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
+
+    from bids_partner.stack.model import ensure_model
+
+    configure_structlog(logging.WARNING)
+    return Agent.load(str(ensure_model()))
