@@ -8,6 +8,7 @@ import hmac
 import html
 import json
 import re
+from collections import Counter
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List
 from bids_partner.payloads import payload_vocabulary
 from bids_partner.private_files import private_write_bytes
 from bids_partner.transcripts.conversation import Conversation, Session, Turn
+from bids_partner.transcripts.patterns import LABELS, placeholder_kinds
 
 if TYPE_CHECKING:  # the anonymizer loads spaCy and Presidio: only when needed
     from bids_partner.transcripts.anonymizer import Anonymizer
@@ -78,6 +80,43 @@ def anonymized(
     return sessions
 
 
+# The residual-risk line: what the anonymizer masked, so a reader knows what
+# kind of detail was there (and what to look out for that it may have missed).
+MASKED_WORDS = {
+    "person": ("name", "names"),
+    "place": ("place", "places"),
+    "org": ("organisation", "organisations"),
+    "address": ("address", "addresses"),
+    "date": ("date", "dates"),
+    "phone": ("phone number", "phone numbers"),
+    "email": ("e-mail address", "e-mail addresses"),
+    "url": ("link", "links"),
+    "handle": ("handle", "handles"),
+    "id": ("ID number", "ID numbers"),
+}
+
+
+def masked(sessions: List[Session]) -> Dict[str, int]:
+    """How many spans were masked, per kind: the placeholders in the turns."""
+    counts = Counter(
+        kind
+        for session in sessions
+        for turn in session.turns
+        for kind in placeholder_kinds(turn.text)
+    )
+    return {kind: counts[kind] for kind in LABELS if counts[kind]}
+
+
+def masked_line(counts: Dict[str, int]) -> str:
+    """ "Masked: 3 names, 1 phone number." """
+    parts = [
+        f"{n} {MASKED_WORDS[kind][0 if n == 1 else 1]}"
+        for kind, n in counts.items()
+        if kind in MASKED_WORDS
+    ]
+    return f"Masked: {', '.join(parts) or 'nothing'}."
+
+
 def header(
     conversation_id: str, conversation: Conversation, sessions: List[Session]
 ) -> Dict[str, Any]:
@@ -88,6 +127,7 @@ def header(
         "consent_since": conversation.consent_since,
         "sessions": [session.summary() for session in sessions],
         "skipped_events": len(conversation.skipped),
+        "masked": masked(sessions),
     }
 
 
@@ -138,6 +178,7 @@ def as_markdown(head: Dict[str, Any], sessions: List[Session]) -> str:
     lines.append(
         f"Exported {head['exported_on']}; consent since {head['consent_since']}."
     )
+    lines += ["", masked_line(head.get("masked", {}))]
     for session, summary in zip(sessions, head["sessions"]):
         lines += ["", f"## Session {session.number} ({session.date})", ""]
         lines.append(_counts(summary))
@@ -158,6 +199,7 @@ def as_html(head: Dict[str, Any], sessions: List[Session]) -> str:
         f"<p>Exported {e(head['exported_on'])}; consent since "
         f"{e(str(head['consent_since']))}.</p>"
     )
+    body.append(f'<p class="masked">{e(masked_line(head.get("masked", {})))}</p>')
     for session, summary in zip(sessions, head["sessions"]):
         body.append(f"<h2>Session {session.number} ({e(session.date)})</h2>")
         body.append(f"<p>{e(_counts(summary))}</p>")

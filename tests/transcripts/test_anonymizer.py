@@ -3,7 +3,6 @@ messages with planted identifiers written without sight of the code."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Dict, List
@@ -11,15 +10,18 @@ from typing import Dict, List
 import pytest
 import yaml
 
-from bids_partner.transcripts.anonymizer import Anonymizer, Placeholders
+from bids_partner.transcripts.anonymizer import (
+    CONTACTS_AND_IDS,
+    NAMES_AND_PLACES,
+    Anonymizer,
+    Placeholders,
+    survives,
+)
 
 # The first set was written blind and the anonymizer then tuned on it; the second
 # was written later, also blind, and measured once before its own fixes.
 CASE_FILES = ["anonymizer_cases.yml", "anonymizer_cases_blind.yml"]
-CONTACTS_AND_IDS = {"phone", "email", "url", "handle", "id"}
-NAMES_AND_PLACES = {"person", "place"}
 MIN_NAME_RECALL = 0.95
-TITLES = {"dr", "mr", "mrs", "ms", "miss", "mx", "prof"}
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +69,234 @@ def test_examples(anonymizer: Anonymizer, text: str, expected: str) -> None:
     assert clean(anonymizer, text) == expected
 
 
+# Issue 17: what survived a blind measurement, in sentences of our own. Each
+# case failed before the rules it tests.
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "my card is 5312 7744 0193 8820, it got declined",
+            "my card is [ID_1], it got declined",
+        ),
+        (
+            "his card 4111.1111.1111.1112 was charged twice",
+            "his card [ID_1] was charged twice",
+        ),
+        (
+            "the card 4000 1234 1234 1235 fails the checksum",
+            "the card [ID_1] fails the checksum",
+        ),
+        ("the case number is 5561 2290 8", "the case number is [ID_1]"),
+    ],
+)
+def test_numbers_are_masked_with_spaces_dots_or_dashes_whatever_the_checksum(
+    anonymizer: Anonymizer, text: str, expected: str
+) -> None:
+    """Cards, case numbers: digits in groups, a 16-digit run that fails Luhn."""
+    assert clean(anonymizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("his national insurance is jk 12 34 56 b", "his national insurance is [ID_1]"),
+        ("my NI number: KL 12 34 56 A", "my NI number: [ID_1]"),
+        ("the tax file number is 123 456 782", "the tax file number is [ID_1]"),
+        (
+            "aadhaar 3318 4402 9917 for the rental form",
+            "aadhaar [ID_1] for the rental form",
+        ),
+        ("my pps number is 1234567 TA", "my pps number is [ID_1]"),
+        ("her SIN is 130 692 544 I think", "her SIN is [ID_1] I think"),
+    ],
+)
+def test_national_ids_of_the_uk_canada_australia_ireland_and_india(
+    anonymizer: Anonymizer, text: str, expected: str
+) -> None:
+    """National Insurance, SIN, TFN, PPSN, Aadhaar, as people type them."""
+    assert clean(anonymizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("his car is KT21 BXN so watch for it", "his car is [ID_1] so watch for it"),
+        ("the van was DL 8C AF 4432", "the van was [ID_1]"),
+        ("she drives B-XY 2281 now", "she drives [ID_1] now"),
+        (
+            "a grey truck, plate ABC 1234, parked outside",
+            "a grey truck, plate [ID_1], parked outside",
+        ),
+        ("his reg is GV63 OKL", "his reg is [ID_1]"),
+    ],
+)
+def test_licence_plates_are_masked(
+    anonymizer: Anonymizer, text: str, expected: str
+) -> None:
+    """UK, Indian, German and North American plates."""
+    assert clean(anonymizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("our postcode is M5V 2T6 now", "our postcode is [ADDRESS_1] now"),
+        ("we rent in Surry Hills NSW 2010", "we rent in [PLACE_1] [ADDRESS_1]"),
+        ("send it to SW1A 2AA please", "send it to [ADDRESS_1] please"),
+        (
+            "she moved to Flat 7B above the chemist",
+            "she moved to [ADDRESS_1] above the chemist",
+        ),
+        (
+            "he's in apt 12 with his new girlfriend",
+            "he's in [ADDRESS_1] with his new girlfriend",
+        ),
+        ("we're in unit 4, 22 Rose Avenue", "we're in [ADDRESS_1], [ADDRESS_2]"),
+    ],
+)
+def test_postcodes_and_flat_numbers_are_masked(
+    anonymizer: Anonymizer, text: str, expected: str
+) -> None:
+    """Canadian, Australian and UK postcodes; flats, apartments, units."""
+    assert clean(anonymizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("write to omar dot haddad at gmail dot com", "write to [EMAIL_1]"),
+        ("it's priya underscore k at yahoo dot co dot uk", "it's [EMAIL_1]"),
+        ("mail hana[at]proton[dot]me", "mail [EMAIL_1]"),
+        ("email: k.osei at outlook dot com", "email: [EMAIL_1]"),
+    ],
+)
+def test_emails_spelled_out_in_words_are_masked(
+    anonymizer: Anonymizer, text: str, expected: str
+) -> None:
+    """'x dot y at gmail dot com', '[at]', '(dot)'."""
+    assert clean(anonymizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("username dani_p88 on everything", "username [HANDLE_1] on everything"),
+        (
+            "her tag is $rubyred19 if you want to send it",
+            "her tag is [HANDLE_1] if you want to send it",
+        ),
+        ("her id is meili_0718 on there", "her id is [HANDLE_1] on there"),
+        ("his snap is jakeyboy", "his snap is [HANDLE_1]"),
+        ("he goes by kaz_w in that group", "he goes by [HANDLE_1] in that group"),
+        ("his gamertag is shadowfox77", "his gamertag is [HANDLE_1]"),
+        ("my psn is DarkKnight_88", "my psn is [HANDLE_1]"),
+        ("find me on tiktok as jenna.b.official", "find me on tiktok as [HANDLE_1]"),
+    ],
+)
+def test_handles_and_payment_tags_without_an_at_are_masked(
+    anonymizer: Anonymizer, text: str, expected: str
+) -> None:
+    """After a cue word (username, tag, id, snap, psn, tiktok) or shaped like one."""
+    assert clean(anonymizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the 3rd time he did it I left",
+        "she earns £45000 a year",
+        "between 2015-2019 we lived abroad",
+        "it's 50/50 whether he shows up",
+        "my 2nd marriage was worse than my 1st",
+        "I waited 2 hours on the way home",
+    ],
+)
+def test_numbers_that_identify_nobody_stay(anonymizer: Anonymizer, text: str) -> None:
+    """Ordinals, money, year ranges, odds, counts with a unit; not a date or ID."""
+    assert clean(anonymizer, text) == text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("me and will had a huge fight", "me and [PERSON_1] had a huge fight"),
+        ("me n sky are done", "me n [PERSON_1] are done"),
+        (
+            "April and I have been married 9 years",
+            "[PERSON_1] and I have been married 9 years",
+        ),
+        ("I caught him texting chase again", "I caught him texting [PERSON_1] again"),
+        (
+            "Summer from work keeps asking about us",
+            "[PERSON_1] from work keeps asking about us",
+        ),
+        (
+            "i met dawn from church for coffee",
+            "i met [PERSON_1] from church for coffee",
+        ),
+        (
+            "my best friend hope says I deserve better",
+            "my best friend [PERSON_1] says I deserve better",
+        ),
+        ("Grace (my cousin) came over", "[PERSON_1] (my cousin) came over"),
+        ("seo-yeon's parents hate me", "[PERSON_1]'s parents hate me"),
+        ("i went to min-jun's house", "i went to [PERSON_1]'s house"),
+        ("I texted Jae-won yesterday", "I texted [PERSON_1] yesterday"),
+    ],
+)
+def test_context_makes_a_word_a_name_lowercase_or_ordinary(
+    anonymizer: Anonymizer, text: str, expected: str
+) -> None:
+    """'me and X', 'X and I', 'texting X', 'X from work', 'my best friend X',
+    'X (my cousin)'; hyphenated names and possessives."""
+    assert clean(anonymizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "every autumn we go camping",
+        "he's a keen deer hunter",
+        "love you babe",
+        "babe I'm sorry",
+        "my husband said nothing all evening",
+        "I miss hunter so much",
+    ],
+)
+def test_the_same_words_stay_where_they_are_no_name(
+    anonymizer: Anonymizer, text: str
+) -> None:
+    """Seasons, nouns, pet names, a verb after a partner word, the verb 'miss'."""
+    assert clean(anonymizer, text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we married in 2012, by 10pm I had 2 kids in bed and $200 left",
+        "we bought a ps5 and he runs 5k every morning",
+        "his snap is private and I can't handle this",
+        "his mum changed her will and there's a glimmer of hope",
+        "since June and I have been lonely",
+        "cheers mate",
+        "my sister will kill me",
+        "Grief came in waves and a guy from work kept texting",
+        "he hit me agian and i dont know what to do",
+        "my baby won't stop screaming",
+        "what year did ww2 end, does any of that ring true",
+        "the real message may be that I'm tired",
+        "Coffee and I are the only ones awake, the kids and I are fine",
+    ],
+)
+def test_the_new_rules_leave_these_alone(anonymizer: Anonymizer, text: str) -> None:
+    """Years, times, money and counts; a modal after a relation; a month after
+    "since"; "handle", "snap" and pet names as words. These passed before the
+    rules of issue 17 too: they guard the rules' edges."""
+    assert clean(anonymizer, text) == text
+
+
 def test_placeholders_are_consistent_across_a_transcript(anonymizer) -> None:
     placeholders = Placeholders()
     first = anonymizer.anonymize("Mary-Kate texted me", placeholders)
@@ -83,21 +313,6 @@ def test_anonymized_text_is_a_fixed_point(anonymizer) -> None:
 def cases(name: str) -> List[Dict]:
     path = Path(__file__).with_name(name)
     return yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]
-
-
-def survives(identifier: str, kind: str, output: str) -> bool:
-    """An identifier survives if it is still there, or (names and places) if any
-    of its words other than a title is still there as a word."""
-    if identifier.lower() in output.lower():
-        return True
-    if kind not in NAMES_AND_PLACES:
-        return False
-    words = [w for w in re.findall(r"[^\W\d_]+", identifier) if w.lower() not in TITLES]
-    return any(
-        re.search(rf"(?<!\w){re.escape(w)}(?!\w)", output, re.I)
-        for w in words
-        if len(w) > 2
-    )
 
 
 @pytest.mark.parametrize("name", CASE_FILES)

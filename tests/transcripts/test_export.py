@@ -266,6 +266,81 @@ def test_markdown_shows_typed_html_and_markdown_as_text(
     assert "\n  \\# not a heading" in text
 
 
+def masked_conversation(db: Path) -> None:
+    """Two names (one of them twice), a phone number and an e-mail address."""
+    save(
+        db,
+        "masked-counts",
+        [
+            user("share this with my therapist", "share_with_therapist", DAY1),
+            SlotSet("therapist_consent", True, timestamp=DAY1),
+            user("my wife Ingrid blocked my number", "criticism", DAY1 + 1),
+            BotUttered("So Ingrid shut you out?", timestamp=DAY1 + 2),
+            user(
+                "Ingrid's sister Maren texted me from 07700 900 123 and "
+                "maren.l@example.org",
+                "bid",
+                DAY1 + 3,
+            ),
+        ],
+    )
+
+
+def test_the_header_says_how_many_spans_were_masked_per_kind(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    db = tmp_path / "tracker.db"
+    masked_conversation(db)
+    out = tmp_path / "out"
+    code, err = run(
+        monkeypatch, capsys, "export", "--out", str(out), "--db", f"sqlite:///{db}"
+    )
+    assert code == 0, err
+    head, *turns = records(next(out.iterdir()))
+    # Every span counts, a repeated name too: Ingrid three times, Maren once.
+    assert head["masked"] == {"person": 4, "phone": 1, "email": 1}
+    assert "Ingrid" not in json.dumps(turns) and "07700" not in json.dumps(turns)
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_markdown_and_html_show_one_masked_line(
+    tmp_path, monkeypatch, capsys, fmt
+) -> None:
+    db = tmp_path / "tracker.db"
+    masked_conversation(db)
+    out = tmp_path / "out"
+    code, _ = run(
+        monkeypatch, capsys, "export", "--out", str(out), "--db", f"sqlite:///{db}",
+        "--format", fmt,
+    )  # fmt: skip
+    assert code == 0
+    text = next(out.iterdir()).read_text()
+    line = "Masked: 4 names, 1 phone number, 1 e-mail address."
+    assert text.count(line) == 1
+
+
+def test_a_transcript_with_nothing_masked_says_so(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    db = tmp_path / "tracker.db"
+    save(
+        db,
+        "nothing-to-mask",
+        [
+            user("share this with my therapist", "share_with_therapist", DAY1),
+            SlotSet("therapist_consent", True, timestamp=DAY1),
+            user("I feel so alone lately", "bid", DAY1 + 1),
+        ],
+    )
+    out = tmp_path / "out"
+    run(
+        monkeypatch, capsys, "export", "--out", str(out), "--db", f"sqlite:///{db}",
+        "--format", "md",
+    )  # fmt: skip
+    path = next(out.iterdir())
+    assert "Masked: nothing." in path.read_text()
+
+
 def test_a_corrupt_row_is_skipped_and_reported(
     db, tmp_path, monkeypatch, capsys
 ) -> None:
