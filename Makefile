@@ -12,7 +12,7 @@ help: ## list the targets (this one is the default)
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## /\1\t/' | \
 		awk -F'\t' '{ printf "  make %-20s %s\n", $$1, $$2 }'
 
-.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-replies bench-forget bench-concepts bench-safety bench-safety-stack bench-startup bench-reference
+.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-replies bench-forget bench-concepts bench-anonymizer bench-safety bench-safety-stack bench-startup bench-reference
 
 install: $(STAMP) ## create .venv/ with Python 3.10 and the pinned dependencies
 
@@ -94,6 +94,9 @@ bench-forget: train ## "delete this conversation": recall and false alarms on th
 
 bench-concepts: train ## questions about the coach's ideas: read as ask_concept, and reaching the concept asked about
 	$(BIN)/python -m benchmarks.concepts
+
+bench-anonymizer: install ## the anonymizer on the tuned and blind identifier sets: names removed, contacts/IDs surviving, words lost, speed
+	$(BIN)/python -m benchmarks.anonymizer_blind
 
 bench-safety: train ## risk classifier by cross-writer validation, then recall and false alarms per layer and tier on every safety set
 	$(BIN)/python -m benchmarks.safety_cv
