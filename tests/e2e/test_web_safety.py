@@ -403,9 +403,11 @@ def test_delete_this_conversation_from_the_page(assistant, browser: Browser) -> 
         new = session_id(page)
         assert new not in (None, old)
 
-        # What is written next is a new conversation.
-        send_and_wait(page, "hello again")
-        assert senders_of(assistant, ["hello again"])["hello again"] == {new}
+        # What is written next is a new conversation. (Words no other test says:
+        # the tracker store is shared by the whole test session.)
+        again = "hello again after deleting, first time on this page"
+        send_and_wait(page, again)
+        assert senders_of(assistant, [again])[again] == {new}
         assert stored_rows(assistant, old) == 0
 
 

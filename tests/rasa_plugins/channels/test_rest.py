@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import socket
 import threading
 from types import SimpleNamespace
 from typing import Any, Dict, Iterator, List, Tuple
@@ -50,8 +51,12 @@ class RestServer:
         app.blueprint(
             CheckedRestInput().blueprint(on_new_message), url_prefix="/webhooks/rest"
         )
+        # Sanic turns port 0 into 8000: a socket bound here gets a free port, so
+        # two test runs on one machine do not collide.
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
         self.server = self.loop.run_until_complete(
-            app.create_server(host="127.0.0.1", port=0, return_asyncio_server=True)
+            app.create_server(sock=listener, return_asyncio_server=True)
         )
         self.loop.run_until_complete(self.server.startup())
         port = self.server.server.sockets[0].getsockname()[1]
