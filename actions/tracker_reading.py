@@ -10,10 +10,3 @@ def latest_entity(tracker: Tracker, entity: str) -> str | None:
     value = next(tracker.get_latest_entity_values(entity), None)
     return str(value) if value is not None else None
 
-
-def last_bot_text(tracker: Tracker) -> str | None:
-    """The text of the bot's most recent message in this conversation."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "bot" and event.get("text"):
-            return event["text"]
-    return None
