@@ -153,8 +153,10 @@ def test_the_scenes_suggested_replies_read_as_turning_toward(
 ) -> None:
     """Each scene's suggestion (the words in quotes) answering the scene's opening
     line. Before the reply judge 11 of 32 read as toward; 24 with four writers; 27
-    with the fifth (the rest are listed in the closing note of issue 14): this
-    must not fall back."""
+    with the fifth; 29 once two suggestions were rewritten by the guide (warm room
+    before the need; thanks before the postponement) and labelled toward by an
+    annotator. Still misread: "Let me take the dishes" (away), "One sec, I want to
+    see it!" (away), "Can I sit with you?" (reach). This must not fall back."""
     from bids_partner.coaching import load_scenarios
 
     kinds = []
@@ -163,7 +165,7 @@ def test_the_scenes_suggested_replies_read_as_turning_toward(
             reply = branch.suggested_reply.format(partner=scene.partner.name)
             kinds.append(judge(classifier, scene.opening, reply)["kind"])
     assert len(kinds) == 32
-    assert kinds.count("toward") >= 27, kinds
+    assert kinds.count("toward") >= 29, kinds
     assert "against" not in kinds
 
 
