@@ -62,6 +62,7 @@ LABELLED_SETS = {
         "tests/blind/safety/sb2.yml",
     ),
     "tests/blind/safety sb3 (blind)": ("tests/blind/safety/sb3.yml",),
+    "tests/blind/safety sb4 (blind)": ("tests/blind/safety/sb4.yml",),
 }
 
 
