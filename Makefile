@@ -12,7 +12,7 @@ help: ## list the targets (this one is the default)
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## /\1\t/' | \
 		awk -F'\t' '{ printf "  make %-20s %s\n", $$1, $$2 }'
 
-.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-replies bench-forget bench-concepts bench-anonymizer bench-safety bench-safety-stack bench-startup bench-reference
+.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-replies bench-forget bench-concepts bench-anonymizer bench-safety bench-safety-stack bench-startup bench-reference load-tools bench-profile bench-long bench-load bench-scale
 
 install: $(STAMP) ## create .venv/ with Python 3.10 and the pinned dependencies
 
@@ -108,5 +108,27 @@ bench-safety-stack: train ## the safety sets through the running stack, in every
 bench-startup: train ## start-up time and memory of the action and Rasa servers
 	$(BIN)/python -m benchmarks.stack_startup
 
-bench-reference: train ## side by side with a stock rasa init bot: start-up, memory, latency, throughput
+bench-reference: train load-tools ## side by side with a stock rasa init bot: start-up, memory, latency, throughput (Locust)
 	$(BIN)/python -m benchmarks.compare_reference
+
+# Locust and psutil for the load benchmarks, into .venv/ under Rasa's pins
+# (`pip install --dry-run -c constraints.txt` showed no conflict).
+LOAD_STAMP := $(VENV)/.load-tools-installed
+
+load-tools: $(LOAD_STAMP) ## install Locust, psutil and matplotlib (requirements-load.txt) into .venv/
+
+$(LOAD_STAMP): $(STAMP) requirements-load.txt
+	$(BIN)/pip install --quiet -r requirements-load.txt -c constraints.txt
+	touch $@
+
+bench-profile: train ## cProfile of turns at 1,000 stored events: where a long conversation's time goes
+	$(BIN)/python -m benchmarks.profile_turn
+
+bench-long: train load-tools ## p50/p95 per turn at 10 to 2,000 stored events, ours and stock, into results/long-conversations/
+	$(BIN)/python -m benchmarks.long_conversations
+
+bench-load: train load-tools ## Locust: turns/s and p95 at 1, 8, 32 users, ours (REST, socket.io page) and stock (REST), into results/load/
+	$(BIN)/python -m benchmarks.load
+
+bench-scale: train load-tools services ## Locust: turns/s with 1 and 2 Rasa processes on PostgreSQL + Redis, CPU per process, into results/scale-out/
+	$(BIN)/python -m benchmarks.scale_out

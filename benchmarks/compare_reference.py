@@ -13,8 +13,13 @@ For each bot, on this machine and in the same run:
 - full-turn latency: 200 sequential REST turns (10 conversations of 20 turns) with
   a message that each bot answers with a custom action, so that every turn goes
   NLU -> policies -> action server -> tracker store -> reply;
-- throughput: 1, 8 and 32 concurrent conversations (own sender ids) of 20
-  sequential turns each; a turn counts when it gets HTTP 200 and a bot message.
+- throughput: Locust (benchmarks/locustfile.py, RestConversation, run headless
+  by benchmarks/locust_runner.py) with 1, 8 and 32 simulated users for
+  LOAD_SECONDS (default 30) each, every user in conversations of 20 sequential
+  turns under its own sender id, no think time; a turn counts when it gets HTTP
+  200 and a bot message. Turns/s and p95 per level; Locust's CSV files are in
+  the log folder below. `make bench-load` runs only this part, plus the chat
+  page's socket.io flow for ours.
 
 The reference is `rasa init --no-prompt` (moodbot) in a temporary folder, with the
 fewest changes that give it a custom action, so that a turn costs the same kind of
@@ -66,6 +71,7 @@ from typing import Callable, Dict, List
 import aiohttp
 import requests
 
+from benchmarks.locust_runner import LoadResult, run_locust
 from benchmarks.process_memory import rss_mib
 from bids_partner.settings import LOG_DIR, QUIET_ENV, ROOT, VENV_BIN
 from bids_partner.stack.processes import ManagedProcess, StartupError, free_port, tail
@@ -89,8 +95,8 @@ PARSE_TEXTS = [
 PARSE_COUNT = 200
 LATENCY_CONVERSATIONS, TURNS_PER_CONVERSATION = 10, 20  # 200 turns
 CONCURRENCY_LEVELS = (1, 8, 32)
+LOAD_SECONDS = int(os.environ.get("LOAD_SECONDS", "30"))  # per level and bot
 REQUEST_TIMEOUT = aiohttp.ClientTimeout(total=60)
-LEVEL_TIMEOUT_S = 600.0  # one concurrency level, all conversations
 TRAIN_TIMEOUT_S = 1800.0
 STARTUP_TIMEOUT_S = 600.0
 
@@ -202,12 +208,15 @@ class Bot:
     token: str | None
     turn_message: str  # answered by a custom action
     custom_action: str
+    web: ManagedProcess | None = None  # the chat page's server (ours only)
 
     def api(self, path: str) -> str:
         query = f"?token={self.token}" if self.token else ""
         return f"{self.rasa_url}{path}{query}"
 
     def stop(self) -> None:
+        if self.web is not None:
+            self.web.stop()
         self.rasa.stop()
         self.actions.stop()
 
@@ -270,6 +279,7 @@ def our_bot(tmp: Path, patched: bool = True) -> Bot:
         token=API_TOKEN,
         turn_message="you never listen to me",
         custom_action="action_reflect_move",
+        web=stack.web,
     )
 
 
@@ -368,31 +378,20 @@ async def turn_latencies(bot: Bot) -> TurnLatencies:
     return result
 
 
-async def throughput(bot: Bot, concurrency: int) -> tuple[float, int]:
-    """Turns per second and errors (failed or unsent turns) at one level."""
-    successes: List[int] = []
-
-    async def conversation(session: aiohttp.ClientSession) -> None:
-        sender = new_sender(bot, f"c{concurrency}")
-        for _ in range(TURNS_PER_CONVERSATION):
-            if await send_turn(session, bot, sender):
-                successes.append(1)
-
-    connector = aiohttp.TCPConnector(limit=concurrency)
-    async with aiohttp.ClientSession(
-        timeout=REQUEST_TIMEOUT, connector=connector
-    ) as session:
-        started = time.perf_counter()
-        try:
-            await asyncio.wait_for(
-                asyncio.gather(*(conversation(session) for _ in range(concurrency))),
-                LEVEL_TIMEOUT_S,
-            )
-        except asyncio.TimeoutError:
-            pass  # the turns not done count as errors
-        elapsed = time.perf_counter() - started
-    planned = concurrency * TURNS_PER_CONVERSATION
-    return len(successes) / elapsed, planned - len(successes)
+def throughput(bot: Bot, users: int) -> LoadResult:
+    """Locust's REST conversations at one level: turns/s, failures, p95."""
+    return run_locust(
+        bot.rasa_url,
+        users,
+        LOAD_SECONDS,
+        "RestConversation",
+        LOGS / "locust",
+        bot.name,
+        {
+            "BENCH_TURN_MESSAGE": bot.turn_message,
+            "BENCH_TURNS": str(TURNS_PER_CONVERSATION),
+        },
+    )
 
 
 def custom_action_runs(bot: Bot, sender: str) -> int:
@@ -419,7 +418,7 @@ class Figures:
     turns: TurnLatencies = field(default_factory=TurnLatencies)
     custom_runs: int = 0
     custom_action: str = ""
-    throughput: Dict[int, tuple[float, int]] = field(default_factory=dict)
+    throughput: Dict[int, LoadResult] = field(default_factory=dict)
 
 
 def measure(bot: Bot, figures: Figures) -> None:
@@ -440,7 +439,7 @@ def measure(bot: Bot, figures: Figures) -> None:
         figures.actions_rss = rss_mib(bot.actions)
         for level in CONCURRENCY_LEVELS:
             print(f"[{bot.name}] {level} concurrent conversations", flush=True)
-            figures.throughput[level] = asyncio.run(throughput(bot, level))
+            figures.throughput[level] = throughput(bot, level)
     finally:
         bot.stop()
 
@@ -589,22 +588,30 @@ def latency_tables(out: Report, ours: Figures, ref: Figures) -> None:
 def throughput_table(out: Report, ours: Figures, ref: Figures) -> None:
     rows = []
     for level in CONCURRENCY_LEVELS:
-        tps, errors = ours.throughput[level]
-        ref_tps, ref_errors = ref.throughput[level]
+        mine, theirs = ours.throughput[level], ref.throughput[level]
         target = ""
         if level == 32:
             target = out.target(
                 ">= 60 turns/s at 32 concurrent, no errors (ours)",
-                f"{tps:.1f} turns/s, {errors} errors",
-                tps >= 60 and errors == 0,
+                f"{mine.turns_per_s:.1f} turns/s, {mine.failures} errors",
+                mine.turns_per_s >= 60 and mine.failures == 0,
             )
         rows += [
-            out.row(f"{level} concurrent: turns/s", tps, ref_tps, "", ".1f", target),
-            out.row(f"{level} concurrent: errors", errors, ref_errors, "", "d"),
+            out.row(
+                f"{level} users: turns/s",
+                mine.turns_per_s,
+                theirs.turns_per_s,
+                "",
+                ".1f",
+                target,
+            ),
+            out.row(f"{level} users: p95", mine.p95_ms, theirs.p95_ms, "ms", ".0f"),
+            out.row(f"{level} users: errors", mine.failures, theirs.failures, "", "d"),
         ]
     out.table(
-        f"Throughput (conversations of {TURNS_PER_CONVERSATION} sequential turns; "
-        "a turn counts with HTTP 200 and a bot message)",
+        f"Throughput (Locust, {LOAD_SECONDS} s per level, conversations of "
+        f"{TURNS_PER_CONVERSATION} sequential turns; a turn counts with HTTP 200 "
+        "and a bot message)",
         rows,
     )
 
@@ -621,7 +628,7 @@ def patches_table(figures: Dict[str, Figures]) -> None:
         ("full turn p95 (ms)", lambda f: percentile_ms(f.turns.seconds, 95)),
     ]
     rows += [
-        (f"turns/s at {level}", lambda f, level=level: f.throughput[level][0])
+        (f"turns/s at {level}", lambda f, level=level: f.throughput[level].turns_per_s)
         for level in CONCURRENCY_LEVELS
     ]
     for label, value in rows:
@@ -635,23 +642,29 @@ def patches_table(figures: Dict[str, Figures]) -> None:
 # -------------------------------------------------------------------- main
 
 
-def train_both(tmp: Path, ours: Figures, ref: Figures) -> tuple[Path, float]:
-    """Creates and retrains the reference, trains ours; the reference's model and
-    the seconds `rasa init` took."""
-    # A scratch training cache, so that our .rasa/cache is left as it was.
-    env = subprocess_env({"RASA_CACHE_DIRECTORY": str(tmp / "rasa-cache")})
-    folder = tmp / "reference"
+def build_reference(folder: Path, env: Dict[str, str]) -> tuple[Path, float, float]:
+    """`rasa init` in `folder`, the custom action added, retrained: the model, the
+    seconds `rasa init` took and the seconds of the retraining."""
     print("[reference] rasa init (scaffold and stock training)", flush=True)
     init_s = create_reference(folder, env)
     add_custom_action(folder)
     print("[reference] rasa train --force (after adding the custom action)", flush=True)
     # Named, so that its server loads this model and not the one rasa init made.
-    ref.train_s = run_timed(
+    train_s = run_timed(
         "reference-train",
         [RASA, "train", "--force", "--fixed-model-name", "reference"],
         folder,
         env,
     )
+    return folder / "models" / "reference.tar.gz", init_s, train_s
+
+
+def train_both(tmp: Path, ours: Figures, ref: Figures) -> tuple[Path, float]:
+    """Creates and retrains the reference, trains ours; the reference's model and
+    the seconds `rasa init` took."""
+    # A scratch training cache, so that our .rasa/cache is left as it was.
+    env = subprocess_env({"RASA_CACHE_DIRECTORY": str(tmp / "rasa-cache")})
+    model, init_s, ref.train_s = build_reference(tmp / "reference", env)
     print("[ours] rasa train --force", flush=True)
     ours.train_s = run_timed(
         "ours-train",
@@ -659,7 +672,7 @@ def train_both(tmp: Path, ours: Figures, ref: Figures) -> tuple[Path, float]:
         ROOT,
         env,
     )
-    return folder / "models" / "reference.tar.gz", init_s
+    return model, init_s
 
 
 def main() -> None:

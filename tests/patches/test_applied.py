@@ -22,14 +22,18 @@ from rasa.shared.core.events import Event
 from rasa.utils.endpoints import EndpointConfig
 from bids_partner.patches import (
     action_call_retry, action_result_schema, action_server_outage, event_types,
-    no_memory_fallback,
+    history_cache, no_memory_fallback,
 )
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
 print("PATCHED", [
     RemoteAction.run is action_server_outage.run,
     RemoteAction._validate_action_result is action_result_schema.validate_action_result,
     Event.resolve_by_type is event_types.resolve_by_type,
     EndpointConfig.request is action_call_retry.request,
     Agent._create_tracker_store is no_memory_fallback.create_tracker_store,
+    DialogueStateTracker.applied_events is history_cache.applied_events,
+    Domain.states_for_tracker_history is history_cache.states_for_tracker_history,
 ])
 """
 
@@ -59,10 +63,15 @@ def test_importing_any_plugin_applies_every_patch_with_one_log_line(
     plugin: str,
 ) -> None:
     out = run_check(plugin)
-    assert "PATCHED [True, True, True, True, True]" in out
+    assert "PATCHED [True, True, True, True, True, True, True]" in out
     lines = [line for line in out.splitlines() if "Patched Rasa" in line]
     assert len(lines) == 1, out
-    for name in ("action_result_schema", "action_call_retry", "no_memory_fallback"):
+    for name in (
+        "action_result_schema",
+        "action_call_retry",
+        "no_memory_fallback",
+        "history_cache",
+    ):
         assert name in lines[0]
 
 
@@ -73,7 +82,7 @@ def test_rasa_patches_off_leaves_rasa_as_shipped() -> None:
         "bids_partner.rasa_plugins.channels.rest",
         {**os.environ, "RASA_PATCHES": "off"},
     )
-    assert "PATCHED [False, False, False, False, False]" in out
+    assert "PATCHED [False, False, False, False, False, False, False]" in out
     assert "Rasa patches off" in out
 
 
