@@ -6,8 +6,9 @@ held-out writer's messages and conversations. The thresholds of the two tiers
 are then read off the pooled out-of-fold scores:
 - the gentle question (are you safe?) from `check`, chosen for recall;
 - the full crisis text from `full`, chosen for few false alarms.
-Prints recall of clear and unsure risk, and false alarms on the near-misses, per
-tier and per near-miss kind. Never reads the blind sets.
+Prints recall of clear and unsure risk, and false alarms on the near-misses and
+on everyday talk (data/nlu's ordinary examples, each scored by a classifier
+trained without it), per tier and per near-miss kind. Never reads the blind sets.
 
     .venv/bin/python -m benchmarks.safety_cv
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 import argparse
 from collections import defaultdict
 from pathlib import Path
-from typing import Dict, List, Sequence
+from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 
@@ -42,25 +43,41 @@ def nlu_messages(folder: Path = NLU_DIR) -> List[LabelledRisk]:
     return nlu_examples(load_data(str(folder)))
 
 
-def training_set(items: Sequence[LabelledRisk], seed: int) -> List[LabelledRisk]:
-    return training_items(items, nlu_messages(), ROOT / "data" / "replies", seed)
+def training_set(
+    items: Sequence[LabelledRisk], nlu: Sequence[LabelledRisk], seed: int
+) -> List[LabelledRisk]:
+    return training_items(items, nlu, ROOT / "data" / "replies", seed)
 
 
 def out_of_fold(
-    items: Sequence[LabelledRisk], C: float, with_encoder: bool, seed: int = 42
-) -> np.ndarray:
-    """Each item's risk score from a classifier trained without its writer."""
-    scores = np.zeros(len(items))
-    for writer in sorted({i.writer for i in items}):
+    items: Sequence[LabelledRisk],
+    ordinary: Sequence[LabelledRisk],
+    C: float,
+    with_encoder: bool,
+    seed: int = 42,
+) -> Tuple[np.ndarray, np.ndarray]:
+    """Each item's risk score from a classifier trained without its writer, and
+    each ordinary NLU example's from one trained without its share of them (dealt
+    out over the writers' folds): how often everyday talk would be asked."""
+    nlu = nlu_messages()
+    crisis = [n for n in nlu if n.risk != NONE]
+    writers = sorted({i.writer for i in items})
+    scores, ordinary_scores = np.zeros(len(items)), np.zeros(len(ordinary))
+    for fold, writer in enumerate(writers):
         train = [i for i in items if i.writer != writer]
         held = [k for k, i in enumerate(items) if i.writer == writer]
+        held_ordinary = [k for k in range(len(ordinary)) if k % len(writers) == fold]
+        kept = [o for k, o in enumerate(ordinary) if k % len(writers) != fold]
         classifier = RiskClassifier(C=C, seed=seed, with_encoder=with_encoder).fit(
-            training_set(train, seed)
+            training_set(train, [*crisis, *kept], seed)
         )
-        held_scores = classifier.scores([items[k].text for k in held])
-        for k, (score, _) in zip(held, held_scores):
-            scores[k] = score
-    return scores
+        for ks, texts, into in (
+            (held, [items[k].text for k in held], scores),
+            (held_ordinary, [ordinary[k].text for k in held_ordinary], ordinary_scores),
+        ):
+            for k, (score, _) in zip(ks, classifier.scores(texts)):
+                into[k] = score
+    return scores, ordinary_scores
 
 
 def rates(
@@ -110,16 +127,18 @@ def main() -> None:
     print(
         "\n| candidate | check / full threshold | clear asked | unsure asked"
         " | clear full text | near-miss asked | near-miss full text"
+        " | everyday talk asked | everyday talk full text"
         " | risk asked at 8% near-miss asked |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     single = np.array([i.turns == 1 for i in items])
+    ordinary = [n for n in nlu_messages() if n.risk == NONE]
     candidates = (
         ((4.0, False),) if arguments.tfidf_only else ((4.0, False), (4.0, True))
     )
     for C, encoder in candidates:
         name = f"tfidf{' + MiniLM' if encoder else ''}, C={C:g}"
-        scores = out_of_fold(items, C, encoder)
+        scores, everyday = out_of_fold(items, ordinary, C, encoder)
         check = threshold_for_recall(items, scores, arguments.recall)
         full = threshold_for_alarms(singles, scores[single], arguments.full_alarms)
         asked, alarmed = rates(items, scores, check), rates(items, scores, full)
@@ -127,7 +146,8 @@ def main() -> None:
         print(
             f"| {name} | {check:.3f} / {full:.3f} | {asked['clear']:.1%} | "
             f"{asked['unsure']:.1%} | {alarmed['clear']:.1%} | {asked['alarms']:.1%} | "
-            f"{alarmed['alarms']:.1%} | {at_bar['risk']:.1%} |"
+            f"{alarmed['alarms']:.1%} | {np.mean(everyday >= check):.1%} | "
+            f"{np.mean(everyday >= full):.1%} | {at_bar['risk']:.1%} |"
         )
     by_kind: Dict[str, List[int]] = defaultdict(list)
     for k, item in enumerate(items):

@@ -93,9 +93,9 @@ class RiskReader(GraphComponent):
             "replies_dir": "data/replies",
             "C": 4.0,
             "random_state": 42,
-            # Sentence embeddings gain about a point of recall in cross-writer
-            # validation (`make bench-safety`) but cost the encoder's time on
-            # every message, where the reply judge pays it only in a rehearsal.
+            # Sentence embeddings (config.yml turns them on) ask everyday talk
+            # less at the same recall (`make bench-safety`) but cost the
+            # encoder's time on every message and about two minutes of training.
             "with_encoder": False,
             # Earlier messages read with the new one: 2 means the last three together.
             "context_turns": 2,
