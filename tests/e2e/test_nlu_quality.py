@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import List, Tuple
 
 import pytest
 from rasa.shared.nlu.training_data.loading import load_data
@@ -14,16 +15,34 @@ pytestmark = pytest.mark.stack
 
 HELDOUT = Path(__file__).resolve().parents[1] / "nlu" / "heldout.yml"
 MIN_MOVE_MACRO_F1 = 0.85
+# Everyday talk met with "are you safe right now?": 23 of 446 (5.2%) before the
+# risk classifier read sentence embeddings, 13 (2.9%) after.
+MAX_EVERYDAY_ASKED = 0.04
 
 
-def test_heldout_macro_f1_over_the_moves(assistant) -> None:
-    messages = load_data(str(HELDOUT)).intent_examples
-    truth, predicted = [], []
-    for message in messages:
-        truth.append(message.get("intent"))
-        predicted.append(assistant.parse(message.get("text"))["intent"]["name"])
+@pytest.fixture(scope="module")
+def heldout(assistant) -> List[Tuple[str, str, str]]:
+    """(text, labelled intent, the intent the running assistant read)."""
+    return [
+        (
+            m.get("text"),
+            m.get("intent"),
+            assistant.parse(m.get("text"))["intent"]["name"],
+        )
+        for m in load_data(str(HELDOUT)).intent_examples
+    ]
+
+
+def test_heldout_macro_f1_over_the_moves(heldout) -> None:
+    truth = [intent for _, intent, _ in heldout]
+    predicted = [read for _, _, read in heldout]
     score = f1_score(truth, predicted, labels=list(MOVES), average="macro")
     assert score >= MIN_MOVE_MACRO_F1, f"held-out macro-F1 {score:.3f}"
+
+
+def test_everyday_talk_rarely_gets_the_safety_question(heldout) -> None:
+    asked = [text for text, _, read in heldout if read == "crisis"]
+    assert len(asked) / len(heldout) <= MAX_EVERYDAY_ASKED, asked
 
 
 def test_entities_and_actor_come_through(assistant) -> None:
