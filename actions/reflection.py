@@ -142,25 +142,55 @@ def endings(content: ReflectionContent, move: str, actor: str) -> List[str]:
     return list(safety) if safety and actor == "partner" else list(content.check_ins)
 
 
+class _Templates(NamedTuple):
+    content: ReflectionContent
+    pattern: re.Pattern[str]
+    # (move, actor, template) of each alternative, by its group's name.
+    sources: Dict[str, tuple[str, str, str]]
+
+
+_templates: _Templates | None = None
+
+
+def every_template(content: ReflectionContent) -> _Templates:
+    """All of `content`'s templates as one pattern, tried in the order of the
+    moves, actors and templates: a long conversation's bot messages are each read
+    by one regular expression instead of a Python loop over every template."""
+    global _templates
+    if _templates is None or _templates.content is not content:
+        sources = {
+            f"t{index}": source
+            for index, source in enumerate(
+                (move, actor, template)
+                for move, reflections in content.moves.items()
+                for actor in ACTORS
+                for template in getattr(reflections, actor)
+            )
+        }
+        pattern = re.compile(
+            "|".join(
+                f"(?P<{name}>{filled_pattern(template).pattern})"
+                for name, (_, _, template) in sources.items()
+            ),
+            re.DOTALL,
+        )
+        _templates = _Templates(content, pattern, sources)
+    return _templates
+
+
 def read_reflection(content: ReflectionContent, text: str) -> PastReflection | None:
     """The move, actor, template and ending `text` was composed from, if any."""
-    for move, reflections in content.moves.items():
-        for actor in ACTORS:
-            for template in getattr(reflections, actor):
-                match = filled_pattern(template).match(text)
-                if match is None:
-                    continue
-                rest = text[match.end() :].strip()
-                ending = next(
-                    (
-                        e
-                        for e in endings(content, move, actor)
-                        if filled_pattern(e).fullmatch(rest)
-                    ),
-                    "",
-                )
-                return PastReflection(move, actor, template, ending)
-    return None
+    templates = every_template(content)
+    match = templates.pattern.match(text)
+    if match is None or match.lastgroup is None:
+        return None
+    move, actor, template = templates.sources[match.lastgroup]
+    rest = text[match.end() :].strip()
+    ending = next(
+        (e for e in endings(content, move, actor) if filled_pattern(e).fullmatch(rest)),
+        "",
+    )
+    return PastReflection(move, actor, template, ending)
 
 
 def bot_texts(events: Iterable[Dict[str, Any]]) -> List[str]:

@@ -13,11 +13,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.reflection import (
+    PLACEHOLDER,
     ActionReflectionFollowup,
     ActionReflectMove,
+    filled_pattern,
     read_reflection,
 )
 from bids_partner.coaching import load_reflections
+from bids_partner.contract import ACTORS
 from tests.helpers.events import user_event
 
 CONTENT = load_reflections()
@@ -265,3 +268,19 @@ async def test_the_latest_answer_about_safety_counts() -> None:
     await chat.move("he keeps telling me I'm useless", "criticism", "partner")
     messages = await chat.followup("yes", "affirm")
     assert messages[-1]["buttons"][0]["payload"] == "/practice_reaching_out"
+
+
+def test_every_template_is_read_back_as_the_first_template_that_fits() -> None:
+    # The reference: each template tried on its own, in content order.
+    order = [
+        (move, actor, template)
+        for move, reflections in CONTENT.moves.items()
+        for actor in ACTORS
+        for template in getattr(reflections, actor)
+    ]
+    for _, _, template in order:
+        text = PLACEHOLDER.sub("my wife", template) + " " + CONTENT.check_ins[0]
+        expected = next((m, a, t) for m, a, t in order if filled_pattern(t).match(text))
+        read = read_reflection(CONTENT, text)
+        assert read is not None and (read.move, read.actor, read.template) == expected
+    assert read_reflection(CONTENT, "Hi! Shall we practise?") is None
