@@ -114,8 +114,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--recall", type=float, default=0.95)
     parser.add_argument("--full-alarms", type=float, default=0.02)
-    parser.add_argument(
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument(
         "--tfidf-only", action="store_true", help="leave out the MiniLM candidate"
+    )
+    only.add_argument(
+        "--encoder-only", action="store_true", help="only the shipped candidate"
     )
     arguments = parser.parse_args()
     items = load_safety(SAFETY_DIR)
@@ -133,9 +137,9 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|")
     single = np.array([i.turns == 1 for i in items])
     ordinary = [n for n in nlu_messages() if n.risk == NONE]
-    candidates = (
-        ((4.0, False),) if arguments.tfidf_only else ((4.0, False), (4.0, True))
-    )
+    candidates = ((4.0, False), (4.0, True))
+    if arguments.tfidf_only or arguments.encoder_only:
+        candidates = candidates[1:] if arguments.encoder_only else candidates[:1]
     for C, encoder in candidates:
         name = f"tfidf{' + MiniLM' if encoder else ''}, C={C:g}"
         scores, everyday = out_of_fold(items, ordinary, C, encoder)

@@ -63,6 +63,8 @@ LABELLED_SETS = {
     ),
     "tests/blind/safety sb3 (blind)": ("tests/blind/safety/sb3.yml",),
     "tests/blind/safety sb4 (blind)": ("tests/blind/safety/sb4.yml",),
+    # Mostly everyday talk: how often the assistant asks about safety for nothing.
+    "tests/blind/safety sb5 (blind)": ("tests/blind/safety/sb5.yml",),
 }
 
 
