@@ -16,7 +16,7 @@ pytestmark = pytest.mark.stack
 HELDOUT = Path(__file__).resolve().parents[1] / "nlu" / "heldout.yml"
 MIN_MOVE_MACRO_F1 = 0.85
 # Everyday talk met with "are you safe right now?": 23 of 446 (5.2%) before the
-# risk classifier read sentence embeddings, 13 (2.9%) after.
+# risk classifier read sentence embeddings, 13 (2.9%) after, 11 (2.5%) with s9/s10.
 MAX_EVERYDAY_ASKED = 0.04
 
 
