@@ -35,6 +35,14 @@ QUIET_ENV = {
 # (tests/e2e/test_bursts.py sends 500 at once). SANIC_BACKLOG overrides it.
 SERVER_BACKLOG = "1024"
 
+# How long a message may wait for its conversation's earlier turns (Rasa's ticket
+# lock; its default is 60 s). In a burst a conversation's tenth message waits for
+# nearly the whole queue, and an expired ticket is answered with an error instead
+# of a reply; on a busy 2-core machine 500 messages at once took over a minute.
+# With Redis a crashed server's ticket holds its conversation up to this long.
+# TICKET_LOCK_LIFETIME overrides it.
+TICKET_LOCK_LIFETIME = "180"
+
 
 def tracker_store_url() -> str:
     """SQLAlchemy URL of the tracker store: TRACKER_STORE_URL, else the SQLite file."""

@@ -13,6 +13,7 @@ from bids_partner.settings import (
     QUIET_ENV,
     ROOT,
     SERVER_BACKLOG,
+    TICKET_LOCK_LIFETIME,
     VAR_DIR,
     VENV_BIN,
 )
@@ -81,6 +82,10 @@ class Stack:
         )
         env["ACTION_ENDPOINT_URL"] = f"{self.action_url}/webhook"
         env.setdefault("SANIC_BACKLOG", os.environ.get("SANIC_BACKLOG", SERVER_BACKLOG))
+        env.setdefault(
+            "TICKET_LOCK_LIFETIME",
+            os.environ.get("TICKET_LOCK_LIFETIME", TICKET_LOCK_LIFETIME),
+        )
         # The socket.io channel accepts the chat page's origins only.
         env["WEB_ORIGINS"] = ",".join(config.web_origins)
         # Web conversation ids are signed; every Rasa server of a deployment needs
