@@ -152,6 +152,16 @@ class _Templates(NamedTuple):
 _templates: _Templates | None = None
 
 
+def reflection_templates(content: ReflectionContent) -> List[tuple[str, str, str]]:
+    """(move, actor, template) of every reflection template, in content order."""
+    return [
+        (move, actor, template)
+        for move, reflections in content.moves.items()
+        for actor in ACTORS
+        for template in getattr(reflections, actor)
+    ]
+
+
 def every_template(content: ReflectionContent) -> _Templates:
     """All of `content`'s templates as one pattern, tried in the order of the
     moves, actors and templates: a long conversation's bot messages are each read
@@ -160,12 +170,7 @@ def every_template(content: ReflectionContent) -> _Templates:
     if _templates is None or _templates.content is not content:
         sources = {
             f"t{index}": source
-            for index, source in enumerate(
-                (move, actor, template)
-                for move, reflections in content.moves.items()
-                for actor in ACTORS
-                for template in getattr(reflections, actor)
-            )
+            for index, source in enumerate(reflection_templates(content))
         }
         pattern = re.compile(
             "|".join(

@@ -19,7 +19,7 @@ import argparse
 import asyncio
 import logging
 import time
-from typing import Dict, List
+from typing import List
 
 import numpy as np
 
@@ -27,31 +27,29 @@ HELDOUT = "tests/nlu/heldout.yml"
 EARLIER = ["my partner and i keep missing each other", "i don't know what to do"]
 
 
-async def parse_times(paths: List[str], rounds: int) -> Dict[str, List[float]]:
+async def parse_times(paths: List[str], rounds: int) -> List[List[float]]:
+    """Seconds per parse, one list per model in `paths` (the same path twice is
+    an A/A check of the noise)."""
     from rasa.core.agent import Agent
+    from rasa.core.channels.channel import UserMessage
     from rasa.shared.core.events import UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.shared.nlu.training_data.loading import load_data
 
     texts = [m.get("text") for m in load_data(HELDOUT).intent_examples]
-    agents = {path: Agent.load(path) for path in paths}
-    times: Dict[str, List[float]] = {path: [] for path in paths}
+    agents = [Agent.load(path) for path in paths]
+    times: List[List[float]] = [[] for _ in paths]
     for _ in range(rounds):
         for text in texts:
-            for path, agent in agents.items():
+            for agent, taken in zip(agents, times):
                 tracker = DialogueStateTracker.from_events(
                     "bench", [UserUttered(t) for t in EARLIER]
                 )
+                message = UserMessage(text, sender_id="bench")
                 start = time.perf_counter()
-                await agent.processor.parse_message(_message(text), tracker=tracker)
-                times[path].append(time.perf_counter() - start)
+                await agent.processor.parse_message(message, tracker=tracker)
+                taken.append(time.perf_counter() - start)
     return times
-
-
-def _message(text: str):
-    from rasa.core.channels.channel import UserMessage
-
-    return UserMessage(text, sender_id="bench")
 
 
 def main() -> None:
@@ -65,16 +63,12 @@ def main() -> None:
     from rasa.utils.log_utils import configure_structlog
 
     configure_structlog(logging.WARNING)
-    times = asyncio.run(
-        parse_times([arguments.baseline, arguments.candidate], arguments.rounds)
-    )
-    figures = {
-        path: (np.percentile(t, 50) * 1000, np.percentile(t, 95) * 1000)
-        for path, t in times.items()
-    }
-    for path, (p50, p95) in figures.items():
-        print(f"{path}: p50 {p50:.1f} ms, p95 {p95:.1f} ms over {len(times[path])}")
-    (a50, a95), (b50, b95) = figures.values()
+    paths = [arguments.baseline, arguments.candidate]
+    times = asyncio.run(parse_times(paths, arguments.rounds))
+    figures = [(np.percentile(t, 50) * 1e3, np.percentile(t, 95) * 1e3) for t in times]
+    for path, (p50, p95), taken in zip(paths, figures, times):
+        print(f"{path}: p50 {p50:.1f} ms, p95 {p95:.1f} ms over {len(taken)}")
+    (a50, a95), (b50, b95) = figures
     print(f"candidate / baseline: p50 {b50 / a50:.2f}x, p95 {b95 / a95:.2f}x")
 
 

@@ -22,6 +22,7 @@ from actions.reflection import (
     endings,
     filled_pattern,
     past_reflections,
+    reflection_templates,
 )
 from bids_partner.coaching import load_reflections
 from bids_partner.coaching.schema import ReflectionContent
@@ -80,9 +81,7 @@ def main() -> None:
     rng = random.Random(7)
     filled = [
         PLACEHOLDER.sub("my wife", template) + " " + rng.choice(content.check_ins)
-        for reflections in content.moves.values()
-        for actor in ACTORS
-        for template in getattr(reflections, actor)
+        for _, _, template in reflection_templates(content)
     ]
     reflections = arguments.bot_messages // 3
     texts = rng.choices(filled, k=reflections) + rng.choices(

@@ -51,16 +51,17 @@ def training_set(
 
 def out_of_fold(
     items: Sequence[LabelledRisk],
-    ordinary: Sequence[LabelledRisk],
+    nlu: Sequence[LabelledRisk],
     C: float,
     with_encoder: bool,
     seed: int = 42,
 ) -> Tuple[np.ndarray, np.ndarray]:
     """Each item's risk score from a classifier trained without its writer, and
-    each ordinary NLU example's from one trained without its share of them (dealt
-    out over the writers' folds): how often everyday talk would be asked."""
-    nlu = nlu_messages()
+    each of data/nlu's ordinary examples' (`nlu`, as nlu_messages reads it) from
+    one trained without its share of them (dealt out over the writers' folds):
+    how often everyday talk would be asked. The crisis examples always train."""
     crisis = [n for n in nlu if n.risk != NONE]
+    ordinary = [n for n in nlu if n.risk == NONE]
     writers = sorted({i.writer for i in items})
     scores, ordinary_scores = np.zeros(len(items)), np.zeros(len(ordinary))
     for fold, writer in enumerate(writers):
@@ -136,13 +137,14 @@ def main() -> None:
     )
     print("|---|---|---|---|---|---|---|---|---|---|")
     single = np.array([i.turns == 1 for i in items])
-    ordinary = [n for n in nlu_messages() if n.risk == NONE]
-    candidates = ((4.0, False), (4.0, True))
+    nlu = nlu_messages()
+    encoders = [False, True]
     if arguments.tfidf_only or arguments.encoder_only:
-        candidates = candidates[1:] if arguments.encoder_only else candidates[:1]
-    for C, encoder in candidates:
+        encoders = [arguments.encoder_only]
+    C = 4.0
+    for encoder in encoders:
         name = f"tfidf{' + MiniLM' if encoder else ''}, C={C:g}"
-        scores, everyday = out_of_fold(items, ordinary, C, encoder)
+        scores, everyday = out_of_fold(items, nlu, C, encoder)
         check = threshold_for_recall(items, scores, arguments.recall)
         full = threshold_for_alarms(singles, scores[single], arguments.full_alarms)
         asked, alarmed = rates(items, scores, check), rates(items, scores, full)

@@ -18,9 +18,9 @@ from actions.reflection import (
     ActionReflectMove,
     filled_pattern,
     read_reflection,
+    reflection_templates,
 )
 from bids_partner.coaching import load_reflections
-from bids_partner.contract import ACTORS
 from tests.helpers.events import user_event
 
 CONTENT = load_reflections()
@@ -272,12 +272,7 @@ async def test_the_latest_answer_about_safety_counts() -> None:
 
 def test_every_template_is_read_back_as_the_first_template_that_fits() -> None:
     # The reference: each template tried on its own, in content order.
-    order = [
-        (move, actor, template)
-        for move, reflections in CONTENT.moves.items()
-        for actor in ACTORS
-        for template in getattr(reflections, actor)
-    ]
+    order = reflection_templates(CONTENT)
     for _, _, template in order:
         text = PLACEHOLDER.sub("my wife", template) + " " + CONTENT.check_ins[0]
         expected = next((m, a, t) for m, a, t in order if filled_pattern(t).match(text))
