@@ -28,8 +28,9 @@ Method:
   turns per length and bot by default. p50/p95 per length, and the ratio to the
   bot's own figure at 10 events.
 - The action server's part: for ours at each length, the same custom action
-  called directly on the action server with the conversation's tracker
-  (what Rasa sends: every event of the conversation), and the payload's size.
+  called directly on the action server with the conversation's tracker as the
+  patched Rasa sends it (every event of the conversation, the earlier ones
+  slimmed), and the payload's size.
 Results: results/long-conversations/long_conversations.{csv,json,png}. Rasa's
 debug output (message texts) is never turned on. A shared 2-core machine makes
 single figures noisy: read the ratios, measured in the same run.
@@ -178,12 +179,18 @@ def grow(bot: cr.Bot, sender: str, events: List[Dict]) -> int:
 
 def action_call_seconds(bot: cr.Bot, sender: str, domain: Dict) -> tuple[float, int]:
     """The custom action called directly with the conversation's tracker, as Rasa
-    calls it: seconds, and the request's size in bytes."""
+    calls it (patched: earlier events slimmed, bids_partner/patches/action_payload):
+    seconds, and the request's size in bytes."""
+    state = tracker(bot, sender)
+    if bot.name == "ours":
+        from bids_partner.patches.action_payload import slim_events
+
+        state["events"] = slim_events(state["events"])
     body = json.dumps(
         {
             "next_action": bot.custom_action,
             "sender_id": sender,
-            "tracker": tracker(bot, sender),
+            "tracker": state,
             "domain": domain,
             "version": "3.6.21",
         }

@@ -8,6 +8,10 @@ Rasa 3.6.21 (applied whenever a Rasa process imports the project's plug-ins, so
 - history_cache: the policies' states and the applied events extended with each
   new event instead of rebuilt from the session's start, so a turn costs about
   the same at 2,000 stored events as at 10 (measured by `make bench-long`);
+- tracker_copy: the tracker copied before each action from its state, not by
+  replaying every event of the session;
+- action_payload: earlier events sent to the action server without what no action
+  reads (metadata, intent ranking, scores), so a call grows slower with the session;
 - action_call_retry: one retry on a new connection when a call to the action
   server breaks before an answer;
 - action_server_outage: a reply, instead of silence, when a custom action fails;
@@ -64,11 +68,13 @@ def apply_rasa_patches() -> None:
         return
     from bids_partner.patches import (
         action_call_retry,
+        action_payload,
         action_result_schema,
         action_server_outage,
         event_types,
         history_cache,
         no_memory_fallback,
+        tracker_copy,
     )
 
     _apply(
@@ -76,6 +82,8 @@ def apply_rasa_patches() -> None:
             action_result_schema,
             event_types,
             history_cache,
+            tracker_copy,
+            action_payload,
             action_call_retry,
             action_server_outage,
             no_memory_fallback,
