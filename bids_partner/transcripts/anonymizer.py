@@ -296,20 +296,34 @@ NAMES_AND_PLACES = {"person", "place"}
 _SURVIVAL_TITLES = {"dr", "mr", "mrs", "ms", "miss", "mx", "prof"}
 
 
-def survives(identifier: str, kind: str, output: str) -> bool:
+def _word_count(word: str, text: str) -> int:
+    return len(re.findall(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.I))
+
+
+def survives(
+    identifier: str, kind: str, output: str, source: str | None = None
+) -> bool:
     """An identifier survives if it is still there, or (names and places) if any
-    of its words other than a title is still there as a word."""
-    if identifier.lower() in output.lower():
-        return True
-    if kind not in NAMES_AND_PLACES:
-        return False
+    of its words of three letters or more, other than a title, is still there.
+
+    Given the message it came from (`source`), a name's words are counted
+    instead: one survives if the output holds it more often than the message does
+    outside the name, so "Will" beside "made a will" is judged by the name alone,
+    and a short name ("Mo") is looked for as a word, not inside "mom"."""
     words = [
         w
         for w in re.findall(r"[^\W\d_]+", identifier)
         if w.lower() not in _SURVIVAL_TITLES
     ]
-    return any(
-        re.search(rf"(?<!\w){re.escape(w)}(?!\w)", output, re.I)
-        for w in words
-        if len(w) > 2
-    )
+    if source is not None and kind in NAMES_AND_PLACES:
+        times = max(1, source.count(identifier))
+        return any(
+            _word_count(w, output)
+            > _word_count(w, source) - times * _word_count(w, identifier)
+            for w in words
+        )
+    if identifier.lower() in output.lower():
+        return True
+    if kind not in NAMES_AND_PLACES:
+        return False
+    return any(_word_count(w, output) for w in words if len(w) > 2)

@@ -327,7 +327,7 @@ def test_the_bars_on_the_planted_identifier_sets(anonymizer, name: str) -> None:
         for identifier in case["identifiers"]:
             kind = identifier["kind"]
             kept[kind] += 1
-            if survives(identifier["text"], kind, output):
+            if survives(identifier["text"], kind, output, case["text"]):
                 leaked.setdefault(kind, []).append(
                     f"{identifier['text']!r} in {output!r}"
                 )
@@ -343,3 +343,22 @@ def test_the_bars_on_the_planted_identifier_sets(anonymizer, name: str) -> None:
     recall = 1 - len(missed) / total
     assert recall >= MIN_NAME_RECALL, f"names and places removed {recall:.1%}: {missed}"
     assert lost_keep == [], "therapeutic words were removed"
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "output", "survived"),
+    [
+        # The name is gone; "will" stays as the ordinary word it also is.
+        ("Will", "Will made a will", "[PERSON_1] made a will", False),
+        ("Will", "Will made a will", "Will made a will", True),
+        # A short name is a word, not a part of one.
+        ("Mo", "Mo and his mom", "[PERSON_1] and his mom", False),
+        ("Mo", "Mo and his mom", "Mo and his mom", True),
+        ("Dr Ade Bello", "ask Dr Ade Bello", "ask Dr [PERSON_1] Bello", True),
+        ("Dr Ade Bello", "ask Dr Ade Bello", "ask Dr [PERSON_1]", False),
+    ],
+)
+def test_a_name_survives_by_its_own_occurrences(
+    name: str, source: str, output: str, survived: bool
+) -> None:
+    assert survives(name, "person", output, source) is survived
