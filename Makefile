@@ -47,8 +47,9 @@ services: ## install Debian's postgresql and redis-server for the tests if missi
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq postgresql redis-server; fi
 
-spacy: install ## build the spaCy pipeline from code into build/spacy/
+spacy: install ## build the spaCy pipeline and train the anonymizer's name model (~2 min, one core) into build/spacy/
 	$(BIN)/python -m bids_partner.language.spacy_pipeline
+	OMP_NUM_THREADS=1 $(BIN)/python -m bids_partner.transcripts.name_model
 
 train: install ## train a model unless one for the current data exists in models/
 	$(BIN)/assistant train
