@@ -294,7 +294,8 @@ def main(argv: List[str] | None = None) -> None:
     loaded = time.perf_counter()
     print(
         f"anonymizer: imported in {imported - started:.1f} s, "
-        f"loaded in {loaded - imported:.1f} s"
+        f"loaded in {loaded - imported:.1f} s; names found by: "
+        f"{anonymizer.name_finders} (ANONYMIZER_NAMES=union|rules|model)"
     )
     anonymizer.anonymize("warm up, Daniel", Placeholders())
     sets = {f"{TUNED_LABEL} ({TUNED.relative_to(ROOT)})": (TUNED, True)}
