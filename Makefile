@@ -47,8 +47,9 @@ services: ## install Debian's postgresql and redis-server for the tests if missi
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq postgresql redis-server; fi
 
-spacy: install ## build the spaCy pipeline from code into build/spacy/
+spacy: install ## build the spaCy pipeline and train the anonymizer's name model (~2 min, one core) into build/spacy/
 	$(BIN)/python -m bids_partner.language.spacy_pipeline
+	OMP_NUM_THREADS=1 $(BIN)/python -m bids_partner.transcripts.name_model
 
 train: install ## train a model unless one for the current data exists in models/
 	$(BIN)/assistant train
@@ -63,14 +64,14 @@ lint: install ## ruff check and ruff format --check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: validate lint train web browser services ## validate, lint, train once if needed, run every test (CI runs this)
+test: validate lint spacy train web browser services ## validate, lint, train once if needed, run every test (CI runs this)
 	$(BIN)/pytest -p no:cacheprovider
 	$(MAKE) --no-print-directory test-stories
 
-test-unit: install ## tests that need no running stack, browser or database server
+test-unit: spacy ## tests that need no running stack, browser or database server
 	$(BIN)/pytest -p no:cacheprovider -m "not stack and not browser and not services"
 
-test-e2e: train web browser services ## tests through the running stack, the browser and PostgreSQL/Redis
+test-e2e: spacy train web browser services ## tests through the running stack, the browser and PostgreSQL/Redis
 	$(BIN)/pytest -p no:cacheprovider -m "stack or browser or services"
 
 test-stories: train ## rasa test core on tests/test_stories.yml

@@ -63,6 +63,13 @@ def anonymized(
 
     placeholders = Placeholders()
     sessions: List[Session] = []
+    # The name model tags a transcript's messages in one batch.
+    anonymizer.prefetch(
+        turn.text
+        for session in conversation.sessions
+        for turn in session.turns
+        if _within(turn.date, since, until)
+    )
     for session in conversation.sessions:
         turns = [t for t in session.turns if _within(t.date, since, until)]
         if not turns:

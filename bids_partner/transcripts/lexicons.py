@@ -40,6 +40,26 @@ NOT_IDENTIFYING = {
     "reddit", "twitch", "gamertag", "username", "aadhaar", "aadhar", "eircode",
     "postcode", "medicare", "nhs", "ppsn",
 }  # fmt: skip
+# Languages and nationalities stay ("we speak Tagalog at home", "he's
+# Nigerian"): a therapist needs them and they name no one.
+LANGUAGES_AND_PEOPLES = {
+    "english", "spanish", "french", "german", "italian", "portuguese", "dutch",
+    "polish", "russian", "ukrainian", "greek", "turkish", "arabic", "hebrew",
+    "persian", "farsi", "urdu", "hindi", "punjabi", "bengali", "tamil", "telugu",
+    "malayalam", "kannada", "marathi", "gujarati", "mandarin", "cantonese",
+    "chinese", "japanese", "korean", "vietnamese", "thai", "tagalog", "filipino",
+    "filipina", "malay", "indonesian", "yoruba", "igbo", "hausa", "swahili",
+    "zulu", "xhosa", "afrikaans", "somali", "amharic", "irish", "welsh",
+    "scottish", "british", "american", "canadian", "australian", "kiwi",
+    "indian", "pakistani", "nigerian", "ghanaian", "kenyan", "jamaican",
+    "mexican", "brazilian", "colombian", "finnish", "swedish", "norwegian",
+    "danish", "icelandic", "czech", "slovak", "hungarian", "romanian",
+    "bulgarian", "serbian", "croatian", "albanian", "lebanese", "syrian",
+    "egyptian", "moroccan", "iranian", "iraqi", "afghan", "sri lankan",
+    "nepali", "bangladeshi", "singaporean", "malaysian", "chinese-american",
+    "latina", "latino", "latinx", "hispanic", "asian", "african", "european",
+    "catholic", "muslim", "hindu", "sikh", "jewish", "buddhist",
+}  # fmt: skip
 MONTHS = {
     "january", "february", "march", "april", "may", "june", "july", "august",
     "september", "october", "november", "december",

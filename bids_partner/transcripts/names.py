@@ -280,6 +280,50 @@ class NameFinder:
             return self._nameable(token, strict=True)  # "my best friend joy"
         return False
 
+    def cued(self, token: Token) -> bool:
+        """A person's context around this word, whatever the word: for the name
+        model's everyday words ("texting quill", "me and wren", "Sorrel from
+        work"), where the model and the context must agree. Not after a
+        determiner ("a keen deer hunter"), nor "X and I" at a sentence's start
+        ("Coffee and I")."""
+        i, lows = token.i, self._lows(token.doc)
+        before = lows[max(0, i - 2) : i]
+        after = lows[i + 1 : i + 4]
+        if before and before[-1] in DETERMINERS:
+            return False
+        if len(before) == 2 and before[0] in ME and before[1] in AND:
+            return True  # "me and will"
+        # "my sister will kill me", "told him": a stop word or an inflected
+        # word after a verb or relation is the ordinary word.
+        ordinary = token.lower_ in STOP_WORDS or self._inflected(token)
+        if before and before[-1] in CONTACT_VERBS:
+            return not ordinary
+        if (
+            after[:2]
+            and after[0] in AND
+            and after[1:2]
+            and after[1] in ME | {"i"}
+            and not self._sentence_start(token)
+            and (not before or before[-1] not in NOT_BEFORE_NAME)
+        ):
+            return True
+        if after[:1] == ["from"]:
+            rest = after[1:]
+            if rest[:1] and rest[0] in {"the", "my", "our", "his", "her", "their"}:
+                rest = rest[1:]
+            return bool(rest) and (rest[0] in SOCIAL_PLACES or rest[:2] == ["next"])
+        if after[:2] and after[0] == "(" and after[1] in POSSESSIVES:
+            return True  # "wren (my sister)"
+        if (
+            after[:1] == [","]
+            and after[1:2]
+            and after[1] in POSSESSIVES
+            and after[2:3]
+            and (after[2] in RELATIONS or after[2] in self.lex.partner_words)
+        ):
+            return True  # "wren, my stepmum"
+        return self._after_relation(token) and not ordinary
+
     @staticmethod
     def _sentence_start(token: Token) -> bool:
         previous = token.nbor(-1) if token.i > 0 else None

@@ -115,8 +115,53 @@ _NOT_A_DAY = (
     r"husband|marriage|anniversary|birthday|step|chance|affair|job|move)\b)"
 )
 
+# A phone number said in words, or with words between its digit groups ("oh
+# seven seven double oh nine...", "0412 then 558 then 903"): seven digits or
+# more, counted by _spoken_digits.
+_DIGIT_WORD = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|\d{1,5})"
+_SPOKEN_PHONE = (
+    rf"\b{_DIGIT_WORD}"
+    rf"(?:(?:\s*[,-]\s*|\s+)(?:(?:double|triple)\s+)?{_DIGIT_WORD}){{3,}}\b"
+)
+_SPLIT_PHONE = (
+    r"(?<![\d.,])\d{2,5}(?:(?:\s*,?\s*(?:and\s+then|then|and|space|dash|hyphen|"
+    r"dot)\s+|\s+)\d{2,5}){1,4}(?![\d.,]\d)"
+)
+_DIGIT_NAMES = {
+    "zero": 1, "oh": 1, "o": 1, "one": 1, "two": 1, "three": 1, "four": 1,
+    "five": 1, "six": 1, "seven": 1, "eight": 1, "nine": 1,
+}  # fmt: skip
+MIN_SPOKEN_DIGITS = 7
+# Public helplines identify nobody and a therapist needs to see them: Crisis
+# Text Line (741741), Samaritans (116 123), Lifeline AU (13 11 14), Childline
+# (0800 1111), Shout (85258), and emergency numbers.
+PUBLIC_NUMBERS = {
+    "741741", "686868", "85258", "116123", "131114", "08001111", "988", "911",
+    "999", "112", "000", "18002738255", "18005990019",
+}  # fmt: skip
+
+
+def public_number(value: str) -> bool:
+    """A helpline or emergency number, however it is spaced."""
+    return "".join(c for c in value if c.isdigit()) in PUBLIC_NUMBERS
+
+
+def _spoken_digits(value: str) -> int:
+    """How many digits a number said in words holds ("double oh" is two)."""
+    count, times = 0, 1
+    for word in re.findall(r"[a-z]+|\d+", value.lower()):
+        if word in ("double", "triple"):
+            times = 2 if word == "double" else 3
+            continue
+        count += len(word) if word.isdigit() else _DIGIT_NAMES.get(word, 0) * times
+        times = 1
+    return count
+
+
 # Order matters: earlier kinds win where spans overlap (a date is not a phone).
 PATTERNS: List[Tuple[str, Pattern[str]]] = [
+    ("spoken_phone", re.compile(_SPOKEN_PHONE, re.I)),
+    ("split_phone", re.compile(_SPLIT_PHONE, re.I)),
     ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     ("url", re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.I)),
     (
@@ -410,6 +455,24 @@ def _kind(
             return None
     if kind == "digits":
         return _digit_kind(value)
+    if kind == "spoken_phone":
+        # Words alone or mixed with digits; digits alone are the other patterns'.
+        words = re.sub(r"[\d\s,-]", "", value)
+        return "phone" if words and _spoken_digits(value) >= MIN_SPOKEN_DIGITS else None
+    if kind == "split_phone":
+        # Digit groups alone are the "digits" pattern's: a word must join them.
+        if (
+            not re.search(r"[a-z]", value, re.I)
+            or _money(text, start, end)
+            or _years(re.sub(r"[a-z\s,]+", "-", value, flags=re.I))
+        ):
+            return None
+        groups = re.findall(r"\d+", value)
+        digits = sum(len(g) for g in groups)
+        # Three groups, or two long ones; not round amounts ("1500 and 2000").
+        if (len(groups) < 3 and digits < 10) or all(g.endswith("00") for g in groups):
+            return None
+        return "phone" if MIN_SPOKEN_DIGITS <= digits <= 15 else None
     if kind == "cued_handle":
         bare = value.lstrip("@$")
         if not any(c.isalpha() for c in bare):

@@ -22,6 +22,8 @@ from bids_partner.transcripts.anonymizer import (
 # was written later, also blind, and measured once before its own fixes.
 CASE_FILES = ["anonymizer_cases.yml", "anonymizer_cases_blind.yml"]
 MIN_NAME_RECALL = 0.95
+# Issue 17's bar: at most 1% of the words a therapist needs are lost.
+MAX_KEEP_LOST = 0.01
 
 
 @pytest.fixture(scope="module")
@@ -342,7 +344,8 @@ def test_the_bars_on_the_planted_identifier_sets(anonymizer, name: str) -> None:
     missed = [m for k in NAMES_AND_PLACES for m in leaked.get(k, [])]
     recall = 1 - len(missed) / total
     assert recall >= MIN_NAME_RECALL, f"names and places removed {recall:.1%}: {missed}"
-    assert lost_keep == [], "therapeutic words were removed"
+    keep = sum(len(case.get("keep", [])) for case in data)
+    assert len(lost_keep) <= MAX_KEEP_LOST * keep, lost_keep
 
 
 @pytest.mark.parametrize(
@@ -362,3 +365,65 @@ def test_a_name_survives_by_its_own_occurrences(
     name: str, source: str, output: str, survived: bool
 ) -> None:
     assert survives(name, "person", output, source) is survived
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("my aadhaar is 4827 1936 5520", "my aadhaar is [ID_1]"),
+        ("his NI is QQ 12 34 56 C", "his NI is [ID_1]"),
+        ("his car reg is LB19 XKD", "his car reg is [ID_1]"),
+        ("the plate was MH 02 EK 7719", "the plate was [ID_1]"),
+        ("her car is M-KL 4471 now", "her car is [ID_1] now"),
+        ("we're at M6J 3K6 now", "we're at [ADDRESS_1] now"),
+        ("we rent near the beach, NSW 2034", "we rent near the beach, [ADDRESS_1]"),
+        ("she's in Flat 302 upstairs", "she's in [ADDRESS_1] upstairs"),
+        ("my username is tyrone_k99", "my username is [HANDLE_1]"),
+        ("her tag is $kiaraaa22", "her tag is [HANDLE_1]"),
+        ("my insta is lina.b_23", "my insta is [HANDLE_1]"),
+        ("email tasha dot greene at gmail dot com", "email [EMAIL_1]"),
+    ],
+)
+def test_the_shapes_of_the_brief_are_masked(
+    anonymizer: Anonymizer, text: str, expected: str
+) -> None:
+    """Issue 17: each shape docs/labelling/anonymizer.md names, as written there."""
+    assert clean(anonymizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("his number is 0412 then 558 then 903", "his number is [PHONE_1]"),
+        ("ring 917 and then 555 0134 after six", "ring [PHONE_1] after six"),
+        (
+            "call oh seven seven double oh nine one two three four five six",
+            "call [PHONE_1]",
+        ),
+        (
+            "it's nine one seven, five five five, zero one three four ok",
+            "it's [PHONE_1] ok",
+        ),
+        ("the number is 555 867 five three zero nine", "the number is [PHONE_1]"),
+    ],
+)
+def test_phone_numbers_with_words_between_or_instead_of_digits_are_masked(
+    anonymizer: Anonymizer, text: str, expected: str
+) -> None:
+    """Digit groups joined by "then"/"and", or digits said as words."""
+    assert clean(anonymizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "text 741741 if it gets bad again",
+        "I called 116 123 last night and it helped",
+        "we paid 1500 and 2000 for the two rooms",
+        "one two three four, breathe",
+        "between 2015 and 2019 and 2021 we moved three times",
+    ],
+)
+def test_helplines_and_counted_numbers_stay(anonymizer: Anonymizer, text: str) -> None:
+    """A helpline identifies nobody, and a therapist needs to see it."""
+    assert clean(anonymizer, text) == text
