@@ -6,10 +6,12 @@ import re
 from functools import cache
 from typing import List
 
+from bids_partner.contract import ROMANTIC
 from bids_partner.language.spacy_pipeline import (
     FeelingLexicon,
     load_feelings,
     load_lexicon,
+    load_partner_roles,
 )
 
 PHRASE_WORDS = 12
@@ -42,12 +44,20 @@ NOT_A_NEED = {"i", "not", "no", "nothing", "idk", "dunno", "don't", "dont"}
 
 
 def partner_phrase(partner_word: object, default: str) -> str:
-    """'your wife' from the user's own word 'wife', else the default phrase."""
+    """'your wife' from the user's own word 'wife' ('your family' from
+    'parents'), else the default phrase."""
     # A slot filled from outside (a client's payload, the HTTP API) may hold
-    # anything; only a word is put back into a sentence.
-    if isinstance(partner_word, str) and partner_word.strip():
-        return f"your {partner_word.strip().lower()}"
-    return default
+    # anything; only a word of the partner lexicon is put back into a sentence.
+    role = load_partner_roles().find(partner_word)
+    return f"your {role.say}" if role is not None else default
+
+
+def relationship_of(partner_word: object) -> str:
+    """Whom the user's word names (contract.RELATIONSHIPS); no word, or one
+    outside the lexicon, is taken as the romantic partner the default phrase
+    names."""
+    role = load_partner_roles().find(partner_word)
+    return role.relationship if role is not None else ROMANTIC
 
 
 def quoted_phrase(text: str) -> str:
