@@ -32,6 +32,7 @@ from bids_partner.coaching.wording import (
     relationship_of,
 )
 from bids_partner.contract import ACTORS, MOVES
+from bids_partner.language.feeling_reading import users_own
 from bids_partner.language.spacy_pipeline import Feeling, load_feelings
 
 
@@ -59,6 +60,13 @@ def named_feelings(words: Iterable[object] | str | None) -> Dict[str, Feeling]:
         if feeling is not None:
             named.setdefault(feeling.kind, feeling)
     return named
+
+
+def users_feelings(tracker: Tracker, said: str) -> List[str]:
+    """The feeling words the NLU found in the latest message that are the
+    user's own: not someone else's ("he's furious"), not denied ("I'm not
+    angry"), and meant as feelings ("home alone" is not)."""
+    return users_own(tracker.get_latest_entity_values("emotion"), said)
 
 
 def slot_values(
@@ -387,7 +395,7 @@ class ActionReflectMove(Action):
         content = load_reflections()
         intent = tracker.get_intent_of_latest_message()
         said = tracker.latest_message.get("text") or ""
-        feelings = list(tracker.get_latest_entity_values("emotion"))
+        feelings = users_feelings(tracker, said)
         partner_word = latest_entity(tracker, "partner_role") or tracker.get_slot(
             "partner_role"
         )
@@ -430,7 +438,7 @@ class ActionReflectMove(Action):
             return []
         reflection = reflection_in(content, conversation[-3])
         said = tracker.latest_message.get("text") or ""
-        feelings = list(tracker.get_latest_entity_values("emotion"))
+        feelings = users_feelings(tracker, said)
         asked_what_fits = (
             previous.intent == "deny"
             and reflection is not None

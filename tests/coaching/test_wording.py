@@ -62,6 +62,10 @@ SENTENCE = "I guess I felt kind of invisible when he didn't look up"
         ("feeling down and afraid of losing him", ["down", "afraid of losing them"]),
         ("hurt, lonely and scared", ["hurt", "lonely"]),
         ("hurt, really hurt", ["hurt"]),
+        # Issue 16: only the user's own feelings, and only feelings.
+        ("he was furious and I felt scared", ["scared"]),
+        ("I'm not angry, just hurt", ["hurt"]),
+        ("home alone, and he was angry", []),
         ("it was just a weird evening", []),
         ("", []),
         (None, []),
