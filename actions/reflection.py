@@ -26,8 +26,13 @@ from bids_partner.coaching.schema import (
     ReflectionContent,
     template_fields,
 )
-from bids_partner.coaching.wording import partner_phrase, quoted_phrase
+from bids_partner.coaching.wording import (
+    partner_phrase,
+    quoted_phrase,
+    relationship_of,
+)
 from bids_partner.contract import ACTORS, MOVES
+from bids_partner.language.feeling_reading import users_own
 from bids_partner.language.spacy_pipeline import Feeling, load_feelings
 
 
@@ -55,6 +60,13 @@ def named_feelings(words: Iterable[object] | str | None) -> Dict[str, Feeling]:
         if feeling is not None:
             named.setdefault(feeling.kind, feeling)
     return named
+
+
+def users_feelings(tracker: Tracker, said: str) -> List[str]:
+    """The feeling words the NLU found in the latest message that are the
+    user's own: not someone else's ("he's furious"), not denied ("I'm not
+    angry"), and meant as feelings ("home alone" is not)."""
+    return users_own(tracker.get_latest_entity_values("emotion"), said)
 
 
 def slot_values(
@@ -91,9 +103,11 @@ def reflection_options(
     feelings: Iterable[object] | str | None,
     message_text: str = "",
 ) -> List[Reflection]:
-    """Every reflection that can be offered for `move`: each text whose slots can
-    all be filled, with how many of the user's own feeling words it puts back."""
+    """Every reflection that can be offered for `move`: each text that reads
+    right about the user's relationship and whose slots can all be filled, with
+    how many of the user's own feeling words it puts back."""
     actor = actor_of(actor)
+    relationship = relationship_of(partner_word)
     values = slot_values(content, move, actor, partner_word, feelings, message_text)
     named_kinds = set(named_feelings(feelings))
     echoed = {
@@ -102,7 +116,7 @@ def reflection_options(
         if kind in named_kinds and slot != "partner_feeling"
     }
     options = []
-    for template in getattr(content.moves[move], actor):
+    for template in content.fitting(getattr(content.moves[move], actor), relationship):
         fields = template_fields(template)
         if fields <= values.keys():
             text = template.format(**values)
@@ -135,11 +149,15 @@ def filled_pattern(template: str) -> re.Pattern[str]:
     )
 
 
-def endings(content: ReflectionContent, move: str, actor: str) -> List[str]:
+def endings(
+    content: ReflectionContent, move: str, actor: str, relationship: str | None = None
+) -> List[str]:
     """What a reflection ends with: the move's safety_check for a partner's move
-    that has one, else a check-in."""
+    that has one, else a check-in; all of them, or those that read right about
+    `relationship`."""
     safety = content.moves[move].safety_check
-    return list(safety) if safety and actor == "partner" else list(content.check_ins)
+    texts = list(safety) if safety and actor == "partner" else list(content.check_ins)
+    return texts if relationship is None else content.fitting(texts, relationship)
 
 
 class _Templates(NamedTuple):
@@ -254,7 +272,9 @@ def compose_reflection(
     else:
         body = min(options, key=lambda option: last[option.template]).text
     ending = least_recent(
-        endings(content, move, actor), [r.ending for r in said if r.ending], rng
+        endings(content, move, actor, relationship_of(partner_word)),
+        [r.ending for r in said if r.ending],
+        rng,
     )
     partner = partner_phrase(partner_word, content.default_partner)
     return f"{body} {ending.format(partner=partner)}"
@@ -375,7 +395,7 @@ class ActionReflectMove(Action):
         content = load_reflections()
         intent = tracker.get_intent_of_latest_message()
         said = tracker.latest_message.get("text") or ""
-        feelings = list(tracker.get_latest_entity_values("emotion"))
+        feelings = users_feelings(tracker, said)
         partner_word = latest_entity(tracker, "partner_role") or tracker.get_slot(
             "partner_role"
         )
@@ -418,7 +438,7 @@ class ActionReflectMove(Action):
             return []
         reflection = reflection_in(content, conversation[-3])
         said = tracker.latest_message.get("text") or ""
-        feelings = list(tracker.get_latest_entity_values("emotion"))
+        feelings = users_feelings(tracker, said)
         asked_what_fits = (
             previous.intent == "deny"
             and reflection is not None
@@ -428,7 +448,9 @@ class ActionReflectMove(Action):
             # What fits better, reflected for the same move, in a text not said yet.
             partner = partner_phrase(partner_word, content.default_partner)
             thanks = pick_text(
-                content.followup.thanks, partner, bot_texts(tracker.events)
+                content.fitting(content.followup.thanks, relationship_of(partner_word)),
+                partner,
+                bot_texts(tracker.events),
             )
             text = compose_reflection(
                 content,
@@ -476,19 +498,24 @@ class ActionReflectionFollowup(Action):
             usual_response(dispatcher, intent)
             return []
         followup = content.followup
-        partner = partner_phrase(
-            tracker.get_slot("partner_role"), content.default_partner
-        )
+        partner_word = tracker.get_slot("partner_role")
+        partner = partner_phrase(partner_word, content.default_partner)
+        relationship = relationship_of(partner_word)
         said = bot_texts(tracker.events)
+
+        def pick(options: List[str]) -> str:
+            """One of `options` that reads right about the user's relationship."""
+            return pick_text(content.fitting(options, relationship), partner, said)
+
         safety = asked_about_safety(content, reflection)
         if intent == "deny":
             options = followup.not_safe if safety else followup.what_fits
-            dispatcher.utter_message(text=pick_text(options, partner, said))
+            dispatcher.utter_message(text=pick(options))
             return []
         move = content.moves[reflection.move]
-        deeper = pick_text(getattr(move.deeper, reflection.actor), partner, said)
+        deeper = pick(getattr(move.deeper, reflection.actor))
         if safety:
-            deeper = f"{pick_text(followup.safe, partner, said)} {deeper}"
+            deeper = f"{pick(followup.safe)} {deeper}"
         dispatcher.utter_message(text=deeper)
         # The latest answer about safety counts: this "yes", else an earlier one.
         if safety or not said_not_safe(content, conversation):
@@ -496,7 +523,7 @@ class ActionReflectionFollowup(Action):
             offer = followup.exercises[exercise]
             payload = f"/{EXERCISE_INTENTS[exercise]}"
             dispatcher.utter_message(
-                text=pick_text(offer.offers, partner, said),
+                text=pick(offer.offers),
                 buttons=[
                     {"title": offer.button, "payload": payload},
                     {"title": followup.not_now_button, "payload": NOT_NOW_PAYLOAD},

@@ -18,6 +18,20 @@ MOVES = (
 )
 # Who makes the move: an entity beside the intent, not another intent.
 ACTORS = ("self", "partner")
+# Whom the user is close to: each word of the partner_role lexicon (bids_partner/
+# language/lexicon/partner_roles.yml) belongs to one of these. The reflections
+# use romantic framing ("as a couple") only for a romantic partner.
+ROMANTIC = "romantic"
+RELATIONSHIPS = (
+    ROMANTIC,
+    "parent",
+    "child",
+    "sibling",
+    "grandparent",
+    "relative",
+    "friend",
+    "housemate",
+)
 CRISIS_INTENT = "crisis"
 CONVERSATION_INTENTS = (
     "greet",

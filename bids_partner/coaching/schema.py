@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import string
-from typing import Any, Dict, List, Tuple
+from functools import cache
+from typing import Any, Dict, Iterator, List, Tuple
 
 from pydantic import BaseModel, root_validator, validator
 
-from bids_partner.contract import ACTORS, MOVES
+from bids_partner.contract import ACTORS, MOVES, ROMANTIC
 from bids_partner.language.spacy_pipeline import FeelingLexicon, load_feelings
 
 # A reflection's placeholders: the user's word for their partner, their message
@@ -32,6 +33,7 @@ TEMPLATE_FIELDS = {"partner", "phrase", *FEELING_SLOTS}
 # lexicon read right in it by construction ("feel hurt", never "how hurts you feel").
 FEEL_BEFORE_SLOT = re.compile(r"\b(?:feel|feels|feeling|felt)\s+$", re.IGNORECASE)
 GUESS_FIELDS = {"first", "second"}
+PLACEHOLDER = re.compile(r"\{\w+\}")
 
 
 def template_fields(text: str) -> set[str]:
@@ -211,9 +213,27 @@ def check_guesses(
             )
 
 
+@cache
+def romantic_pattern(phrases: Tuple[str, ...]) -> re.Pattern[str]:
+    """Any of `phrases`, as whole words, in any case."""
+    alternatives = "|".join(re.escape(" ".join(p.split())) for p in phrases)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def romantic_phrases(phrases: List[str]) -> List[str]:
+    if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+        raise ValueError("romantic_framing needs a list of words or phrases")
+    if any(set("{}") & set(p) for p in phrases):
+        raise ValueError("romantic_framing: phrases are plain words, without braces")
+    return phrases
+
+
 class ReflectionContent(BaseModel):
     version: int
     default_partner: str
+    # Words and phrases that frame the bond as a couple's: a text with any of them
+    # is said only about a romantic partner.
+    romantic_framing: List[str]
     # How two guessed feelings are offered, tentatively: "{first}, or perhaps
     # {second}". It stands where a feeling word would, after "feel".
     guess_wording: str
@@ -221,6 +241,35 @@ class ReflectionContent(BaseModel):
     check_ins: List[str]
     followup: ReflectionFollowup
     moves: Dict[str, MoveReflections]
+
+    def fits(self, text: str, relationship: str) -> bool:
+        """`text` reads right about the user's `relationship`: romantic framing
+        only for a romantic partner ({partner} itself is the user's own word)."""
+        if relationship == ROMANTIC:
+            return True
+        pattern = romantic_pattern(tuple(self.romantic_framing))
+        return not pattern.search(PLACEHOLDER.sub("", text))
+
+    def fitting(self, texts: List[str], relationship: str) -> List[str]:
+        """Those of `texts` that read right about `relationship`."""
+        return [text for text in texts if self.fits(text, relationship)]
+
+    @validator("romantic_framing")
+    def _plain_phrases(cls, phrases: List[str]) -> List[str]:
+        return romantic_phrases(phrases)
+
+    @root_validator(skip_on_failure=True)
+    def _texts_for_every_relationship(cls, values: Dict[str, Any]) -> Dict[str, Any]:
+        """Every list a text is picked from has one that is not romantic, so a
+        user talking about their mum or a friend always gets an answer."""
+        pattern = romantic_pattern(tuple(values["romantic_framing"]))
+        for where, texts in picked_lists(values):
+            if all(pattern.search(PLACEHOLDER.sub("", text)) for text in texts):
+                raise ValueError(
+                    f"{where}: every text uses romantic_framing; add one that "
+                    "reads right about a parent, a sibling or a friend"
+                )
+        return values
 
     @validator("check_ins")
     def _check_ins_ask(cls, check_ins: List[str]) -> List[str]:
@@ -270,6 +319,25 @@ class ReflectionContent(BaseModel):
             check_guesses(move, reflections, lexicon)
             check_safety_checks(move, reflections.safety_check)
         return moves
+
+
+def picked_lists(values: Dict[str, Any]) -> Iterator[Tuple[str, List[str]]]:
+    """(where, texts) of every list of reflection content that one text is
+    picked from; for a move, its texts without {reactive_feeling}."""
+    yield "check_ins", values["check_ins"]
+    followup: ReflectionFollowup = values["followup"]
+    for key in ("what_fits", "thanks", "safe", "not_safe"):
+        yield f"followup.{key}", getattr(followup, key)
+    for name, exercise in followup.exercises.items():
+        yield f"followup.exercises.{name}.offers", exercise.offers
+    for move, reflections in values["moves"].items():
+        for actor in ACTORS:
+            texts = getattr(reflections, actor)
+            plain = [t for t in texts if "reactive_feeling" not in template_fields(t)]
+            yield f"moves.{move}.{actor}", plain
+            yield f"moves.{move}.deeper.{actor}", getattr(reflections.deeper, actor)
+        if reflections.safety_check:
+            yield f"moves.{move}.safety_check", reflections.safety_check
 
 
 def check_safety_checks(move: str, texts: List[str]) -> None:

@@ -6,11 +6,9 @@ import re
 from functools import cache
 from typing import List
 
-from bids_partner.language.spacy_pipeline import (
-    FeelingLexicon,
-    load_feelings,
-    load_lexicon,
-)
+from bids_partner.contract import ROMANTIC
+from bids_partner.language.feeling_reading import felt_by_user
+from bids_partner.language.spacy_pipeline import load_lexicon, load_partner_roles
 
 PHRASE_WORDS = 12
 # Feeling words put back from one answer: the first two, in the order typed.
@@ -19,10 +17,6 @@ FEELING_WORDS = 2
 # asks for), else its reactive ones, else its warm ones.
 FEELING_KIND_ORDER = ("softer", "reactive", "warm")
 WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
-# "not hurt", "never lonely", "didn't feel hurt": a feeling the user says they did
-# not have is not put back.
-NEGATIONS = {"not", "never", "no", "without"}
-FEEL_VERBS = {"feel", "feeling", "felt", "feels", "am", "was", "were", "be", "being"}
 # A need longer than this is a story, not words that follow "I need".
 NEED_WORDS = 8
 # "I guess I needed", "I just want", "for": what comes before the need itself.
@@ -42,12 +36,20 @@ NOT_A_NEED = {"i", "not", "no", "nothing", "idk", "dunno", "don't", "dont"}
 
 
 def partner_phrase(partner_word: object, default: str) -> str:
-    """'your wife' from the user's own word 'wife', else the default phrase."""
+    """'your wife' from the user's own word 'wife' ('your family' from
+    'parents'), else the default phrase."""
     # A slot filled from outside (a client's payload, the HTTP API) may hold
-    # anything; only a word is put back into a sentence.
-    if isinstance(partner_word, str) and partner_word.strip():
-        return f"your {partner_word.strip().lower()}"
-    return default
+    # anything; only a word of the partner lexicon is put back into a sentence.
+    role = load_partner_roles().find(partner_word)
+    return f"your {role.say}" if role is not None else default
+
+
+def relationship_of(partner_word: object) -> str:
+    """Whom the user's word names (contract.RELATIONSHIPS); no word, or one
+    outside the lexicon, is taken as the romantic partner the default phrase
+    names."""
+    role = load_partner_roles().find(partner_word)
+    return role.relationship if role is not None else ROMANTIC
 
 
 def quoted_phrase(text: str) -> str:
@@ -61,41 +63,14 @@ def _words(text: str) -> List[str]:
     return WORD.findall(text.lower().replace("\u2019", "'"))
 
 
-def _negated(words: List[str], start: int) -> bool:
-    """The words before `start` say the feeling was not there: "not hurt",
-    "didn't feel hurt", "wasn't angry"."""
-    before = words[max(start - 2, 0) : start]
-    if before and (before[-1] in NEGATIONS or before[-1].endswith("n't")):
-        return True
-    return (
-        len(before) == 2
-        and before[1] in FEEL_VERBS
-        and (before[0] in NEGATIONS or before[0].endswith("n't"))
-    )
-
-
-def feeling_words(text: object, lexicon: FeelingLexicon | None = None) -> List[str]:
-    """The feelings of the lexicon in what the user typed, in their feel form
+def feeling_words(text: object) -> List[str]:
+    """The user's own feelings in what they typed, in their feel form
     ("invisible" from "I guess I felt kind of invisible when he didn't look up"):
     the softer ones if there are any, else the reactive, else the warm; at most
-    FEELING_WORDS, in the order typed. Empty when there is none."""
-    if not isinstance(text, str):
-        return []
-    lexicon = lexicon or load_feelings()
-    longest = max(len(t.split()) for entry in lexicon.entries for t in entry.typed)
-    words = _words(text)
-    found = []
-    start = 0
-    while start < len(words):
-        for length in range(min(longest, len(words) - start), 0, -1):
-            feeling = lexicon.find(" ".join(words[start : start + length]))
-            if feeling is not None:
-                if not _negated(words, start):
-                    found.append(feeling)
-                start += length
-                break
-        else:
-            start += 1
+    FEELING_WORDS, in the order typed. A feeling denied ("I didn't feel hurt"),
+    someone else's ("he was angry") or not meant as one ("home alone") is left
+    out (bids_partner/language/feeling_reading.py). Empty when there is none."""
+    found = felt_by_user(text)
     for kind in FEELING_KIND_ORDER:
         forms = list(dict.fromkeys(f.feel for f in found if f.kind == kind))
         if forms:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Tuple
 
 import yaml
 
+from bids_partner.contract import RELATIONSHIPS
 from bids_partner.settings import SPACY_PIPELINE
 
 if TYPE_CHECKING:
@@ -47,6 +48,31 @@ class Feeling:
     kind: str
     feel: str
     typed: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PartnerRole:
+    """One word of the partner lexicon: whom it names, and what follows "your"
+    when it is said back (the word itself, or "family" for "parents")."""
+
+    typed: str
+    relationship: str
+    say: str
+
+
+class PartnerLexicon:
+    """The words for the person the user is close to: the closed set of values a
+    partner_role may take."""
+
+    def __init__(self, roles: Tuple[PartnerRole, ...]) -> None:
+        self.roles = roles
+        self._by_typed = {role.typed: role for role in roles}
+
+    def find(self, typed: object) -> PartnerRole | None:
+        """The role the user's `typed` word belongs to, if it is in the lexicon."""
+        if not isinstance(typed, str):
+            return None
+        return self._by_typed.get(normalize(typed))
 
 
 def normalize(words: str) -> str:
@@ -131,12 +157,41 @@ def _feelings(path: Path, kinds: object) -> Iterator[Tuple[str, Feeling]]:
             yield where, Feeling(kind, feel, tuple(dict.fromkeys(forms)))
 
 
+def _roles(path: Path, relationships: object) -> Iterator[PartnerRole]:
+    """The entries of one file's ``partner_role`` mapping, each checked."""
+    if not isinstance(relationships, dict) or not relationships:
+        raise LexiconError(
+            f"{path}: partner_role must map each relationship "
+            f"({', '.join(RELATIONSHIPS)}) to a list of words"
+        )
+    for relationship, entries in relationships.items():
+        where = f"{path}: partner_role.{relationship}"
+        if relationship not in RELATIONSHIPS:
+            raise LexiconError(
+                f"{where}: unknown relationship; expected one of "
+                f"{', '.join(RELATIONSHIPS)}"
+            )
+        if not isinstance(entries, list) or not entries:
+            raise LexiconError(f"{where}: expected a list of words")
+        for index, entry in enumerate(entries):
+            if isinstance(entry, dict) and set(entry) == {"typed", "say"}:
+                typed, say = _phrase(entry["typed"]), _phrase(entry["say"])
+            else:
+                typed = say = _phrase(entry)
+            if typed is None or say is None:
+                raise LexiconError(
+                    f"{where}[{index}]: expected a word, or typed: and say:, "
+                    f"got {entry!r}"
+                )
+            yield PartnerRole(typed, relationship, say)
+
+
 def _read_lexicon(
     lexicon_dir: Path, labels: Tuple[str, ...] = ENTITY_LABELS
-) -> Tuple[List[str], Tuple[Feeling, ...]]:
+) -> Tuple[Tuple[PartnerRole, ...], Tuple[Feeling, ...]]:
     """Partner words and feelings from every YAML file in ``lexicon_dir``, which
     must have phrases for each of `labels`."""
-    partner_words: List[str] = []
+    roles: Dict[str, PartnerRole] = {}
     feelings: List[Feeling] = []
     found: set[str] = set()
     typed_in: Dict[str, str] = {}
@@ -144,10 +199,13 @@ def _read_lexicon(
     for path in sorted(lexicon_dir.glob("*.yml")):
         content = _read(path)
         found.update(content)
-        phrases = content.get("partner_role", [])
-        if not isinstance(phrases, list) or not all(map(_phrase, phrases)):
-            raise LexiconError(f"{path}: partner_role must be a list of phrases")
-        partner_words.extend(p.strip().lower() for p in phrases)
+        if "partner_role" in content:
+            for role in _roles(path, content["partner_role"]):
+                if role.typed in roles:
+                    raise LexiconError(
+                        f"{path}: partner word {role.typed!r} is listed twice"
+                    )
+                roles[role.typed] = role
         if "emotion" not in content:
             continue
         for where, feeling in _feelings(path, content["emotion"]):
@@ -171,15 +229,16 @@ def _read_lexicon(
     if kinds != set(FEELING_KINDS):
         absent = [kind for kind in FEELING_KINDS if kind not in kinds]
         raise LexiconError(f"{lexicon_dir}: no emotion entries of kind {absent}")
-    return partner_words, tuple(feelings)
+    return tuple(roles.values()), tuple(feelings)
 
 
 def load_lexicon(lexicon_dir: Path = LEXICON_DIR) -> Dict[str, List[str]]:
-    """Returns label -> phrases from every YAML file in ``lexicon_dir``: for
-    emotion, every typed form of every feeling (what the EntityRuler matches)."""
-    partner_words, feelings = _read_lexicon(lexicon_dir)
+    """Returns label -> phrases from every YAML file in ``lexicon_dir``: every
+    partner word, and every typed form of every feeling (what the EntityRuler
+    matches)."""
+    roles, feelings = _read_lexicon(lexicon_dir)
     return {
-        "partner_role": partner_words,
+        "partner_role": [role.typed for role in roles],
         "emotion": [typed for feeling in feelings for typed in feeling.typed],
     }
 
@@ -188,6 +247,12 @@ def load_lexicon(lexicon_dir: Path = LEXICON_DIR) -> Dict[str, List[str]]:
 def load_feelings(lexicon_dir: Path = LEXICON_DIR) -> FeelingLexicon:
     """The feelings of the lexicon, by kind, with the forms reflections need."""
     return FeelingLexicon(_read_lexicon(lexicon_dir, ("emotion",))[1])
+
+
+@cache
+def load_partner_roles(lexicon_dir: Path = LEXICON_DIR) -> PartnerLexicon:
+    """The words for the person the user is close to, each with its relationship."""
+    return PartnerLexicon(_read_lexicon(lexicon_dir, ("partner_role",))[0])
 
 
 def lexicon_fingerprint(lexicon: Dict[str, List[str]]) -> str:

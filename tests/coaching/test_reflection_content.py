@@ -176,3 +176,18 @@ def test_what_fits_must_ask(tmp_path: Path) -> None:
         data["followup"]["what_fits"][0] = "Tell me what fits better."
 
     rejected(tmp_path, tells, "must end with a question")
+
+
+def test_a_list_with_only_romantic_texts_is_rejected(tmp_path: Path) -> None:
+    # A user talking about their mum must always have something to hear.
+    def only_romantic(data: Dict) -> None:
+        data["moves"]["bid"]["deeper"]["self"] = [
+            "Maybe you need to feel chosen by {partner}."
+        ]
+
+    rejected(tmp_path, only_romantic, r"moves\.bid\.deeper\.self.*romantic_framing")
+
+    def no_framing(data: Dict) -> None:
+        data["romantic_framing"] = []
+
+    rejected(tmp_path, no_framing, "romantic_framing")

@@ -2,16 +2,44 @@
 
 import pytest
 
-from bids_partner.coaching.wording import feeling_words, need_phrase, partner_phrase
+from bids_partner.coaching.wording import (
+    feeling_words,
+    need_phrase,
+    partner_phrase,
+    relationship_of,
+)
 
 
 def test_the_users_word_for_their_partner() -> None:
     assert partner_phrase(" Wife ", "your partner") == "your wife"
 
 
-@pytest.mark.parametrize("value", [None, "", "  ", {"a": 1}, 5, True, ["wife"]])
-def test_anything_but_a_word_gives_the_default(value: object) -> None:
+@pytest.mark.parametrize(
+    "value",
+    [None, "", "  ", {"a": 1}, 5, True, ["wife"], "x" * 500, "Sarah Connor 555 0100"],
+)
+def test_anything_but_a_partner_word_gives_the_default(value: object) -> None:
+    # partner_role takes its values from the closed set of the partner lexicon.
     assert partner_phrase(value, "your partner") == "your partner"
+
+
+@pytest.mark.parametrize(
+    "word, phrase, relationship",
+    [
+        ("Mom", "your mom", "parent"),
+        ("MUM", "your mum", "parent"),
+        ("best friend", "your best friend", "friend"),
+        ("flatmate", "your flatmate", "housemate"),
+        # "your parents is ..." would not read: a plural is said as one family.
+        ("parents", "your family", "parent"),
+        ("hubby", "your hubby", "romantic"),
+    ],
+)
+def test_close_relationships_beyond_romance(
+    word: str, phrase: str, relationship: str
+) -> None:
+    assert partner_phrase(word, "your partner") == phrase
+    assert relationship_of(word) == relationship
 
 
 # Issue 16: the feeling a user gives in the reaching-out exercise is put back as
@@ -34,6 +62,10 @@ SENTENCE = "I guess I felt kind of invisible when he didn't look up"
         ("feeling down and afraid of losing him", ["down", "afraid of losing them"]),
         ("hurt, lonely and scared", ["hurt", "lonely"]),
         ("hurt, really hurt", ["hurt"]),
+        # Issue 16: only the user's own feelings, and only feelings.
+        ("he was furious and I felt scared", ["scared"]),
+        ("I'm not angry, just hurt", ["hurt"]),
+        ("home alone, and he was angry", []),
         ("it was just a weird evening", []),
         ("", []),
         (None, []),

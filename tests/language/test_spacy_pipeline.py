@@ -70,3 +70,58 @@ def test_malformed_lexicon_is_rejected(tmp_path: Path) -> None:
     (tmp_path / "x.yml").write_text("emotion: [happy\n")
     with pytest.raises(LexiconError, match="not valid YAML"):
         load_lexicon(tmp_path)
+
+
+# Issue 16: close relationships that are not romantic, in the spellings people use.
+@pytest.mark.parametrize(
+    "text, word",
+    [
+        ("my mom keeps asking if I still love her", "mom"),
+        ("My Mum never calls back", "Mum"),
+        ("MUMMY shouted at me", "MUMMY"),
+        ("my best friend ignored my text", "best friend"),
+        ("my flatmate rolls her eyes", "flatmate"),
+        ("my room mate never cleans up", "room mate"),
+        ("my mother-in-law says I'm lazy", "mother-in-law"),
+        ("my close friend hugged me", "close friend"),
+        ("Amma worries about me", "Amma"),
+        ("my padi no dey reply", "padi"),
+    ],
+)
+def test_close_relationships_beyond_romance_are_partner_roles(
+    nlp, text: str, word: str
+) -> None:
+    doc = nlp(text)
+    assert [(e.text, e.label_) for e in doc.ents if e.label_ == "partner_role"] == [
+        (word, "partner_role")
+    ]
+
+
+def test_every_partner_word_names_a_relationship_of_the_contract() -> None:
+    from bids_partner.contract import RELATIONSHIPS
+    from bids_partner.language.spacy_pipeline import load_partner_roles
+
+    roles = load_partner_roles().roles
+    assert {role.relationship for role in roles} == set(RELATIONSHIPS)
+    assert load_partner_roles().find("Mom").relationship == "parent"
+    assert load_partner_roles().find("parents").say == "family"
+
+
+@pytest.mark.parametrize(
+    "text, error",
+    [
+        ("partner_role: [wife]\n", "map each relationship"),
+        ("partner_role:\n  lover: [wife]\n", "unknown relationship"),
+        ("partner_role:\n  romantic: [wife, '{x}']\n", r"romantic\[1\]"),
+        ("partner_role:\n  romantic: [wife]\n  friend: [wife]\n", "listed twice"),
+    ],
+)
+def test_a_malformed_partner_lexicon_is_rejected(
+    tmp_path: Path, text: str, error: str
+) -> None:
+    from bids_partner.language.spacy_pipeline import LEXICON_DIR
+
+    (tmp_path / "emotions.yml").write_bytes((LEXICON_DIR / "emotions.yml").read_bytes())
+    (tmp_path / "partner_roles.yml").write_text(text)
+    with pytest.raises(LexiconError, match=error):
+        load_lexicon(tmp_path)

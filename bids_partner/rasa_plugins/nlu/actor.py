@@ -27,14 +27,13 @@ SELF_WORDS = {"i", "i'm", "im", "i've", "ive", "i'd", "i'll", "me", "myself", "w
 SECOND_PERSON = {"you", "u", "you're", "youre", "ur", "your", "ya", "yourself"}
 THIRD_PERSON = {"he", "she", "they", "he's", "she's", "hes", "shes", "they're", "him"}
 SUBORDINATORS = {"when", "whenever", "if", "after", "because", "every", "each", "once"}
-# Words after "my" that name someone other than the partner.
-NOT_PARTNER = {"mom", "mum", "dad", "friend", "boss", "sister", "brother", "kids"}
 
 
 def _partner_words() -> Set[str]:
-    return {
-        word for phrase in load_lexicon()["partner_role"] for word in phrase.split()
-    }
+    """The word that names the person in each phrase of the partner lexicon
+    ("friend" of "best friend"): every relationship there, a mum or a flatmate
+    as much as a wife, is the one the user's moves are with."""
+    return {phrase.split()[-1] for phrase in load_lexicon()["partner_role"]}
 
 
 # Words that, after a capitalised first word, suggest it is a name doing something.
@@ -117,7 +116,7 @@ class ActorExtractor(GraphComponent, EntityExtractorMixin):
 
     def __init__(self, config: Dict[str, Any]) -> None:
         self.component_config = config
-        self.partner_words = _partner_words() - NOT_PARTNER
+        self.partner_words = _partner_words()
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
