@@ -10,6 +10,8 @@ Rasa 3.6.21 (applied whenever a Rasa process imports the project's plug-ins, so
   the same at 2,000 stored events as at 10 (measured by `make bench-long`);
 - tracker_copy: the tracker copied before each action from its state, not by
   replaying every event of the session;
+- rule_states_log: RulePolicy's debug line of every state built only when debug
+  logging is on;
 - action_payload: earlier events sent to the action server without what no action
   reads (metadata, intent ranking, scores), so a call grows slower with the session;
 - action_call_retry: one retry on a new connection when a call to the action
@@ -74,6 +76,7 @@ def apply_rasa_patches() -> None:
         event_types,
         history_cache,
         no_memory_fallback,
+        rule_states_log,
         tracker_copy,
     )
 
@@ -83,6 +86,7 @@ def apply_rasa_patches() -> None:
             event_types,
             history_cache,
             tracker_copy,
+            rule_states_log,
             action_payload,
             action_call_retry,
             action_server_outage,

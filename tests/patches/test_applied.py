@@ -22,8 +22,9 @@ from rasa.shared.core.events import Event
 from rasa.utils.endpoints import EndpointConfig
 from bids_partner.patches import (
     action_call_retry, action_payload, action_result_schema, action_server_outage,
-    event_types, history_cache, no_memory_fallback, tracker_copy,
+    event_types, history_cache, no_memory_fallback, rule_states_log, tracker_copy,
 )
+from rasa.core.policies.rule_policy import RulePolicy
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 print("PATCHED", [
@@ -36,6 +37,7 @@ print("PATCHED", [
     DialogueStateTracker.applied_events is history_cache.applied_events,
     Domain.states_for_tracker_history is history_cache.states_for_tracker_history,
     DialogueStateTracker.copy is tracker_copy.state_copy,
+    RulePolicy.format_tracker_states is rule_states_log.format_tracker_states,
 ])
 """
 
@@ -65,7 +67,7 @@ def test_importing_any_plugin_applies_every_patch_with_one_log_line(
     plugin: str,
 ) -> None:
     out = run_check(plugin)
-    assert f"PATCHED {[True] * 9}" in out
+    assert f"PATCHED {[True] * 10}" in out
     lines = [line for line in out.splitlines() if "Patched Rasa" in line]
     assert len(lines) == 1, out
     for name in (
@@ -73,6 +75,7 @@ def test_importing_any_plugin_applies_every_patch_with_one_log_line(
         "action_call_retry",
         "action_payload",
         "tracker_copy",
+        "rule_states_log",
         "no_memory_fallback",
         "history_cache",
     ):
@@ -86,7 +89,7 @@ def test_rasa_patches_off_leaves_rasa_as_shipped() -> None:
         "bids_partner.rasa_plugins.channels.rest",
         {**os.environ, "RASA_PATCHES": "off"},
     )
-    assert f"PATCHED {[False] * 9}" in out
+    assert f"PATCHED {[False] * 10}" in out
     assert "Rasa patches off" in out
 
 
