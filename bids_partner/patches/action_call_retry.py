@@ -8,6 +8,9 @@ connection for each call (a new aiohttp session per request), so there is no idl
 keep-alive to tune; the call is simply tried once more. That is safe here: the
 project's actions only read the tracker and return events, which Rasa applies
 only from an answer it received. Timeouts and error answers are not retried.
+
+A request made by patches/action_payload.py carries its JSON already: that is
+sent as it is.
 """
 
 from __future__ import annotations
@@ -26,6 +29,11 @@ RETRIED = (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError)
 
 
 async def request(self: EndpointConfig, *args: Any, **kwargs: Any) -> Any:
+    # A request whose JSON was made already (patches/action_payload.py).
+    encoded = getattr(kwargs.get("json"), "encoded", None)
+    if encoded is not None:
+        kwargs["data"] = encoded
+        del kwargs["json"]
     try:
         return await ORIGINAL(self, *args, **kwargs)
     except RETRIED as error:

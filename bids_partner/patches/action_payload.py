@@ -16,12 +16,14 @@ event's `parse_data` keeps only KEPT_PARSE_DATA (not the
 intent ranking, tokens, risk scores or reply judgement), and a bot event's empty
 `data` is left out. The latest user message and everything after it (a form's
 slot events, which rasa_sdk's `slots_to_validate` reads) go as Rasa sends them.
-Each earlier event's slim form is made once and kept on the event.
+Each earlier event's slim form and its JSON are made once and kept on the event,
+and the request's JSON is put together from them instead of encoded whole.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Sequence
+import json
+from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 import rasa
 from rasa.core.actions.action import RemoteAction
@@ -64,42 +66,61 @@ def _latest_user(events: Sequence[Any], is_user: Callable[[Any], bool]) -> int:
     return next((i for i in range(len(events) - 1, -1, -1) if is_user(events[i])), 0)
 
 
-def _slim_of(event: Event) -> Dict[str, Any]:
-    """An earlier event's slim form, made once: an event is not changed once a
-    later user message follows it, and the recent trackers keep the same event
-    objects from turn to turn (rasa_plugins/stores/recent_trackers.py)."""
+class EncodedRequest(dict):
+    """The request as a dict (what Rasa's code may read) with its JSON already
+    made: `action_call_retry.request` sends `encoded` instead of encoding the
+    dict again."""
+
+    encoded: bytes
+
+
+def _slim_of(event: Event) -> Tuple[Dict[str, Any], str]:
+    """An earlier event's slim form and its JSON, made once: an event is not
+    changed once a later user message follows it, and the recent trackers keep
+    the same event objects from turn to turn (stores/recent_trackers.py)."""
     slim = event.__dict__.get(_SLIM_ATTR)
     if slim is None:
-        slim = slim_event(event.as_dict())
+        as_dict = slim_event(event.as_dict())
+        slim = (as_dict, json.dumps(as_dict))
         event.__dict__[_SLIM_ATTR] = slim
     return slim
 
 
-def tracker_events(tracker: DialogueStateTracker) -> List[Dict[str, Any]]:
+def tracker_events(tracker: DialogueStateTracker) -> Tuple[List[Dict[str, Any]], str]:
+    """The events as sent, and their JSON array."""
     events = list(tracker.events)
     latest = _latest_user(events, lambda e: isinstance(e, UserUttered))
-    return [_slim_of(e) for e in events[:latest]] + [
-        e.as_dict() for e in events[latest:]
-    ]
+    earlier = [_slim_of(e) for e in events[:latest]]
+    recent = [e.as_dict() for e in events[latest:]]
+    texts = [text for _, text in earlier] + [json.dumps(e) for e in recent]
+    return [slim for slim, _ in earlier] + recent, "[" + ", ".join(texts) + "]"
 
 
 def action_call_format(
     self: RemoteAction, tracker: DialogueStateTracker, domain: Domain
 ) -> Dict[str, Any]:
-    """Rasa's request, with `tracker_events` for the events."""
+    """Rasa's request, with `tracker_events` for the events, and its JSON."""
     state = tracker.current_state(EventVerbosity.NONE)
-    state["events"] = tracker_events(tracker)
-    result = {
-        "next_action": self._name,
-        "sender_id": tracker.sender_id,
-        "tracker": state,
-        "version": rasa.__version__,
-    }
+    events, events_json = tracker_events(tracker)
+    result = EncodedRequest(
+        next_action=self._name, sender_id=tracker.sender_id, version=rasa.__version__
+    )
     if (
         not self._is_selective_domain_enabled()
         or domain.does_custom_action_explicitly_need_domain(self.name())
     ):
         result["domain"] = domain.as_dict()
+    del state["events"]
+    # Both objects are non-empty: each ends in "}" after at least one key.
+    result.encoded = (
+        json.dumps(result)[:-1]
+        + ', "tracker": '
+        + json.dumps(state)[:-1]
+        + ', "events": '
+        + events_json
+        + "}}"
+    ).encode()
+    result["tracker"] = {**state, "events": events}
     return result
 
 

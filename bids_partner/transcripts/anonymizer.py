@@ -466,7 +466,10 @@ def survives(
         if w.lower() not in _SURVIVAL_TITLES
     ]
     if source is not None and kind in NAMES_AND_PLACES:
-        times = max(1, source.count(identifier))
+        # Whole-word and case-sensitive: "Dev" once in "Dev ... Devesh".
+        times = max(
+            1, len(re.findall(rf"(?<!\w){re.escape(identifier)}(?!\w)", source))
+        )
         return any(
             _word_count(w, output)
             > _word_count(w, source) - times * _word_count(w, identifier)

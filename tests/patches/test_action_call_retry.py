@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import List
+from typing import Dict, List, Tuple
 
 import aiohttp
 import pytest
@@ -99,3 +99,47 @@ def test_an_error_answer_is_not_retried() -> None:
         return calls
 
     assert asyncio.run(scenario()) == 1
+
+
+def test_a_request_made_as_json_already_is_sent_as_it_is() -> None:
+    from bids_partner.patches.action_payload import EncodedRequest
+
+    async def scenario() -> Tuple[bytes, Dict[str, str]]:
+        received: List[bytes] = []
+        headers: Dict[str, str] = {}
+
+        async def handle(
+            reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+        ) -> None:
+            await reader.readline()
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.decode().partition(":")
+                headers[name.strip().lower()] = value.strip()
+            received.append(await reader.readexactly(int(headers["content-length"])))
+            body = json.dumps(ANSWER).encode()
+            writer.write(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+                + body
+            )
+            await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        request = EncodedRequest(next_action="action_x")
+        # Not what json.dumps of the dict gives: so the test sees which was sent.
+        request.encoded = b'{"next_action":"action_x","tracker":{"events":[]}}'
+        try:
+            answer = await action_call_retry.request(
+                EndpointConfig(f"http://127.0.0.1:{port}/webhook"), json=request
+            )
+        finally:
+            server.close()
+            await server.wait_closed()
+        assert answer == ANSWER
+        return received[0], headers
+
+    body, headers = asyncio.run(scenario())
+    assert body == b'{"next_action":"action_x","tracker":{"events":[]}}'
+    assert headers["content-type"] == "application/json"

@@ -84,6 +84,7 @@ def test_the_actions_answer_the_slimmed_payload_as_they_answer_rasas() -> None:
         move = MOVES[turn % len(MOVES)]
         events.append(user(SAID, move, actor="self" if turn % 2 else "partner"))
         full, slim = payloads(events)
+        assert json.loads(slim.encoded) == json.loads(json.dumps(slim))
         reflected = answer(ActionReflectMove(), full, turn)
         assert answer(ActionReflectMove(), slim, turn) == reflected
         events.append(ActionExecuted("action_reflect_move", metadata=METADATA))
@@ -149,6 +150,7 @@ def test_apart_from_the_events_the_request_is_rasas_and_a_second_call_agrees() -
     expected = action_payload.slim_events(full["tracker"]["events"])
     assert first["tracker"]["events"] == second["tracker"]["events"] == expected
     for request in (first, second):
+        assert json.loads(request.encoded) == json.loads(json.dumps(request))
         assert {**request, "tracker": None} == {**full, "tracker": None}
         assert {**request["tracker"], "events": None} == {
             **full["tracker"],

@@ -357,6 +357,8 @@ def test_the_bars_on_the_planted_identifier_sets(anonymizer, name: str) -> None:
         # A short name is a word, not a part of one.
         ("Mo", "Mo and his mom", "[PERSON_1] and his mom", False),
         ("Mo", "Mo and his mom", "Mo and his mom", True),
+        ("Dev", "Dev, or Devesh", "[PERSON_1], or [PERSON_2]", False),
+        ("Dev", "Dev, or Devesh", "Dev, or [PERSON_2]", True),
         ("Dr Ade Bello", "ask Dr Ade Bello", "ask Dr [PERSON_1] Bello", True),
         ("Dr Ade Bello", "ask Dr Ade Bello", "ask Dr [PERSON_1]", False),
     ],
