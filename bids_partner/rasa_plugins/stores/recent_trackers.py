@@ -23,6 +23,9 @@ class _Kept:
     tracker: DialogueStateTracker
     last_event_id: int
     events: int
+    # The database's count of the session's events was checked to be `events`
+    # (after a save), not assumed from what reading it gave (after a retrieve).
+    counted: bool = False
 
 
 class RecentTrackers:
@@ -47,17 +50,28 @@ class RecentTrackers:
         return kept.tracker
 
     def keep(
-        self, tracker: DialogueStateTracker | None, last_event_id: int | None
+        self,
+        tracker: DialogueStateTracker | None,
+        last_event_id: int | None,
+        counted: bool = False,
     ) -> None:
         """Remembers a tracker that matches the database up to `last_event_id`."""
         if tracker is None or last_event_id is None:
             return
         self._kept[tracker.sender_id] = _Kept(
-            tracker, last_event_id, len(tracker.events)
+            tracker, last_event_id, len(tracker.events), counted
         )
         self._kept.move_to_end(tracker.sender_id)
         while len(self._kept) > self.size:
             self._kept.popitem(last=False)
+
+    def stored_events(self, tracker: DialogueStateTracker) -> tuple[int, int] | None:
+        """(events stored, last event id) when `tracker` is the very object kept
+        after its last save, whatever it has gained since; else None."""
+        kept = self._kept.get(tracker.sender_id)
+        if kept is None or kept.tracker is not tracker or not kept.counted:
+            return None
+        return kept.events, kept.last_event_id
 
     def forget(self, sender_id: str) -> None:
         self._kept.pop(sender_id, None)

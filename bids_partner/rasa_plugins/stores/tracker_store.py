@@ -13,11 +13,12 @@ once the database is back.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterable, List
+from typing import Any, Dict, Iterable, Iterator, List
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
@@ -26,7 +27,7 @@ from rasa.core.tracker_store import (
     create_engine_kwargs,
 )
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import ConnectionException
 from sqlalchemy.engine import make_url
@@ -41,6 +42,8 @@ from bids_partner.transcripts.store import StoreError
 logger = logging.getLogger(__name__)
 
 CONNECT_ATTEMPTS = 3
+# On a tracker during its save: how many of its events were stored before.
+_STORED_BEFORE = "_bids_stored_before"
 CONNECT_PAUSE_SECONDS = 2.0
 
 
@@ -175,6 +178,35 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             .scalar()
         )
 
+    def _additional_events(
+        self, session: sa.orm.Session, tracker: DialogueStateTracker
+    ) -> Iterator[Event]:
+        """The events to store: Rasa's count of the session's stored events is a
+        query that grows with the conversation (6 ms at 2,000 events), so a
+        tracker kept after its last save, with nothing stored since, gives the
+        number instead."""
+        known = self.recent.stored_events(tracker)
+        if known is None or self._last_event_id(session, tracker.sender_id) != known[1]:
+            return super()._additional_events(session, tracker)
+        tracker.__dict__[_STORED_BEFORE] = known[0]
+        return itertools.islice(tracker.events, known[0], len(tracker.events))
+
+    def _stored_now(
+        self, session: sa.orm.Session, tracker: DialogueStateTracker
+    ) -> int:
+        """How many events of the tracker's session the database holds after a
+        save: counted, unless the save started from a known number and stored no
+        new session start (after one, the session is the new one)."""
+        before = tracker.__dict__.pop(_STORED_BEFORE, None)
+        if before is not None and not any(
+            isinstance(event, SessionStarted)
+            for event in itertools.islice(tracker.events, before, None)
+        ):
+            return len(tracker.events)
+        return self._event_query(
+            session, tracker.sender_id, fetch_events_from_all_sessions=False
+        ).count()
+
     def _keep_if_as_stored(self, tracker: DialogueStateTracker) -> None:
         """Keeps the tracker only if it is what reading the database gives.
 
@@ -184,14 +216,12 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         twice over. Such a tracker is read back from the database next time.
         """
         with self.session_scope() as session:
-            stored = self._event_query(
-                session, tracker.sender_id, fetch_events_from_all_sessions=False
-            ).count()
+            stored = self._stored_now(session, tracker)
             if stored != len(tracker.events):
                 self.recent.forget(tracker.sender_id)
                 return
             last_event_id = self._last_event_id(session, tracker.sender_id)
-        self.recent.keep(tracker, last_event_id)
+        self.recent.keep(tracker, last_event_id, counted=True)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         try:
@@ -217,6 +247,7 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         if forgotten_in_this_turn(tracker):
             self._forget(tracker.sender_id)
             return
+        tracker.__dict__.pop(_STORED_BEFORE, None)  # left by a failed save
         try:
             await super().save(tracker)
         except sa.exc.SQLAlchemyError as error:

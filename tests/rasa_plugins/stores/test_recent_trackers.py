@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -126,3 +127,29 @@ def test_a_new_session_is_stored_once(stores) -> None:
     rows = stored_rows(first)
     assert len(rows) == len(set(rows)) == 9
     assert texts(asyncio.run(first.retrieve("someone"))) == ["two", "three"]
+
+
+def test_a_kept_tracker_is_saved_without_counting_what_is_stored(
+    stores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = stores
+    said(first, "one")
+    counted: list[str] = []
+    rasas = SQLTrackerStore._additional_events
+
+    def counting(store, session, tracker):  # type: ignore[no-untyped-def]
+        counted.append(tracker.latest_message.text)
+        return rasas(store, session, tracker)
+
+    monkeypatch.setattr(SQLTrackerStore, "_additional_events", counting)
+    said(first, "two")
+    said(first, "three")
+    assert counted == []
+    said(second, "four")  # another server: its first turn reads and counts
+    said(first, "five")  # the database moved on: counted again
+    assert counted == ["four", "five"]
+    rows = stored_rows(first)
+    assert len(rows) == len(set(rows)) == 5
+    expected = ["one", "two", "three", "four", "five"]
+    assert texts(asyncio.run(second.retrieve("someone"))) == expected
+    assert texts(asyncio.run(first.retrieve("someone"))) == expected
