@@ -9,8 +9,10 @@ been said, and no check-in is asked twice in a row."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
+from collections import OrderedDict
 from functools import cache
 from typing import Any, Dict, Iterable, List, NamedTuple, Sequence, TypeVar
 
@@ -165,6 +167,15 @@ class _Templates(NamedTuple):
     pattern: re.Pattern[str]
     # (move, actor, template) of each alternative, by its group's name.
     sources: Dict[str, tuple[str, str, str]]
+    # What each bot message read as, by a digest of its text: every turn reads
+    # the conversation's earlier messages again (about 50 us each with the
+    # pattern), and a digest keeps no words a user may have asked to forget.
+    read: OrderedDict[bytes, PastReflection | None]
+
+
+# Bot messages remembered as read (about 100 bytes each).
+READ_CACHE_SIZE = 50_000
+_UNREAD = object()
 
 
 _templates: _Templates | None = None
@@ -197,13 +208,27 @@ def every_template(content: ReflectionContent) -> _Templates:
             ),
             re.DOTALL,
         )
-        _templates = _Templates(content, pattern, sources)
+        _templates = _Templates(content, pattern, sources, OrderedDict())
     return _templates
 
 
 def read_reflection(content: ReflectionContent, text: str) -> PastReflection | None:
     """The move, actor, template and ending `text` was composed from, if any."""
     templates = every_template(content)
+    key = hashlib.blake2b(text.encode(), digest_size=16).digest()
+    known = templates.read.get(key, _UNREAD)
+    if known is not _UNREAD:
+        templates.read.move_to_end(key)
+        return known  # type: ignore[return-value]
+    reflection = _read(templates, text)
+    templates.read[key] = reflection
+    if len(templates.read) > READ_CACHE_SIZE:
+        templates.read.popitem(last=False)
+    return reflection
+
+
+def _read(templates: _Templates, text: str) -> PastReflection | None:
+    content = templates.content
     match = templates.pattern.match(text)
     if match is None or match.lastgroup is None:
         return None

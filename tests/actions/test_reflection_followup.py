@@ -279,3 +279,20 @@ def test_every_template_is_read_back_as_the_first_template_that_fits() -> None:
         read = read_reflection(CONTENT, text)
         assert read is not None and (read.move, read.actor, read.template) == expected
     assert read_reflection(CONTENT, "Hi! Shall we practise?") is None
+
+
+def test_a_message_read_before_reads_the_same_and_its_words_are_not_kept() -> None:
+    from actions.reflection import every_template
+
+    private = "my wife Amara said I never listen to her about the twins"
+    texts = [
+        PLACEHOLDER.sub(private, template) + " " + CONTENT.check_ins[0]
+        for _, _, template in reflection_templates(CONTENT)[:20]
+    ] + ["Let's try that scene again.", private]
+    first = [read_reflection(CONTENT, text) for text in texts]
+    cache = every_template(CONTENT).read
+    again = [read_reflection(CONTENT, text) for text in texts]
+    assert again == first and sum(r is not None for r in first) == 20
+    assert all(isinstance(key, bytes) and len(key) == 16 for key in cache)
+    kept = repr(list(cache.items()))
+    assert "Amara" not in kept and "twins" not in kept
