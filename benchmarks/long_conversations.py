@@ -16,7 +16,8 @@ Method:
   about an idea, therapist consent; for the stock bot moodbot's intents) until it
   holds more than the longest length. For each length L (10, 100, 500, 1,000,
   2,000 stored events) and each of `--per-length` new conversations, the
-  template's events up to the first turn boundary at or after L are appended
+  template's events up to the first turn boundary at or after L with no form
+  active are appended
   through Rasa's tracker API (`POST /conversations/<id>/tracker/events`),
   restamped to follow the session start Rasa gives a new conversation (its SQL
   store reads a session by timestamp): the bot's own events, as if the
@@ -120,12 +121,20 @@ def record_template(bot: cr.Bot, script: List[str], events: int) -> List[Dict]:
 
 def cut_at(template: List[Dict], length: int) -> List[Dict]:
     """The template up to the first turn boundary (an action_listen) at or after
-    `length` events."""
+    `length` events where no form is active: the timed message then starts the
+    same kind of turn at every length (inside a rehearsal it would answer the
+    form, a costlier turn whatever the length)."""
+    active = [None] * (len(template) + 1)
+    for index, event in enumerate(template):
+        active[index + 1] = (
+            event.get("name") if event.get("event") == "active_loop" else active[index]
+        )
     for end in range(length, len(template) + 1):
         last = template[end - 1]
-        if last.get("event") == "action" and last.get("name") == "action_listen":
+        listens = last.get("event") == "action" and last.get("name") == "action_listen"
+        if listens and active[end] is None:
             return template[:end]
-    raise ValueError(f"the template is shorter than {length} events")
+    raise ValueError(f"the template has no turn boundary after {length} events")
 
 
 def without_null_confidences(event: Dict) -> Dict:

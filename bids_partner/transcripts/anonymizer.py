@@ -182,6 +182,16 @@ def presidio_entities(text: str) -> List[str]:
     return entities
 
 
+def _name_span(text: str, start: int, end: int) -> Tuple[int, int]:
+    """A model's span widened to whole words, without a possessive ending: the
+    name in "tasha's" is "tasha"."""
+    start, end = _whole_words(text, start, end)
+    for ending in ("'s", "’s", "'"):
+        if text[start:end].lower().endswith(ending):
+            end -= len(ending)
+    return start, end
+
+
 def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
     """A span grown to the words it cuts ("lena.mo" of "lena.moss" is all of it)."""
     while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
@@ -351,11 +361,7 @@ class Anonymizer:
             return self._raw_model_findings(text, spans)
         found = []
         for start, end, kind in spans:
-            start, end = _whole_words(text, start, end)
-            # A possessive ending is not part of the name ("tasha's").
-            for ending in ("'s", "’s", "'"):
-                if text[start:end].lower().endswith(ending):
-                    end -= len(ending)
+            start, end = _name_span(text, start, end)
             # Everyday words at either end are not part of the name ("Grace
             # grew": Grace).
             pieces = [
@@ -385,11 +391,7 @@ class Anonymizer:
     ) -> List[Finding]:
         found = []
         for start, end, kind in spans:
-            start, end = _whole_words(text, start, end)
-            for ending in ("'s", "’s", "'"):
-                if text[start:end].lower().endswith(ending):
-                    end -= len(ending)
-            found.append(Finding(start, end, kind))
+            found.append(Finding(*_name_span(text, start, end), kind))
         return found
 
     def _findings(
