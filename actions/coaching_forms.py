@@ -109,11 +109,22 @@ def feeling_fill(texts: ReachingOut, feeling: Any) -> str:
 
 
 def reaching_out_fill(texts: ReachingOut, tracker: Tracker) -> Dict[str, str]:
+    """Every placeholder a reaching-out text may use (schema.COACHING_FIELDS), so
+    any text can be filled with it."""
     return {
         "feeling": feeling_fill(texts, tracker.get_slot("ro_feeling")),
         "need": tracker.get_slot("ro_need") or "",
         "partner": _partner(tracker),
         "draft": "",
+    }
+
+
+def showing_up_fill(tracker: Tracker, reply: str = "") -> Dict[str, str]:
+    """Every placeholder a showing-up text may use (schema.COACHING_FIELDS)."""
+    return {
+        "partner": _partner(tracker),
+        "bid": quoted_phrase(tracker.get_slot("su_bid") or ""),
+        "reply": reply,
     }
 
 
@@ -171,8 +182,9 @@ class AskReachingOut(Action, ABC):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
         texts = load_coaching().reaching_out
+        fill = reaching_out_fill(texts, tracker)
         if self.slot == "ro_feeling":
-            dispatcher.utter_message(text=texts.intro)
+            dispatcher.utter_message(text=texts.intro.format(**fill))
         if self.slot == "ro_draft":
             dispatcher.utter_message(text=ask_draft_text(texts, tracker))
             return []
@@ -180,9 +192,7 @@ class AskReachingOut(Action, ABC):
             "ro_feeling": texts.ask_feeling,
             "ro_need": texts.ask_need,
         }[self.slot]
-        dispatcher.utter_message(
-            text=template.format(**reaching_out_fill(texts, tracker))
-        )
+        dispatcher.utter_message(text=template.format(**fill))
         return []
 
 
@@ -255,8 +265,9 @@ class AskSuBid(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
         texts = load_coaching().showing_up
-        dispatcher.utter_message(text=texts.intro)
-        dispatcher.utter_message(text=texts.ask_partner_bid)
+        fill = showing_up_fill(tracker)
+        dispatcher.utter_message(text=texts.intro.format(**fill))
+        dispatcher.utter_message(text=texts.ask_partner_bid.format(**fill))
         return []
 
 
@@ -268,11 +279,8 @@ class AskSuReply(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
         texts = load_coaching().showing_up
-        bid = tracker.get_slot("su_bid") or ""
         dispatcher.utter_message(
-            text=texts.name_the_bid.format(
-                bid=quoted_phrase(bid), partner=_partner(tracker), reply=""
-            )
+            text=texts.name_the_bid.format(**showing_up_fill(tracker))
         )
         return []
 
@@ -301,16 +309,10 @@ class ValidateShowingUpForm(ConsentAwareForm):
         if not reply:
             return {"su_reply": None}
         texts = load_coaching().showing_up
+        fill = showing_up_fill(tracker, quoted_phrase(reply))
         if (tracker.latest_message.get(REPLY_JUDGEMENT_KEY) or {}).get("too_short"):
-            dispatcher.utter_message(
-                text=texts.too_short.format(partner=_partner(tracker))
-            )
+            dispatcher.utter_message(text=texts.too_short.format(**fill))
             return {"su_reply": None}
-        fill = {
-            "partner": _partner(tracker),
-            "bid": quoted_phrase(tracker.get_slot("su_bid") or ""),
-            "reply": quoted_phrase(reply),
-        }
         move = reply_move(tracker)
         if judge_attempt(
             dispatcher,
@@ -323,7 +325,7 @@ class ValidateShowingUpForm(ConsentAwareForm):
         ):
             return {"su_reply": reply}
         if move == "withdrawal" or not hasattr(texts.feedback, move):
-            dispatcher.utter_message(text=texts.seed_idea)
+            dispatcher.utter_message(text=texts.seed_idea.format(**fill))
         return {"su_reply": None}
 
 

@@ -596,6 +596,24 @@ COACHING_QUESTIONS = {
 }
 # Texts with placeholders of their own, checked by their own model.
 OWN_PLACEHOLDERS = {"worked_example"}
+# The exercises follow a reflection about the user's mum or friend as well as their
+# partner, so they name the person with {partner} ("your mum"): written out, "your
+# partner" would misname a mum; "your {partner}" reads "your your mum"; and at the
+# start of a sentence "your mum" would be in lower case.
+MISNAMED_PARTNER = re.compile(
+    r"\b(?:your|a)\s+(?:partner\b|\{partner\})|(?:^|[.!?]\s+)\{partner\}",
+    re.IGNORECASE,
+)
+
+
+def check_partner_named(text: str) -> str:
+    if MISNAMED_PARTNER.search(text):
+        raise ValueError(
+            "name the person the user talks about with {partner} (it says "
+            '"your mum", or "your partner" when no word is known), and not at the '
+            f"start of a sentence: {text!r}"
+        )
+    return text
 
 
 def _texts(value: Any) -> List[str]:
@@ -621,12 +639,13 @@ class Coaching(BaseModel):
         for section, allowed in COACHING_FIELDS.items():
             model = values[section]
             for key in model.__fields__:
-                if key not in OWN_PLACEHOLDERS:
-                    for text in _texts(getattr(model, key)):
+                for text in _texts(getattr(model, key)):
+                    check_partner_named(text)
+                    if key not in OWN_PLACEHOLDERS:
                         check_fields(text, allowed)
             for key in COACHING_QUESTIONS[section]:
                 check_question(getattr(values[section], key))
-        check_fields(values["left_form"], set())
+        check_partner_named(check_fields(values["left_form"], set()))
         return values
 
 

@@ -304,3 +304,25 @@ def test_the_surgeon_story_names_its_source(tmp_path: Path) -> None:
     (tmp_path / "surgeon.yml").write_text(yaml.safe_dump(story))
     with pytest.raises(ContentError, match=r"source(.|\n)*required"):
         load_surgeon.__wrapped__(tmp_path)
+
+
+# The exercises name the person the user talks about, as the reflections do.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Think of a moment with your partner. What happened?",
+        "Think of a moment with your {partner}. What happened?",
+        "Think of a moment. {partner} said what?",
+        "A partner might say so. What would you say?",
+    ],
+)
+def test_an_exercise_text_names_the_person_with_the_placeholder(
+    tmp_path: Path, text: str
+) -> None:
+    def misnamed(texts: dict) -> None:
+        texts["ask_feeling"] = text
+
+    with pytest.raises(ContentError, match=r"\{partner\}"):
+        load_coaching.__wrapped__(coaching_with(tmp_path, misnamed))
