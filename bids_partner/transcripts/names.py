@@ -116,6 +116,15 @@ SHORT_NAME_LOGPROB = -12.5
 JOINERS = {"-", "of", "'s", "st.", "st", "de", "van", "von", "da", "del", "la", "bin"}
 
 
+def _from_a_social_place(after: list[str]) -> bool:
+    """Whether the words after a name read "from work", "from the gym", "from
+    next door": where people meet the people they name."""
+    rest = after[1:]
+    if rest[:1] and rest[0] in {"the", "my", "our", "his", "her", "their"}:
+        rest = rest[1:]
+    return bool(rest) and (rest[0] in SOCIAL_PLACES or rest[:2] == ["next"])
+
+
 class NameFinder:
     def __init__(self, lexicons: Lexicons) -> None:
         self.lex = lexicons
@@ -260,20 +269,11 @@ class NameFinder:
         if before and before[-1] in CONTACT_VERBS:
             return self._nameable(token)  # "texting chase"
         if after[:1] == ["from"] and self._nameable(token, stop_names=True):
-            rest = after[1:]
-            if rest[:1] and rest[0] in {"the", "my", "our", "his", "her", "their"}:
-                rest = rest[1:]
             # "Dawn from work", "Will from church", "Ana from next door".
-            return bool(rest) and (rest[0] in SOCIAL_PLACES or rest[:2] == ["next"])
+            return _from_a_social_place(after)
         if after[:2] and after[0] == "(" and after[1] in POSSESSIVES:
             return self._nameable(token, stop_names=True)  # "Faith (my sister)"
-        if (
-            after[:1] == [","]
-            and after[1:2]
-            and after[1] in POSSESSIVES
-            and after[2:3]
-            and (after[2] in RELATIONS or after[2] in self.lex.partner_words)
-        ):
+        if self._relation_follows(after):
             # "June, my wife of 20 years"
             return self._nameable(token, stop_names=True)
         if self._after_relation(token):
@@ -308,21 +308,22 @@ class NameFinder:
         ):
             return True
         if after[:1] == ["from"]:
-            rest = after[1:]
-            if rest[:1] and rest[0] in {"the", "my", "our", "his", "her", "their"}:
-                rest = rest[1:]
-            return bool(rest) and (rest[0] in SOCIAL_PLACES or rest[:2] == ["next"])
+            return _from_a_social_place(after)
         if after[:2] and after[0] == "(" and after[1] in POSSESSIVES:
             return True  # "wren (my sister)"
-        if (
-            after[:1] == [","]
-            and after[1:2]
-            and after[1] in POSSESSIVES
-            and after[2:3]
-            and (after[2] in RELATIONS or after[2] in self.lex.partner_words)
-        ):
+        if self._relation_follows(after):
             return True  # "wren, my stepmum"
         return self._after_relation(token) and not ordinary
+
+    def _relation_follows(self, after: list[str]) -> bool:
+        """A comma, a possessive and a relation follow the word ("June, my wife"):
+        the word is that person."""
+        return (
+            len(after) >= 3
+            and after[0] == ","
+            and after[1] in POSSESSIVES
+            and (after[2] in RELATIONS or after[2] in self.lex.partner_words)
+        )
 
     @staticmethod
     def _sentence_start(token: Token) -> bool:
