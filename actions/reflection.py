@@ -547,7 +547,9 @@ class ActionReflectionFollowup(Action):
 
         safety = asked_about_safety(content, reflection)
         if intent == "deny":
-            options = followup.not_safe if safety else followup.what_fits
+            options = (
+                content.not_safe_for(relationship) if safety else followup.what_fits
+            )
             dispatcher.utter_message(text=pick(options))
             return []
         move = content.moves[reflection.move]
