@@ -403,6 +403,20 @@ def usual_response(dispatcher: CollectingDispatcher, intent: str | None) -> None
     dispatcher.utter_message(response=response)
 
 
+def kept_partner_word(tracker: Tracker, named: str | None) -> List[Dict[str, Any]]:
+    """partner_role set to the word the reflection named, where the message named
+    two people ("my mum says my boyfriend is lazy"): Rasa's slot mapping keeps the
+    last word of a message, the reflection the first, and what follows the
+    reflection (its follow-up, the exercises, the domain's responses) names the
+    person it named."""
+    slot = tracker.get_slot("partner_role")
+    if named is None or not isinstance(slot, str):
+        return []
+    if slot.strip().lower() == named.strip().lower():
+        return []
+    return [SlotSet("partner_role", named)]
+
+
 class ActionReflectMove(Action):
     """Answers a relational move with a reflection and records who made the move.
     Right after a followup it answers what the user said to it: what fits better
@@ -421,9 +435,8 @@ class ActionReflectMove(Action):
         intent = tracker.get_intent_of_latest_message()
         said = tracker.latest_message.get("text") or ""
         feelings = users_feelings(tracker, said)
-        partner_word = latest_entity(tracker, "partner_role") or tracker.get_slot(
-            "partner_role"
-        )
+        named = latest_entity(tracker, "partner_role")
+        partner_word = named or tracker.get_slot("partner_role")
         history = past_reflections(content, tracker.events)
         if intent not in MOVES:
             return self.answer_followup(
@@ -444,7 +457,7 @@ class ActionReflectMove(Action):
         # Once per conversation: a story retold stops being a story.
         if shows_surgeon_pattern(said) and not already_told(tracker):
             tell_surgeon_story(dispatcher)
-        return [SlotSet("actor", actor)]
+        return [SlotSet("actor", actor), *kept_partner_word(tracker, named)]
 
     @staticmethod
     def answer_followup(
@@ -534,7 +547,9 @@ class ActionReflectionFollowup(Action):
 
         safety = asked_about_safety(content, reflection)
         if intent == "deny":
-            options = followup.not_safe if safety else followup.what_fits
+            options = (
+                content.not_safe_for(relationship) if safety else followup.what_fits
+            )
             dispatcher.utter_message(text=pick(options))
             return []
         move = content.moves[reflection.move]

@@ -55,7 +55,7 @@ def test_every_custom_plugin_lives_in_the_product_package() -> None:
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     named += [c["name"] for c in config["pipeline"] + config["policies"]]
     endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))
-    named += [endpoints[key]["type"] for key in ("tracker_store", "lock_store")]
+    named += [endpoints[key]["type"] for key in ("tracker_store", "lock_store", "nlg")]
     credentials = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8"))
     named += list(credentials)
     custom = [name for name in named if "." in name]

@@ -6,7 +6,7 @@ import os
 import re
 from functools import cache
 from pathlib import Path
-from typing import Dict, Type, TypeVar
+from typing import Any, Dict, Iterator, Type, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -22,6 +22,7 @@ from bids_partner.coaching.schema import (
     ReplyCues,
     SurgeonStory,
 )
+from bids_partner.contract import RELATIONSHIPS
 
 # COACHING_CONTENT_DIR lets a reviewer try edited texts without touching content/.
 CONTENT_DIR = Path(os.environ.get("COACHING_CONTENT_DIR") or settings.CONTENT_DIR)
@@ -74,7 +75,8 @@ def load_coaching(content_dir: Path = CONTENT_DIR) -> Coaching:
 
 @cache
 def load_rehearsal_texts(content_dir: Path = CONTENT_DIR) -> RehearsalTexts:
-    return load_file(content_dir / "rehearsal.yml", RehearsalTexts)
+    path = content_dir / "rehearsal.yml"
+    return check_texts_fit_any_scene(path, load_file(path, RehearsalTexts))
 
 
 @cache
@@ -86,6 +88,58 @@ def load_chat_service_texts(content_dir: Path = CONTENT_DIR) -> ChatServiceTexts
 def load_reply_cues(content_dir: Path = CONTENT_DIR) -> Dict[str, re.Pattern[str]]:
     """What a reply to the partner may contain, as one pattern per cue."""
     return compile_cues(load_file(content_dir / "reply_cues.yml", ReplyCues).cues)
+
+
+def scene_texts(scenario: Scenario) -> Iterator[str]:
+    """Every text of a scene the user reads: its setup, the role, the partner's
+    lines and the coach's notes."""
+    yield from (scenario.title, scenario.setup, scenario.partner.role)
+    yield scenario.opening
+    for branch in scenario.replies.values():
+        yield from (line.line for line in branch.partner)
+        yield from (branch.feedback, branch.suggestion)
+    yield from (scenario.ending.resolved, scenario.ending.unresolved)
+
+
+def check_scene_framing(path: Path, scenario: Scenario) -> None:
+    """A scene with a mum, a brother or a friend frames nothing as a couple's."""
+    reflections = load_reflections()
+    relationship = scenario.partner.relationship
+    for text in scene_texts(scenario):
+        if not reflections.fits(text, relationship):
+            raise ContentError(
+                f"{path}: the partner is the user's {relationship}, so no text may "
+                "use romantic framing (content/reflections.yml, romantic_framing): "
+                f"{text!r}"
+            )
+
+
+def check_texts_fit_any_scene(path: Path, texts: RehearsalTexts) -> RehearsalTexts:
+    """The coach's rehearsal texts are said in every scene, whoever the partner
+    is: none frames the bond as a couple's; the scene's role says who it is."""
+    reflections = load_reflections()
+    for text in all_texts(texts):
+        if not all(reflections.fits(text, r) for r in RELATIONSHIPS):
+            raise ContentError(
+                f"{path}: said in every scene, whoever the partner is, so no "
+                "romantic framing (content/reflections.yml, romantic_framing); the "
+                f"scene's partner.role names who they are: {text!r}"
+            )
+    return texts
+
+
+def all_texts(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, BaseModel):
+        for field in value.__fields__:
+            yield from all_texts(getattr(value, field))
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from all_texts(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from all_texts(item)
 
 
 @cache
@@ -102,6 +156,7 @@ def load_scenarios(scenarios_dir: Path = SCENARIOS_DIR) -> Dict[str, Scenario]:
             )
         scenario = load_file(path, Scenario)
         scenario.id = path.stem
+        check_scene_framing(path, scenario)
         scenarios.append(scenario)
     scenarios.sort(key=lambda s: (s.order, s.id))
     return {scenario.id: scenario for scenario in scenarios}

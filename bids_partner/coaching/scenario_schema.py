@@ -10,13 +10,15 @@ from pydantic import BaseModel, root_validator, validator
 
 from bids_partner.coaching.rehearsal.cues import ANY, CUES
 from bids_partner.coaching.schema import check_fields, check_keys, check_question
-from bids_partner.contract import KINDS, MOVES
+from bids_partner.contract import KINDS, MOVES, RELATIONSHIPS
 
 # How a reply lands on the partner (Gottman), plus reaching out oneself.
 # The placeholders a scenario text may use; {reply} arrives already quoted.
 FEEDBACK_FIELDS = {"partner", "reply", "move"}
 SUGGESTION_FIELDS = {"partner"}
 QUOTED = re.compile(r'"([^"]+)"')
+# A scene partner's role starts by naming who they are: "your partner, who ...".
+ROLE_NAMES_SOMEONE = re.compile(r"^your [a-z][a-z -]*(?:,|$)")
 # The kinds of reply the summary may hold up as the best one: a reply that turned
 # toward, else one that reached for the user's own need. A reply that turned away
 # or against is never held up, however sure the reading.
@@ -93,8 +95,32 @@ class ReplyBranch(BaseModel):
 
 
 class Partner(BaseModel):
+    """The person the coach plays: their name, who they are to the user (one of
+    the contract's relationships), and the role the scene's setup gives them,
+    which names that person first ("your partner, who ...", "your mum, who
+    ...")."""
+
     name: str
+    relationship: str
     role: str
+
+    @validator("relationship")
+    def _a_relationship_of_the_contract(cls, relationship: str) -> str:
+        if relationship not in RELATIONSHIPS:
+            raise ValueError(
+                f"expected one of {', '.join(RELATIONSHIPS)}: {relationship!r}"
+            )
+        return relationship
+
+    @validator("role")
+    def _names_who_they_are(cls, role: str) -> str:
+        # Said after "I'll play Kai, ": who Kai is to the user comes first.
+        if not ROLE_NAMES_SOMEONE.match(role):
+            raise ValueError(
+                "a role names who the person is to the user first, in lowercase "
+                f"('your partner, who ...', 'your mum, who ...'): {role!r}"
+            )
+        return check_fields(role, set())
 
 
 class Ending(BaseModel):

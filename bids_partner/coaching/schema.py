@@ -84,6 +84,9 @@ EXERCISES = ("reaching_out", "showing_up")
 SAFETY_CHECK_MOVES = ("contempt", "criticism")
 # The texts that follow a reflection may name only the partner.
 FOLLOWUP_FIELDS = {"partner"}
+# Whom the texts after a "no" to a safety_check are for: a romantic partner (or
+# no word known), and everyone else (a parent, a child, a sibling, a friend...).
+NOT_SAFE_FOR = (ROMANTIC, "other")
 # Enough check-ins that none is needed twice in a row, nor soon again.
 MIN_CHECK_INS = 6
 
@@ -142,15 +145,18 @@ class ReflectionFollowup(BaseModel):
     thanks: List[str]
     exercises: Dict[str, ExerciseOffer]
     not_now_button: str
-    # After a "yes" or a "no" to a safety_check, in turn.
+    # After a "yes" or a "no" to a safety_check, in turn. A "no" is answered with
+    # where to turn for help, which depends on who hurts the user: not_safe has
+    # texts for a romantic partner (or no word known) and for anyone else.
     safe: List[str]
-    not_safe: List[str]
+    not_safe: Dict[str, List[str]]
 
     @root_validator(skip_on_failure=True)
     def _texts_read_right(cls, values: Dict[str, Any]) -> Dict[str, Any]:
         check_keys(values["exercises"], EXERCISES, "followup.exercises")
-        for key in ("what_fits", "thanks", "safe", "not_safe"):
-            for text in distinct_texts(values[key], f"followup.{key}"):
+        check_keys(values["not_safe"], NOT_SAFE_FOR, "followup.not_safe groups")
+        for where, texts in followup_lists(values):
+            for text in distinct_texts(texts, where):
                 check_fields(text, FOLLOWUP_FIELDS)
         for text in values["what_fits"]:
             check_question(text)
@@ -160,6 +166,15 @@ class ReflectionFollowup(BaseModel):
             if not exercise.button.strip():
                 raise ValueError(f"followup.exercises.{name}: needs a button title")
         return values
+
+
+def followup_lists(values: Dict[str, Any]) -> Iterator[Tuple[str, List[str]]]:
+    """(where, texts) of each list of followup texts that one text is picked
+    from; not_safe per group."""
+    for key in ("what_fits", "thanks", "safe"):
+        yield f"followup.{key}", values[key]
+    for group, texts in values["not_safe"].items():
+        yield f"followup.not_safe.{group}", texts
 
 
 def check_feeling_slots(text: str, where: str) -> None:
@@ -254,9 +269,29 @@ class ReflectionContent(BaseModel):
         """Those of `texts` that read right about `relationship`."""
         return [text for text in texts if self.fits(text, relationship)]
 
+    def not_safe_for(self, relationship: str) -> List[str]:
+        """What a "no" to a safety_check is answered with, when the one the user
+        fears is their `relationship`: the Domestic Violence Hotline is for a
+        partner or an ex; a parent or a sibling gets other help."""
+        group = ROMANTIC if relationship == ROMANTIC else "other"
+        return self.followup.not_safe[group]
+
     @validator("romantic_framing")
     def _plain_phrases(cls, phrases: List[str]) -> List[str]:
         return romantic_phrases(phrases)
+
+    @root_validator(skip_on_failure=True)
+    def _not_safe_for_anyone_else_is_not_a_couples(
+        cls, values: Dict[str, Any]
+    ) -> Dict[str, Any]:
+        pattern = romantic_pattern(tuple(values["romantic_framing"]))
+        for text in values["followup"].not_safe["other"]:
+            if pattern.search(PLACEHOLDER.sub("", text)):
+                raise ValueError(
+                    "followup.not_safe.other is said about a parent, a sibling or a "
+                    f"friend: no romantic_framing: {text!r}"
+                )
+        return values
 
     @root_validator(skip_on_failure=True)
     def _texts_for_every_relationship(cls, values: Dict[str, Any]) -> Dict[str, Any]:
@@ -326,8 +361,10 @@ def picked_lists(values: Dict[str, Any]) -> Iterator[Tuple[str, List[str]]]:
     picked from; for a move, its texts without {reactive_feeling}."""
     yield "check_ins", values["check_ins"]
     followup: ReflectionFollowup = values["followup"]
-    for key in ("what_fits", "thanks", "safe", "not_safe"):
+    for key in ("what_fits", "thanks", "safe"):
         yield f"followup.{key}", getattr(followup, key)
+    # not_safe.romantic is said only about a romantic partner, so may frame one.
+    yield "followup.not_safe.other", followup.not_safe["other"]
     for name, exercise in followup.exercises.items():
         yield f"followup.exercises.{name}.offers", exercise.offers
     for move, reflections in values["moves"].items():

@@ -53,6 +53,18 @@ class Whose(BaseModel):
     _lowercase = validator("*", allow_reuse=True)(_words)
 
 
+class DoneTo(BaseModel):
+    """Feeling words that are also verbs, and the words around one that say it
+    was done to someone ("I hurt her")."""
+
+    verbs: List[str]
+    done_by: List[str]
+    between: List[str]
+    objects: List[str]
+
+    _lowercase = validator("*", allow_reuse=True)(_words)
+
+
 class Negation(BaseModel):
     words: List[str]
     reach: int
@@ -86,12 +98,20 @@ class FeelingReading(BaseModel):
 
     version: int
     whose: Whose
+    done_to: DoneTo
     negation: Negation
     senses: Senses
 
     @root_validator(skip_on_failure=True)
     def _senses_of_lexicon_words(cls, values: Dict[str, object]) -> Dict[str, object]:
         lexicon = load_feelings()
+        done_to: DoneTo = values["done_to"]  # type: ignore[assignment]
+        for verb in done_to.verbs:
+            if lexicon.find(verb) is None:
+                raise ValueError(
+                    f"done_to.verbs: {verb!r} is not a typed form of the emotion "
+                    "lexicon"
+                )
         senses: Senses = values["senses"]  # type: ignore[assignment]
         for typed, sense in senses.words.items():
             if lexicon.find(typed) is None:
@@ -181,18 +201,52 @@ def _person_at(tokens: List[Token], index: int, reading: FeelingReading) -> str 
     return None
 
 
+def _an_object(tokens: List[Token], index: int, reading: FeelingReading) -> bool:
+    """The token at `index` names whom something was done to: "her", "my",
+    "mum", "Sam"."""
+    token = tokens[index]
+    if token.low in reading.done_to.objects or _base(token.low) in _person_words():
+        return True
+    text = token.text
+    return (
+        text[:1].isupper()
+        and text[1:].islower()
+        and text != "I"
+        and load_feelings().find(token.low) is None
+    )
+
+
+def done_to_someone(
+    tokens: List[Token], start: int, end: int, reading: FeelingReading
+) -> bool:
+    """The feeling word at tokens[start:end] is a verb done to someone: "I hurt
+    her", "did I upset you?", not "I'm hurt you forgot" or "I hurt so much"."""
+    rules = reading.done_to
+    typed = " ".join(t.low for t in tokens[start:end])
+    if typed not in rules.verbs or end >= len(tokens):
+        return False
+    if not _an_object(tokens, end, reading):
+        return False
+    index = start - 1
+    while index >= 0 and tokens[index].low in rules.between:
+        index -= 1
+    return index >= 0 and tokens[index].low in rules.done_by
+
+
 def whose_feeling(
     tokens: List[Token], start: int, end: int, reading: FeelingReading
 ) -> str:
     """Whose is the feeling at tokens[start:end]: whom it happened to when a
-    person follows it ("he hurt me"), else the nearest person before it in its
-    sentence; the user's when there is none."""
+    person follows it ("he hurt me", "I hurt her"), else the nearest person
+    before it in its sentence; the user's when there is none."""
     if end < len(tokens):
         after = tokens[end].low
         if after in reading.whose.user_after:
             return USER
         if after in reading.whose.others_after:
             return OTHER
+    if done_to_someone(tokens, start, end, reading):
+        return OTHER
     for index in range(start - 1, -1, -1):
         if tokens[index].low in SENTENCE_END:
             break

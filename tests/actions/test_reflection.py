@@ -54,6 +54,45 @@ async def test_partner_word_remembered_from_earlier_turn(
     assert "your hubby" in dispatcher.messages[0]["text"]
 
 
+async def test_two_people_in_one_message_the_slot_keeps_the_one_reflected(
+    dispatcher, make_tracker
+) -> None:
+    # Rasa's slot mapping keeps the last partner word of a message ("boyfriend");
+    # the reflection names the first, the one the move is about.
+    text = "my mum says my boyfriend is lazy"
+    tracker = make_tracker(
+        text,
+        "criticism",
+        entities=[
+            {"entity": "partner_role", "value": "mum"},
+            {"entity": "partner_role", "value": "boyfriend"},
+            {"entity": "actor", "value": "partner"},
+        ],
+        slots={"partner_role": "boyfriend"},
+    )
+    events = await ActionReflectMove().run(dispatcher, tracker, {})
+    assert "your mum" in dispatcher.messages[0]["text"]
+    assert {
+        "event": "slot",
+        "timestamp": None,
+        "name": "partner_role",
+        "value": "mum",
+    } in events
+
+
+async def test_one_person_in_the_message_leaves_the_slot_as_rasa_set_it(
+    dispatcher, make_tracker
+) -> None:
+    tracker = make_tracker(
+        "my Mum never listens",
+        "criticism",
+        entities=[{"entity": "partner_role", "value": "Mum"}],
+        slots={"partner_role": "Mum"},
+    )
+    events = await ActionReflectMove().run(dispatcher, tracker, {})
+    assert [e["name"] for e in events] == ["actor"]
+
+
 async def test_not_a_move_falls_back_to_default_response(
     dispatcher, make_tracker
 ) -> None:

@@ -6,6 +6,7 @@ question about safety, a "no" gets care and help, never a correction."""
 from __future__ import annotations
 
 import random
+import re
 from typing import Any, Dict, List, Sequence
 
 import pytest
@@ -21,6 +22,9 @@ from actions.reflection import (
     reflection_templates,
 )
 from bids_partner.coaching import load_reflections
+from bids_partner.coaching.wording import partner_phrase, relationship_of
+from bids_partner.contract import ROMANTIC
+from bids_partner.language.spacy_pipeline import load_partner_roles
 from tests.helpers.events import user_event
 
 CONTENT = load_reflections()
@@ -235,7 +239,7 @@ async def test_no_to_the_question_about_safety_gets_care_and_help(move: str) -> 
     chat = Conversation()
     await chat.move(MOCKED, move, "partner")
     [care] = await chat.followup("no", "deny")
-    assert care["text"] in filled(FOLLOWUP.not_safe)
+    assert care["text"] in filled(FOLLOWUP.not_safe["romantic"])
     assert care["text"] not in filled(FOLLOWUP.what_fits)
     for help_line in ("1-800-799-7233", "911"):
         assert help_line in care["text"]
@@ -246,6 +250,26 @@ async def test_no_to_the_question_about_safety_gets_care_and_help(move: str) -> 
     await chat.move("she wants to cuddle on the couch", "bid", "partner")
     messages = await chat.followup("yes", "affirm")
     assert [m["text"] for m in messages] and not any(m.get("buttons") for m in messages)
+
+
+@pytest.mark.parametrize("word", [None, *(r.typed for r in load_partner_roles().roles)])
+async def test_help_after_a_no_fits_who_the_user_fears(word: str | None) -> None:
+    # The Domestic Violence Hotline is for a partner or an ex; harm from a mum, a
+    # brother or a flatmate gets 911, Childhelp (under 18, or a child hurt) and 988.
+    chat = Conversation()
+    if word is not None:
+        chat.slots["partner_role"] = word
+    await chat.move("they mock me in front of everyone", "contempt", "partner")
+    [care] = await chat.followup("no", "deny")
+    text = care["text"]
+    assert "911" in text and "{" not in text
+    if relationship_of(word) == ROMANTIC:
+        assert "1-800-799-7233" in text
+    else:
+        assert "1-800-422-4453" in text and "988" in text
+        assert "1-800-799-7233" not in text and "Domestic Violence" not in text
+        assert not re.search(r"\b(?:partners?|couples?|at home)\b", text), text
+        assert partner_phrase(word, "") in text
 
 
 async def test_yes_to_the_question_about_safety_then_the_need_and_the_offer() -> None:

@@ -58,7 +58,7 @@ def everything_said_about(word: str) -> List[str]:
     followup = CONTENT.followup
     for texts in (followup.what_fits, followup.thanks, followup.safe):
         said += filled(CONTENT.fitting(texts, relationship), word)
-    said += filled(CONTENT.fitting(followup.not_safe, relationship), word)
+    said += filled(CONTENT.not_safe_for(relationship), word)
     for exercise in followup.exercises.values():
         said += filled(CONTENT.fitting(exercise.offers, relationship), word)
     return said

@@ -65,6 +65,10 @@ async def reflect(
             "close",
         ),
         ("safe to say he showed up for me", "turning_toward", "partner", "safe"),
+        # Done to someone: the user's move, not the user's feeling.
+        ("I hurt her and then I just left the room", "withdrawal", "self", "hurt"),
+        ("did I hurt you? I'm sorry, I'm here", "turning_toward", "self", "hurt"),
+        ("I upset my mum again by not calling", "withdrawal", "self", "upset"),
         (
             "I'm close with my sister and she hugged me",
             "turning_toward",

@@ -191,3 +191,25 @@ def test_a_list_with_only_romantic_texts_is_rejected(tmp_path: Path) -> None:
         data["romantic_framing"] = []
 
     rejected(tmp_path, no_framing, "romantic_framing")
+
+
+def test_help_after_a_no_about_safety_is_given_by_who_hurts_the_user(
+    tmp_path: Path,
+) -> None:
+    # The Domestic Violence Hotline is for a partner or an ex; a mum or a brother
+    # who hurts the user is answered from not_safe.other.
+    assert all("1-800-799-7233" in t for t in CONTENT.not_safe_for("romantic"))
+    for relationship in ("parent", "sibling", "child", "friend", "housemate"):
+        for text in CONTENT.not_safe_for(relationship):
+            assert "1-800-422-4453" in text and "911" in text and "988" in text
+            assert "1-800-799-7233" not in text
+
+    def one_group(data: Dict) -> None:
+        del data["followup"]["not_safe"]["other"]
+
+    rejected(tmp_path, one_group, r"not_safe groups \[.other.\]")
+
+    def partner_for_a_mum(data: Dict) -> None:
+        data["followup"]["not_safe"]["other"][0] = "Is {partner} your partner?"
+
+    rejected(tmp_path, partner_for_a_mum, "not_safe.other")

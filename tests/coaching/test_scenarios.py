@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
+from typing import Any, Dict, List
 
 import pytest
 import yaml
 
+from actions.rehearsal import setup_text
 from bids_partner.coaching.loader import (
     CONTENT_DIR,
     SCENARIOS_DIR,
     ContentError,
+    all_texts,
     load_rehearsal_texts,
     load_scenarios,
 )
-from bids_partner.contract import KINDS
+from bids_partner.contract import KINDS, RELATIONSHIPS, ROMANTIC
+from bids_partner.language.spacy_pipeline import load_partner_roles
 
 # The situations the rehearsal issue asks for, by the words a user would use.
 REQUIRED = [
@@ -138,3 +143,120 @@ def test_the_summary_holds_up_only_a_reply_that_turned_toward_or_reached(
     with pytest.raises(ContentError, match="against"):
         load_rehearsal_texts.__wrapped__(tmp_path)
     assert set(load_rehearsal_texts().summary.best) == {"toward", "reach"}
+
+
+# Who the coach plays: the scene says who the other person is to the user, and the
+# texts said in every scene assume no partner.
+
+COUPLE_WORDING = re.compile(
+    r"\b(?:partners?|couples?|the two of you|husband|wife|spouse|marri\w*"
+    r"|romantic)\b|\bat home\b",
+    re.IGNORECASE,
+)
+
+
+def one_word_for_each_relationship() -> Dict[str, str]:
+    """A lexicon word per relationship that names one person ("mum", not
+    "parents")."""
+    words: Dict[str, str] = {}
+    for role in load_partner_roles().roles:
+        if role.say == role.typed and " " not in role.typed:
+            words.setdefault(role.relationship, role.typed)
+    return words
+
+
+def test_every_scene_says_who_the_other_person_is() -> None:
+    for scenario in load_scenarios().values():
+        partner = scenario.partner
+        assert partner.relationship in RELATIONSHIPS
+        said = setup_text(scenario)
+        assert f"I'll play {partner.name}, {partner.role}." in said
+        # Every scene there is plays a romantic partner, and says so.
+        assert partner.relationship == ROMANTIC
+        assert partner.role.startswith("your partner")
+
+
+def coach_texts(name: str) -> List[str]:
+    """Every rehearsal text the coach says, filled as in a scene with `name`."""
+    texts = load_rehearsal_texts()
+    values = {
+        "partner": name,
+        "title": "A scene",
+        "setup": "",
+        "role": "",
+        "reply": '"okay"',
+        "move": "a bid",
+        "replies": "2",
+        "toward": "1",
+        "counts": "2 toward",
+        "suggestion": "",
+        "number": "1",
+        "feedback": "",
+    }
+    return [text.format(**values) for text in all_texts(texts)]
+
+
+def test_the_rehearsal_texts_assume_no_partner() -> None:
+    texts = load_rehearsal_texts()
+    assert "I play the other person" in texts.choose_scenario
+    for text in coach_texts("Kai"):
+        assert not COUPLE_WORDING.search(text), text
+
+
+@pytest.mark.parametrize("relationship", RELATIONSHIPS)
+def test_a_scene_with_anyone_names_them(scenario_dir: Path, relationship: str) -> None:
+    word = one_word_for_each_relationship()[relationship]
+    path = scenario_dir / "sunset.yml"
+    text = path.read_text().replace("your partner", f"your {word}")
+    text = text.replace("a partner", "someone").replace(
+        "relationship: romantic", f"relationship: {relationship}"
+    )
+    path.write_text(text)
+    scenario = load_scenarios.__wrapped__(scenario_dir)["sunset"]
+    said = setup_text(scenario)
+    assert f"I'll play Kai, your {word}, who has just noticed" in said
+    assert "partner" not in said
+    # The coach's own texts in that scene say nothing of a couple either.
+    for coach_text in coach_texts(scenario.partner.name):
+        assert not COUPLE_WORDING.search(coach_text), coach_text
+
+
+def test_a_scene_with_a_mum_that_says_partner_is_refused(scenario_dir: Path) -> None:
+    def change(data: dict) -> None:
+        data["partner"].update(relationship="parent", role="your mum, who is glad")
+
+    edit(scenario_dir / "sunset.yml", change)  # its setup still says "your partner"
+    with pytest.raises(ContentError, match=r"sunset\.yml: the partner is the user's"):
+        load_scenarios.__wrapped__(scenario_dir)
+
+
+@pytest.mark.parametrize(
+    "partner, error",
+    [
+        ({"relationship": "neighbour"}, "expected one of romantic, parent"),
+        ({"relationship": None}, "relationship"),
+        ({"role": "who has just noticed the sky"}, "names who the person is"),
+        ({"role": "Your partner, who is glad"}, "names who the person is"),
+    ],
+)
+def test_a_partner_who_is_nobody_in_particular_is_refused(
+    scenario_dir: Path, partner: Dict[str, Any], error: str
+) -> None:
+    def change(data: dict) -> None:
+        data["partner"].update(partner)
+        if data["partner"]["relationship"] is None:
+            del data["partner"]["relationship"]
+
+    edit(scenario_dir / "sunset.yml", change)
+    with pytest.raises(ContentError, match=error):
+        load_scenarios.__wrapped__(scenario_dir)
+
+
+def test_rehearsal_texts_that_assume_a_partner_are_refused(tmp_path: Path) -> None:
+    shutil.copy(CONTENT_DIR / "rehearsal.yml", tmp_path / "rehearsal.yml")
+    edit(
+        tmp_path / "rehearsal.yml",
+        lambda d: d.update(choose_scenario="I'll play your partner. Which one?"),
+    )
+    with pytest.raises(ContentError, match="said in every scene"):
+        load_rehearsal_texts.__wrapped__(tmp_path)

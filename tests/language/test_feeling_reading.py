@@ -101,6 +101,44 @@ def test_a_word_that_means_something_else_is_not_a_feeling(
     assert felt(text) == feelings
 
 
+@pytest.mark.parametrize(
+    "text, feelings",
+    [
+        # "hurt" (and its like) done to someone: a move, not the user's feeling.
+        ("I hurt her", []),
+        ("I hurt him", []),
+        ("did I hurt you?", []),
+        ("Did I hurt you? I feel awful and ashamed", ["ashamed"]),
+        ("I hurt my mum", []),
+        ("I think I really hurt her feelings", []),
+        ("I hurt my sister's feelings and I feel guilty", ["guilty"]),
+        ("I've hurt Sam", []),
+        ("I keep hurting him", []),
+        ("what if I hurt her", []),
+        ("I upset my dad", []),
+        ("I scared you, didn't I", []),
+        ("I'm scared I upset her", ["scared"]),
+        ("I ignored her and now I feel lonely", ["lonely"]),
+        ("I loved her", []),
+        # Still the user's own.
+        ("I feel hurt", ["hurt"]),
+        ("I'm hurt you forgot", ["hurt"]),
+        ("I was so hurt my mum didn't call", ["hurt"]),
+        ("I hurt so much", ["hurt"]),
+        ("I hurt when she leaves", ["hurt"]),
+        ("he hurt me", ["hurt"]),
+        ("it makes me scared you'll leave", ["scared"]),
+        ("so scared you might leave", ["scared"]),
+        ("I feel ignored", ["ignored"]),
+        ("I hurt myself", ["hurt"]),
+    ],
+)
+def test_a_feeling_word_done_to_someone_is_not_the_users(
+    text: str, feelings: List[str]
+) -> None:
+    assert felt(text) == feelings
+
+
 def test_each_reading_is_kept_for_who_needs_it() -> None:
     [angry, hurt] = read_feelings("I'm not angry, she is hurt")
     assert (angry.whose, angry.negated, angry.a_feeling) == ("user", True, True)
@@ -133,6 +171,8 @@ def reading_with(tmp_path: Path, change) -> Path:
         ),
         (lambda d: d["negation"]["words"].append("Not"), "lowercase"),
         (lambda d: d["whose"].pop("user"), "user"),
+        (lambda d: d["done_to"]["verbs"].append("wistful"), "done_to.verbs"),
+        (lambda d: d.pop("done_to"), "done_to"),
     ],
 )
 def test_a_mistake_in_the_reading_rules_fails_at_load(

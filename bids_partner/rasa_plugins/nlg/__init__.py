@@ -1,0 +1,1 @@
+"""How the Rasa server fills its responses (endpoints.yml, nlg)."""
