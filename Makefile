@@ -12,7 +12,7 @@ help: ## list the targets (this one is the default)
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## /\1\t/' | \
 		awk -F'\t' '{ printf "  make %-20s %s\n", $$1, $$2 }'
 
-.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-replies bench-forget bench-concepts bench-anonymizer bench-safety bench-safety-stack bench-startup bench-reference load-tools bench-profile bench-long bench-load bench-scale
+.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-replies bench-forget bench-concepts bench-concepts-cv bench-anonymizer bench-safety bench-safety-stack bench-startup bench-reference load-tools bench-profile bench-long bench-load bench-scale
 
 install: $(STAMP) ## create .venv/ with Python 3.10 and the pinned dependencies
 
@@ -95,6 +95,9 @@ bench-forget: train ## "delete this conversation": recall and false alarms on th
 
 bench-concepts: train ## questions about the coach's ideas: read as ask_concept, and reaching the concept asked about
 	$(BIN)/python -m benchmarks.concepts
+
+bench-concepts-cv: install ## questions about the coach's ideas: routing candidates and the threshold by cross-writer validation on data/concepts/ (no blind set)
+	OMP_NUM_THREADS=1 $(BIN)/python -m benchmarks.concepts_cv
 
 bench-anonymizer: install ## the anonymizer on the tuned and blind identifier sets: names removed, contacts/IDs surviving, words lost, speed
 	$(BIN)/python -m benchmarks.anonymizer_blind

@@ -76,6 +76,12 @@ MOVE_KIND = {
 # reply_judge.py), read by the rehearsal and the showing-up exercise.
 REPLY_JUDGEMENT_KEY = "reply_judgement"
 
+# Where the NLU puts the concept a question about the coach's ideas asks about
+# (rasa_plugins/nlu/concept_reader.py), read by action_explain_concept: `name`
+# (a concept id of content/psychoeducation.yml), `confidence`, and `sure`, whether
+# the confidence reached the component's threshold.
+CONCEPT_KEY = "concept"
+
 # Slots and forms read by more than one module.
 SCENARIO_SLOT = "scenario"
 REHEARSAL_TURNS_SLOT = "rehearsal_turns"

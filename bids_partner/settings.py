@@ -11,7 +11,8 @@ VENV_BIN = ROOT / ".venv" / "bin"
 MODELS_DIR = ROOT / "models"
 LOG_DIR = ROOT / ".stack" / "logs"
 WEB_DIR = ROOT / "web"
-# Therapist-editable texts and rehearsal scenes: not training data, so not in data/.
+# Therapist-editable texts and rehearsal scenes: not training data, so not in data/
+# (but for psychoeducation.yml's concepts, which the ConceptReader also learns from).
 CONTENT_DIR = ROOT / "content"
 SCENARIOS_DIR = CONTENT_DIR / "scenarios"
 # The spaCy pipeline built from code (bids_partner.language.spacy_pipeline).

@@ -34,8 +34,11 @@ def make_tracker() -> Callable[..., Tracker]:
         slots: Dict[str, Any] | None = None,
         history: List[Dict[str, Any]] | None = None,
         message_id: str | None = None,
+        parse_data: Dict[str, Any] | None = None,
     ) -> Tracker:
         latest = user_event(text, intent, entities, message_id)
+        # What NLU components add to the parse data (a concept, a judgement).
+        latest["parse_data"].update(parse_data or {})
         return Tracker.from_dict(
             {
                 "sender_id": "test-user",

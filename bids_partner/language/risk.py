@@ -183,15 +183,20 @@ class RiskClassifier:
             C=C, max_iter=3000, class_weight="balanced", random_state=seed
         )
 
-    def _features(self, texts: Sequence[str], fit: bool) -> sp.csr_matrix:
+    def _features(
+        self, texts: Sequence[str], fit: bool, vectors: np.ndarray | None = None
+    ) -> sp.csr_matrix:
         lowered = [t.lower() for t in texts]
         blocks = [
             v.fit_transform(lowered) if fit else v.transform(lowered)
             for v in (self.words, self.chars)
         ]
         if self.with_encoder:
-            # A person's message read in the server is not kept in the cache.
-            blocks.append(sp.csr_matrix(embed(texts, remember=fit)))
+            # A person's message read in the server is not kept in the cache;
+            # `vectors`, when given, are the texts' embeddings computed already.
+            if vectors is None:
+                vectors = embed(texts, remember=fit)
+            blocks.append(sp.csr_matrix(vectors))
         return sp.hstack(blocks).tocsr()
 
     def fit(self, items: Iterable[LabelledRisk]) -> RiskClassifier:
@@ -201,10 +206,14 @@ class RiskClassifier:
         )
         return self
 
-    def scores(self, texts: Sequence[str]) -> List[Tuple[float, str]]:
+    def scores(
+        self, texts: Sequence[str], vectors: np.ndarray | None = None
+    ) -> List[Tuple[float, str]]:
         """For each text: the probability that it shows risk, and the likeliest
-        category."""
-        probabilities = self.model.predict_proba(self._features(texts, fit=False))
+        category. `vectors` are the texts' sentence embeddings if computed."""
+        probabilities = self.model.predict_proba(
+            self._features(texts, fit=False, vectors=vectors)
+        )
         classes = list(self.model.classes_)
         none = classes.index(NONE)
         found = []

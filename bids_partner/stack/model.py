@@ -22,6 +22,8 @@ TRAINING_INPUTS = (
     "config.yml",
     "domain.yml",
     "data",
+    # The concepts' own words train the ConceptReader too.
+    "content/psychoeducation.yml",
     "bids_partner/rasa_plugins/nlu",
     "bids_partner/rasa_plugins/policies",
     "bids_partner/language",

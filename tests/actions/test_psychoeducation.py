@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+from typing import Any, Dict, List
+
 import pytest
 
 from actions.psychoeducation import ActionExplainConcept, find_concept
 from actions.reflection import ActionReflectMove
 from actions.surgeon import shows_surgeon_pattern
 from bids_partner.coaching import load_psychoeducation, load_surgeon
+from bids_partner.coaching.schema import Concept
+from bids_partner.contract import CONCEPT_KEY
 from tests.helpers.events import bot_event
 
 REQUIRED = {
@@ -65,6 +69,92 @@ async def test_a_question_gets_the_concept_it_asks_about(
     content = load_psychoeducation()
     expected = next(c for c in content.concepts if c.id == concept)
     assert [m["text"] for m in dispatcher.messages] == [expected.text]
+
+
+# The NLU's ConceptReader (rasa_plugins/nlu/concept_reader.py) reads which concept
+# a question asks about in any words; the action explains it when the reader is
+# sure, and falls back to the keywords, then the menu.
+NO_KEYWORD = "how do we get close again after the baby"
+
+
+def concept(concept_id: str) -> Concept:
+    return next(c for c in load_psychoeducation().concepts if c.id == concept_id)
+
+
+def read_as(name: str, confidence: float, sure: bool) -> Dict[str, Any]:
+    return {CONCEPT_KEY: {"name": name, "confidence": confidence, "sure": sure}}
+
+
+async def explained(dispatcher, make_tracker, text: str, **parse_data) -> List[str]:
+    tracker = make_tracker(text, "ask_concept", parse_data=parse_data)
+    await ActionExplainConcept().run(dispatcher, tracker, {})
+    return [m["text"] for m in dispatcher.messages]
+
+
+async def test_a_question_naming_no_keyword_reaches_the_concept_read_by_the_nlu(
+    dispatcher, make_tracker
+) -> None:
+    assert find_concept(NO_KEYWORD, load_psychoeducation().concepts) is None
+    said = await explained(
+        dispatcher,
+        make_tracker,
+        NO_KEYWORD,
+        **read_as("building_closeness", 0.56, True),
+    )
+    assert said == [concept("building_closeness").text]
+
+
+async def test_an_unsure_reading_without_a_keyword_gets_the_menu(
+    dispatcher, make_tracker
+) -> None:
+    said = await explained(
+        dispatcher,
+        make_tracker,
+        NO_KEYWORD,
+        **read_as("building_closeness", 0.2, False),
+    )
+    assert said == [load_psychoeducation().menu]
+
+
+async def test_an_unsure_reading_falls_back_to_the_keywords(
+    dispatcher, make_tracker
+) -> None:
+    said = await explained(
+        dispatcher, make_tracker, "what is codependence?", **read_as("bid", 0.2, False)
+    )
+    assert said == [concept("codependence").text]
+
+
+async def test_a_sure_reading_outranks_a_keyword(dispatcher, make_tracker) -> None:
+    # "dependence" is healthy_dependence's keyword; the reader knows better.
+    text = "why do i swing between no dependence at all and needing him 24/7"
+    assert find_concept(text, load_psychoeducation().concepts).id == (
+        "healthy_dependence"
+    )
+    said = await explained(
+        dispatcher, make_tracker, text, **read_as("dependence_spectrum", 0.7, True)
+    )
+    assert said == [concept("dependence_spectrum").text]
+
+
+@pytest.mark.parametrize(
+    "parse_data",
+    [
+        {},  # no ConceptReader in the pipeline, or a model trained before it
+        read_as("no_such_concept", 0.9, True),  # a concept since removed
+        {CONCEPT_KEY: "bid"},  # not what the reader writes
+    ],
+)
+async def test_without_a_usable_reading_the_keywords_decide_as_before(
+    dispatcher, make_tracker, parse_data
+) -> None:
+    assert await explained(
+        dispatcher, make_tracker, "what is codependence?", **parse_data
+    ) == [concept("codependence").text]
+    dispatcher.messages.clear()
+    assert await explained(dispatcher, make_tracker, NO_KEYWORD, **parse_data) == [
+        load_psychoeducation().menu
+    ]
 
 
 async def test_asking_for_an_example_tells_the_surgeon_story(

@@ -32,6 +32,7 @@ def small_project(root: Path) -> Path:
         "bids_partner/rasa_plugins/nlu/component.py": "X = 1\n",
         "bids_partner/rasa_plugins/policies/policy.py": "Y = 1\n",
         "content/reflections.yml": "version: 1\n",
+        "content/psychoeducation.yml": "version: 1\n",
         "build/spacy/en_relational/meta.json": '{"lexicon_fingerprint": "a"}',
     }
     for name, text in files.items():
@@ -62,6 +63,8 @@ def test_fingerprint_follows_what_training_reads_and_nothing_else(
         "bids_partner/rasa_plugins/nlu/component.py",
         "bids_partner/rasa_plugins/policies/policy.py",
         "build/spacy/en_relational/meta.json",
+        # The concepts' words teach the ConceptReader.
+        "content/psychoeducation.yml",
     ):
         (root / name).write_text((root / name).read_text() + "\n# changed\n")
         changed = model.training_fingerprint()

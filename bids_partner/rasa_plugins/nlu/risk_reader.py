@@ -35,7 +35,7 @@ from bids_partner.language.risk import (
     load_safety,
     training_items,
 )
-from bids_partner.rasa_plugins.nlu import model_files
+from bids_partner.rasa_plugins.nlu import model_files, sentence_embedding
 from bids_partner.settings import ROOT
 
 MODEL_FILE = "risk_classifier.skops"
@@ -177,7 +177,13 @@ class RiskReader(GraphComponent):
                 continue
             together = [t[-CONTEXT_CHARS_PER_TURN:] for t in (*earlier, text)]
             texts = [text, join_turns(together)] if earlier else [text]
-            scored = self.classifier.scores(texts)
+            vectors = None
+            if self.classifier.with_encoder:
+                # Encoded here once, and left on the message for the components
+                # after this one that read it too (the ConceptReader).
+                vectors = embed(texts, remember=False)
+                sentence_embedding.keep(message, vectors[0])
+            scored = self.classifier.scores(texts, vectors)
             score, category = scored[0]
             risk: Dict[str, Any] = {"score": round(score, 4), "category": category}
             if earlier:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, List
 
+import numpy as np
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.events import (
@@ -17,7 +18,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 
 from bids_partner.contract import RISK_KEY
+from bids_partner.language.replies import embed
 from bids_partner.language.risk import NONE, LabelledRisk, RiskClassifier
+from bids_partner.rasa_plugins.nlu import sentence_embedding
 from bids_partner.rasa_plugins.nlu.risk_reader import (
     CONTEXT_CHARS_PER_TURN,
     RiskReader,
@@ -95,9 +98,9 @@ def test_long_turns_are_cut_when_read_together(tmp_path, monkeypatch) -> None:
     seen = []
     original = risk_reader.classifier.scores
 
-    def spy(texts):
+    def spy(texts, vectors=None):
         seen.extend(texts)
-        return original(texts)
+        return original(texts, vectors)
 
     monkeypatch.setattr(risk_reader.classifier, "scores", spy)
     long = "we had lunch " * 400
@@ -105,3 +108,27 @@ def test_long_turns_are_cut_when_read_together(tmp_path, monkeypatch) -> None:
     alone, together = seen
     assert alone == long
     assert len(together) <= 2 * CONTEXT_CHARS_PER_TURN + 10
+
+
+def test_with_the_encoder_the_embedding_is_left_for_later_components(
+    tmp_path,
+) -> None:
+    # The ConceptReader reads it instead of encoding the message a second time.
+    classifier = RiskClassifier(with_encoder=True).fit(
+        [
+            LabelledRisk("i want to die", "clear", "self_harm"),
+            LabelledRisk("we had lunch", NONE, NONE),
+        ]
+    )
+    risk_reader = RiskReader({}, LocalModelStorage(tmp_path), Resource("r"), classifier)
+    message = Message(data={"text": "what is a bid"})
+    risk_reader.process([message], tracker(said("we had lunch")))
+    kept = message.get(sentence_embedding.EMBEDDING_KEY)
+    assert kept is not None
+    assert np.allclose(kept, embed(["what is a bid"], remember=False)[0], atol=1e-5)
+    assert sentence_embedding.EMBEDDING_KEY not in message.as_dict(
+        only_output_properties=True
+    )
+    without = Message(data={"text": "what is a bid"})
+    reader(tmp_path).process([without], tracker([]))
+    assert without.get(sentence_embedding.EMBEDDING_KEY) is None
