@@ -19,10 +19,9 @@ from typing import TYPE_CHECKING, Iterable, List, Sequence, Tuple
 import numpy as np
 import scipy.sparse as sp
 import yaml
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from bids_partner.language.replies import embed
+from bids_partner.language.replies import tfidf_and_embedding, word_and_char_tfidf
 
 if TYPE_CHECKING:
     from bids_partner.coaching.schema import Concept
@@ -96,12 +95,7 @@ class ConceptClassifier:
             raise ValueError("the concept classifier needs TF-IDF or the encoder")
         self.with_tfidf = with_tfidf
         self.with_encoder = with_encoder
-        self.words = TfidfVectorizer(
-            ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w[\w']*\b"
-        )
-        self.chars = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True
-        )
+        self.words, self.chars = word_and_char_tfidf()
         # Newton-CG reaches the same optimum as lbfgs here three times faster
         # (about a second on the writers' questions).
         self.model = LogisticRegression(
@@ -111,20 +105,8 @@ class ConceptClassifier:
     def _features(
         self, texts: Sequence[str], fit: bool, vectors: np.ndarray | None = None
     ) -> sp.csr_matrix:
-        lowered = [t.lower() for t in texts]
-        blocks = []
-        if self.with_tfidf:
-            blocks += [
-                v.fit_transform(lowered) if fit else v.transform(lowered)
-                for v in (self.words, self.chars)
-            ]
-        if self.with_encoder:
-            # A person's question read in the server is not kept in the cache;
-            # `vectors`, when given, are its embeddings computed already.
-            if vectors is None:
-                vectors = embed(texts, remember=fit)
-            blocks.append(sp.csr_matrix(vectors))
-        return sp.hstack(blocks).tocsr()
+        vectorizers = (self.words, self.chars) if self.with_tfidf else ()
+        return tfidf_and_embedding(vectorizers, texts, fit, self.with_encoder, vectors)
 
     def fit(self, questions: Iterable[LabelledQuestion]) -> ConceptClassifier:
         questions = list(questions)

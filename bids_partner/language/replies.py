@@ -131,6 +131,38 @@ def embed(texts: Sequence[str], remember: bool = True) -> np.ndarray:
     return vectors
 
 
+def word_and_char_tfidf() -> Tuple[TfidfVectorizer, TfidfVectorizer]:
+    """The TF-IDF pair every text classifier here starts from: words and word
+    pairs (apostrophes kept), and character 2-5-grams within words."""
+    words = TfidfVectorizer(
+        ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w[\w']*\b"
+    )
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+    return words, chars
+
+
+def tfidf_and_embedding(
+    vectorizers: Sequence[TfidfVectorizer],
+    texts: Sequence[str],
+    fit: bool,
+    with_encoder: bool,
+    vectors: np.ndarray | None = None,
+) -> sp.csr_matrix:
+    """The lowered texts through `vectorizers` (fitted when `fit`), then, with the
+    encoder, their sentence embeddings: `vectors` when computed already, else
+    encoded here, kept in the cache only when fitting (a person's message read in
+    the server is not kept)."""
+    lowered = [t.lower() for t in texts]
+    blocks = [
+        v.fit_transform(lowered) if fit else v.transform(lowered) for v in vectorizers
+    ]
+    if with_encoder:
+        if vectors is None:
+            vectors = embed(texts, remember=fit)
+        blocks.append(sp.csr_matrix(vectors))
+    return sp.hstack(blocks).tocsr()
+
+
 class ReplyFeatures:
     """TF-IDF of the reply (words and characters); optionally the partner's line
     and the hashed crossings of the two; optionally sentence embeddings of the
@@ -142,12 +174,7 @@ class ReplyFeatures:
         self.with_partner = with_partner
         self.with_encoder = with_encoder
         self.with_tfidf = with_tfidf
-        self.words = TfidfVectorizer(
-            ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w[\w']*\b"
-        )
-        self.chars = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True
-        )
+        self.words, self.chars = word_and_char_tfidf()
         self.partner = TfidfVectorizer(ngram_range=(1, 1), sublinear_tf=True)
         self.pairs = HashingVectorizer(
             n_features=2**14, token_pattern=r"\S+", alternate_sign=False, norm="l2"

@@ -20,10 +20,13 @@ from typing import Dict, Iterable, List, Sequence, Tuple
 import numpy as np
 import scipy.sparse as sp
 import yaml
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from bids_partner.language.replies import embed, load_replies
+from bids_partner.language.replies import (
+    load_replies,
+    tfidf_and_embedding,
+    word_and_char_tfidf,
+)
 
 RISKS = ("clear", "unsure", "none")
 CATEGORIES = ("self_harm", "abuse", "harm_to_others")
@@ -173,12 +176,7 @@ class RiskClassifier:
 
     def __init__(self, C: float = 4.0, seed: int = 42, with_encoder: bool = True):
         self.with_encoder = with_encoder
-        self.words = TfidfVectorizer(
-            ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w[\w']*\b"
-        )
-        self.chars = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True
-        )
+        self.words, self.chars = word_and_char_tfidf()
         self.model = LogisticRegression(
             C=C, max_iter=3000, class_weight="balanced", random_state=seed
         )
@@ -186,18 +184,9 @@ class RiskClassifier:
     def _features(
         self, texts: Sequence[str], fit: bool, vectors: np.ndarray | None = None
     ) -> sp.csr_matrix:
-        lowered = [t.lower() for t in texts]
-        blocks = [
-            v.fit_transform(lowered) if fit else v.transform(lowered)
-            for v in (self.words, self.chars)
-        ]
-        if self.with_encoder:
-            # A person's message read in the server is not kept in the cache;
-            # `vectors`, when given, are the texts' embeddings computed already.
-            if vectors is None:
-                vectors = embed(texts, remember=fit)
-            blocks.append(sp.csr_matrix(vectors))
-        return sp.hstack(blocks).tocsr()
+        return tfidf_and_embedding(
+            (self.words, self.chars), texts, fit, self.with_encoder, vectors
+        )
 
     def fit(self, items: Iterable[LabelledRisk]) -> RiskClassifier:
         items = list(items)

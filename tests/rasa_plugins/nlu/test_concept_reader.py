@@ -97,7 +97,7 @@ def test_the_embedding_left_on_the_message_is_used(reader, monkeypatch) -> None:
         raise AssertionError("the message was encoded again")
 
     monkeypatch.setattr(sentence_embedding, "embed", no_second_pass)
-    monkeypatch.setattr("bids_partner.language.concepts.embed", no_second_pass)
+    monkeypatch.setattr("bids_partner.language.replies.embed", no_second_pass)
     message = asked(NO_KEYWORD)
     sentence_embedding.keep(message, vector)
     assert read(reader, message)["name"] == "building_closeness"
