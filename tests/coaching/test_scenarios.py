@@ -188,6 +188,8 @@ def coach_texts(name: str) -> List[str]:
         "move": "a bid",
         "replies": "2",
         "toward": "1",
+        "reached": "1",
+        "user_opens": "",
         "counts": "2 toward",
         "suggestion": "",
         "number": "1",

@@ -135,7 +135,7 @@ def test_no_reply_that_turned_away_or_against_is_called_the_strongest() -> None:
 def test_without_a_reply_that_turned_toward_a_reach_is_quoted_for_what_it_did() -> None:
     turns = [AGAINST, REACH, AWAY]
     messages = summary_messages(TEXTS, SURGEON, turns, REPLIES, feedback_at_end=False)
-    assert messages[2] == TEXTS.summary.best["reach"].format(
+    assert messages[2] == TEXTS.summary.closest["reach"].format(
         partner=ALEX, reply=quoted_phrase(REPLIES["m4"])
     )
     assert "strongest" not in messages[2].lower()
