@@ -171,9 +171,17 @@ def test_every_scene_says_who_the_other_person_is() -> None:
         assert partner.relationship in RELATIONSHIPS
         said = setup_text(scenario)
         assert f"I'll play {partner.name}, {partner.role}." in said
-        # Every scene there is plays a romantic partner, and says so.
-        assert partner.relationship == ROMANTIC
-        assert partner.role.startswith("your partner")
+        # The role names them with a word of their relationship ("your partner",
+        # "your husband", "your mum", "your friend").
+        word = re.match(r"your ([a-z -]+?),", partner.role)
+        assert word is not None, partner.role
+        assert (word.group(1), partner.relationship) in ROLE_WORDS, partner.role
+    # Issue 16: a close bond that is not a couple's is rehearsed too.
+    relationships = {s.partner.relationship for s in load_scenarios().values()}
+    assert ROMANTIC in relationships and len(relationships) >= 2
+
+
+ROLE_WORDS = {(r.typed, r.relationship) for r in load_partner_roles().roles}
 
 
 def coach_texts(name: str) -> List[str]:
