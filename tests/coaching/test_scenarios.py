@@ -270,3 +270,62 @@ def test_rehearsal_texts_that_assume_a_partner_are_refused(tmp_path: Path) -> No
     )
     with pytest.raises(ContentError, match="said in every scene"):
         load_rehearsal_texts.__wrapped__(tmp_path)
+
+
+# Issue 16: scenes the user starts, and scenes that aim at the user's own need.
+
+
+@pytest.mark.parametrize(
+    "change, error",
+    [
+        ({"starts": "nobody"}, "starts takes partner or user"),
+        ({"starts": "user"}, "opening is the partner's state in parentheses"),
+        (
+            {"starts": "user", "opening": "(watching the sky)"},
+            "needs user_opens",
+        ),
+        ({"user_opens": "say hello"}, "only for a scene with starts: user"),
+        ({"aim": ["away"]}, "aim takes one or both of toward, reach"),
+        ({"aim": []}, "aim takes"),
+        ({"aim": ["reach", "reach"]}, "each once"),
+    ],
+)
+def test_a_malformed_start_or_aim_is_refused_naming_the_file(
+    scenario_dir: Path, change: Dict[str, Any], error: str
+) -> None:
+    edit(scenario_dir / "sunset.yml", lambda d: d.update(change))
+    with pytest.raises(ContentError, match=rf"sunset\.yml[\s\S]*{re.escape(error)}"):
+        load_scenarios.__wrapped__(scenario_dir)
+
+
+def test_a_scene_the_user_starts_says_what_to_open_with(scenario_dir: Path) -> None:
+    def change(data: dict) -> None:
+        data.update(
+            starts="user",
+            user_opens="tell Kai what you noticed about the sky.",
+            opening="(on the balcony, watching the sky)",
+            aim=["reach", "toward"],
+        )
+
+    edit(scenario_dir / "sunset.yml", change)
+    scenario = load_scenarios.__wrapped__(scenario_dir)["sunset"]
+    assert (scenario.starts, scenario.aim) == ("user", ["reach", "toward"])
+    said = setup_text(scenario)
+    assert "you speak first: tell Kai what you noticed about the sky." in said
+    assert "Answer Kai" not in said
+    # A scene that says nothing starts with the partner and aims at toward.
+    other = load_scenarios.__wrapped__(scenario_dir)["dinner_criticism"]
+    assert (other.starts, other.user_opens, other.aim) == ("partner", None, ["toward"])
+
+
+def test_the_new_scenes_start_and_aim_as_issue_16_asks() -> None:
+    scenarios = load_scenarios()
+    assert len(scenarios) >= 14
+    starters = {s.id for s in scenarios.values() if s.starts == "user"}
+    assert {"ask_reassurance", "contempt_repair"} <= starters
+    for scene_id in ("ask_reassurance", "check_in", "calls_at_work"):
+        assert scenarios[scene_id].aim == ["reach"]
+    assert set(scenarios["flooded_break"].aim) == {"toward", "reach"}
+    assert scenarios["calls_at_work"].partner.relationship == "parent"
+    assert scenarios["missed_bid_phone"].partner.relationship == "friend"
+    assert "tired dads" in scenarios["ask_reassurance"].setup
