@@ -112,7 +112,7 @@ def ended_slots(
         return slots
     turns = read_turns(tracker.get_slot(REHEARSAL_TURNS_SLOT))
     feedback = tracker.get_slot(REHEARSAL_FEEDBACK_SLOT)
-    summary = outcome(scenario.id, turns, ended, feedback)
+    summary = outcome(scenario.id, turns, ended, feedback, scenario.aim)
     return {**slots, REHEARSAL_OUTCOME_SLOT: summary, REHEARSAL_STATUS_SLOT: ended}
 
 
@@ -139,12 +139,18 @@ def asks_to_switch(tracker: Tracker) -> bool:
 
 
 def setup_text(scenario: Scenario) -> str:
-    return load_rehearsal_texts().setup.format(
-        title=scenario.title,
-        setup=scenario.setup,
-        partner=scenario.partner.name,
-        role=scenario.partner.role,
-    )
+    """The scene set, and who the coach plays; in a scene the user starts, what
+    to open with (the partner's state follows as their first line)."""
+    texts = load_rehearsal_texts()
+    fill = {
+        "title": scenario.title,
+        "setup": scenario.setup,
+        "partner": scenario.partner.name,
+        "role": scenario.partner.role,
+    }
+    if scenario.starts == "user":
+        return texts.setup_user_starts.format(**fill, user_opens=scenario.user_opens)
+    return texts.setup.format(**fill)
 
 
 class ActionAskScenario(Action):
@@ -202,7 +208,8 @@ class ActionAskRehearsalFeedback(Action):
 
 
 class ActionAskRehearsalReply(Action):
-    """The partner speaks: the opening line, or the answer to the last reply."""
+    """The partner speaks: the opening line (in a scene the user starts, the
+    partner's state), or the answer to the last reply."""
 
     def name(self) -> str:
         return "action_ask_rehearsal_reply"

@@ -23,6 +23,12 @@ ROLE_NAMES_SOMEONE = re.compile(r"^your [a-z][a-z -]*(?:,|$)")
 # toward, else one that reached for the user's own need. A reply that turned away
 # or against is never held up, however sure the reading.
 HELD_UP_KINDS = ("toward", "reach")
+# Who speaks first in a scene. When the user does, the scene's `opening` is the
+# partner's state as a stage direction in parentheses ("(scrolling through his
+# phone)"): said as the partner's line, it is what the reply judge reads the
+# user's first message against, a line with no bid in it.
+STARTS = ("partner", "user")
+STAGE_DIRECTION = re.compile(r"^\([^()]+\)$")
 
 
 def texts_per_kind(texts: Dict[str, str], fields: set[str]) -> Dict[str, str]:
@@ -145,9 +151,61 @@ class Scenario(BaseModel):
     keywords: List[str]
     setup: str
     partner: Partner
+    # Who speaks first: the partner (their opening line) or the user (`opening` is
+    # then the partner's state, and `user_opens` says what the user opens with).
+    starts: str = "partner"
+    user_opens: str | None = None
     opening: str
+    # The kinds of reply the scene practises: what resolves it, what the summary
+    # holds up as the strongest reply. Turning toward, unless the skill is the
+    # user's own need said softly (reach), or either.
+    aim: List[str] = ["toward"]
     replies: Dict[str, ReplyBranch]
     ending: Ending
+
+    @validator("starts")
+    def _a_known_speaker(cls, starts: str) -> str:
+        if starts not in STARTS:
+            raise ValueError(f"starts takes {' or '.join(STARTS)}: got {starts!r}")
+        return starts
+
+    @validator("user_opens")
+    def _only_when_the_user_starts(
+        cls, text: str | None, values: Dict[str, Any]
+    ) -> str | None:
+        if values.get("starts") != "user":
+            raise ValueError("user_opens is only for a scene with starts: user")
+        if text is None or not text.strip():
+            raise ValueError("user_opens may not be empty")
+        return check_fields(text, set())
+
+    @validator("opening")
+    def _the_partners_state_when_the_user_starts(
+        cls, opening: str, values: Dict[str, Any]
+    ) -> str:
+        if values.get("starts") == "user":
+            if not STAGE_DIRECTION.match(opening.strip()):
+                raise ValueError(
+                    "in a scene the user starts, opening is the partner's state in "
+                    "parentheses, with no words of theirs (it is what the reply "
+                    f"judge reads the user's first message against): {opening!r}"
+                )
+            if values.get("user_opens") is None:
+                raise ValueError(
+                    "a scene with starts: user needs user_opens, what the user "
+                    "opens with (said in the setup)"
+                )
+        return check_fields(opening, set())
+
+    @validator("aim")
+    def _aims_at_replies_worth_holding_up(cls, aim: List[str]) -> List[str]:
+        wrong = [kind for kind in aim if kind not in HELD_UP_KINDS]
+        if not aim or wrong or len(set(aim)) != len(aim):
+            raise ValueError(
+                f"aim takes one or both of {', '.join(HELD_UP_KINDS)}, each once "
+                f"(a reply that turns away or against is never the aim): got {aim}"
+            )
+        return aim
 
     @validator("keywords")
     def _has_keywords(cls, keywords: List[str]) -> List[str]:
@@ -165,17 +223,18 @@ class Scenario(BaseModel):
 class SummaryTexts(BaseModel):
     heading: str
     counts: str
-    # The best reply quoted back: only one that turned toward, else one that
-    # reached for the user's own need (HELD_UP_KINDS); never one that turned away
-    # or against.
+    # The best reply quoted back: only one that turned toward or reached for the
+    # user's own need (HELD_UP_KINDS), never one that turned away or against; by
+    # its kind, from `best` when that is the scene's aim, else from `closest`.
     best: Dict[str, str]
+    closest: Dict[str, str]
     # When no reply turned toward: what to try when playing the scene again.
     no_toward: str
     suggestion: str
     per_reply: str
     replay: str
 
-    @validator("best")
+    @validator("best", "closest")
     def _best_only_for_replies_held_up(cls, best: Dict[str, str]) -> Dict[str, str]:
         check_keys(best, HELD_UP_KINDS, "kinds held up as the best reply")
         for text in best.values():
@@ -191,6 +250,33 @@ class SummaryTexts(BaseModel):
         return check_question(text)
 
 
+class ReachAimTexts(BaseModel):
+    """Said instead of the usual texts in a scene whose aim is first the user's
+    own need said softly (aim: [reach]): there a reply that reached is the skill,
+    and the count is of replies that met the aim ({reached})."""
+
+    counts: str
+    no_reach: str
+    stopped_with_replies: str
+    feedback_again: Dict[str, str]
+
+    @validator("counts")
+    def _counts_fields(cls, text: str) -> str:
+        return check_fields(text, {"replies", "counts", "reached", "partner"})
+
+    @validator("no_reach")
+    def _no_reach_fields(cls, text: str) -> str:
+        return check_fields(text, {"partner"})
+
+    @validator("stopped_with_replies")
+    def _stopped_fields(cls, text: str) -> str:
+        return check_fields(text, {"replies", "reached", "partner"})
+
+    @validator("feedback_again")
+    def _again_for_every_kind(cls, texts: Dict[str, str]) -> Dict[str, str]:
+        return texts_per_kind(texts, {"partner", "move"})
+
+
 class Buttons(BaseModel):
     each_turn: str
     at_end: str
@@ -203,6 +289,8 @@ class RehearsalTexts(BaseModel):
     choose_scenario: str
     unknown_scenario: str
     setup: str
+    # The setup of a scene the user starts (starts: user): what to open with.
+    setup_user_starts: str
     ask_feedback: str
     unclear: str
     too_short: str
@@ -214,6 +302,7 @@ class RehearsalTexts(BaseModel):
     stopped: str
     stopped_with_replies: str
     summary: SummaryTexts
+    reach_aim: ReachAimTexts
     buttons: Buttons
     move_labels: Dict[str, str]
 
@@ -235,6 +324,7 @@ class RehearsalTexts(BaseModel):
             "choose_scenario": set(),
             "unknown_scenario": set(),
             "setup": {"title", "setup", "partner", "role"},
+            "setup_user_starts": {"title", "setup", "partner", "role", "user_opens"},
             "ask_feedback": set(),
             "unclear": {"partner"},
             "too_short": {"partner"},

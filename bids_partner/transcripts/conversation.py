@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Collection, Dict, List, Sequence, Set
 
+from bids_partner.coaching.rehearsal.play import DEFAULT_AIM, outcome, read_turns
 from bids_partner.coaching.rehearsal.play import Turn as Reply
-from bids_partner.coaching.rehearsal.play import outcome, read_turns
 from bids_partner.contract import (
     CONSENT_INTENTS,
     MOVES,
@@ -170,11 +170,13 @@ def shared_outcome(
         return record
     if not kept:
         return None
+    aim = record.get("aim")
     return outcome(
         str(record.get("scenario")),
         kept,
         str(record.get("ended")),
         record.get("feedback"),
+        aim=tuple(aim) if isinstance(aim, list) and aim else DEFAULT_AIM,
     )
 
 

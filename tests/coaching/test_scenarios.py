@@ -171,9 +171,17 @@ def test_every_scene_says_who_the_other_person_is() -> None:
         assert partner.relationship in RELATIONSHIPS
         said = setup_text(scenario)
         assert f"I'll play {partner.name}, {partner.role}." in said
-        # Every scene there is plays a romantic partner, and says so.
-        assert partner.relationship == ROMANTIC
-        assert partner.role.startswith("your partner")
+        # The role names them with a word of their relationship ("your partner",
+        # "your husband", "your mum", "your friend").
+        word = re.match(r"your ([a-z -]+?),", partner.role)
+        assert word is not None, partner.role
+        assert (word.group(1), partner.relationship) in ROLE_WORDS, partner.role
+    # Issue 16: a close bond that is not a couple's is rehearsed too.
+    relationships = {s.partner.relationship for s in load_scenarios().values()}
+    assert ROMANTIC in relationships and len(relationships) >= 2
+
+
+ROLE_WORDS = {(r.typed, r.relationship) for r in load_partner_roles().roles}
 
 
 def coach_texts(name: str) -> List[str]:
@@ -188,6 +196,8 @@ def coach_texts(name: str) -> List[str]:
         "move": "a bid",
         "replies": "2",
         "toward": "1",
+        "reached": "1",
+        "user_opens": "",
         "counts": "2 toward",
         "suggestion": "",
         "number": "1",
@@ -260,3 +270,62 @@ def test_rehearsal_texts_that_assume_a_partner_are_refused(tmp_path: Path) -> No
     )
     with pytest.raises(ContentError, match="said in every scene"):
         load_rehearsal_texts.__wrapped__(tmp_path)
+
+
+# Issue 16: scenes the user starts, and scenes that aim at the user's own need.
+
+
+@pytest.mark.parametrize(
+    "change, error",
+    [
+        ({"starts": "nobody"}, "starts takes partner or user"),
+        ({"starts": "user"}, "opening is the partner's state in parentheses"),
+        (
+            {"starts": "user", "opening": "(watching the sky)"},
+            "needs user_opens",
+        ),
+        ({"user_opens": "say hello"}, "only for a scene with starts: user"),
+        ({"aim": ["away"]}, "aim takes one or both of toward, reach"),
+        ({"aim": []}, "aim takes"),
+        ({"aim": ["reach", "reach"]}, "each once"),
+    ],
+)
+def test_a_malformed_start_or_aim_is_refused_naming_the_file(
+    scenario_dir: Path, change: Dict[str, Any], error: str
+) -> None:
+    edit(scenario_dir / "sunset.yml", lambda d: d.update(change))
+    with pytest.raises(ContentError, match=rf"sunset\.yml[\s\S]*{re.escape(error)}"):
+        load_scenarios.__wrapped__(scenario_dir)
+
+
+def test_a_scene_the_user_starts_says_what_to_open_with(scenario_dir: Path) -> None:
+    def change(data: dict) -> None:
+        data.update(
+            starts="user",
+            user_opens="tell Kai what you noticed about the sky.",
+            opening="(on the balcony, watching the sky)",
+            aim=["reach", "toward"],
+        )
+
+    edit(scenario_dir / "sunset.yml", change)
+    scenario = load_scenarios.__wrapped__(scenario_dir)["sunset"]
+    assert (scenario.starts, scenario.aim) == ("user", ["reach", "toward"])
+    said = setup_text(scenario)
+    assert "you speak first: tell Kai what you noticed about the sky." in said
+    assert "Answer Kai" not in said
+    # A scene that says nothing starts with the partner and aims at toward.
+    other = load_scenarios.__wrapped__(scenario_dir)["dinner_criticism"]
+    assert (other.starts, other.user_opens, other.aim) == ("partner", None, ["toward"])
+
+
+def test_the_new_scenes_start_and_aim_as_issue_16_asks() -> None:
+    scenarios = load_scenarios()
+    assert len(scenarios) >= 14
+    starters = {s.id for s in scenarios.values() if s.starts == "user"}
+    assert {"ask_reassurance", "contempt_repair"} <= starters
+    for scene_id in ("ask_reassurance", "check_in", "calls_at_work"):
+        assert scenarios[scene_id].aim == ["reach"]
+    assert set(scenarios["flooded_break"].aim) == {"toward", "reach"}
+    assert scenarios["calls_at_work"].partner.relationship == "parent"
+    assert scenarios["missed_bid_phone"].partner.relationship == "friend"
+    assert "tired dads" in scenarios["ask_reassurance"].setup

@@ -15,6 +15,7 @@ from tests.helpers.rehearsal_script import (
     REPLIES,
     SCENARIOS,
     TEXTS,
+    TOWARD_AIM,
     button,
     line_of,
     partner,
@@ -66,7 +67,7 @@ def test_the_greeting_offers_a_rehearsal_button(assistant) -> None:
     assert assistant.texts(who, payload) == TEXTS.choose_scenario
 
 
-@pytest.mark.parametrize("scenario_id", list(SCENARIOS))
+@pytest.mark.parametrize("scenario_id", TOWARD_AIM)
 def test_each_scenario_plays_to_its_end(assistant, scenario_id: str) -> None:
     scenario = SCENARIOS[scenario_id]
     who = sender()
@@ -203,3 +204,52 @@ def test_replay_and_switching_scenes(assistant) -> None:
     )
     first, second = outcomes(assistant, who)
     assert first["ended"] == "completed" and second["ended"] == "switched"
+
+
+def test_a_scene_the_user_starts_played_to_its_end(assistant) -> None:
+    """Issue 16: the user speaks first (the partner only shows their state), the
+    scene aims at the user's own need said softly, and two such replies resolve
+    it; the summary holds up a reply that reached as the strongest."""
+    scene_id = "ask_reassurance"
+    scenario = SCENARIOS[scene_id]
+    assert scenario.starts == "user" and scenario.aim == ["reach"]
+    who = sender()
+    setup = assistant.texts(who, button(scene_id))
+    assert scenario.user_opens in setup and "you speak first" in setup
+    # Mateo's first line is his state, not words: the user opens.
+    assert assistant.texts(who, "/affirm") == partner(scene_id, scenario.opening)
+    opening = (
+        "Hey, can I have you for a minute? I've been feeling a bit far from you "
+        "this week, and I'd love to hear that we're okay."
+    )
+    said = [m["text"] for m in assistant.say(who, opening)]
+    [turn] = stored_turns(assistant, who)
+    assert turn["kind"] == "reach"
+    note, answer = said
+    assert note.endswith(
+        scenario.replies["reach"].feedback.format(
+            partner="Mateo", reply="", move=TEXTS.move_labels[turn["move"]]
+        )
+    )
+    # Mateo's first words come after the user's first message.
+    assert answer == partner(scene_id, line_of(scene_id, turn))
+    more = (
+        "I think I've just been feeling lonely. Could we have a morning that's "
+        "just us this weekend?"
+    )
+    ending = [m["text"] for m in assistant.say(who, more)]
+    turns = stored_turns(assistant, who)
+    assert [t["kind"] for t in turns] == ["reach", "reach"]
+    assert partner(scene_id, scenario.ending.resolved) in ending
+    assert TEXTS.summary.heading in ending
+    assert any(
+        m.startswith(TEXTS.reach_aim.counts.split("{")[0]) and "In 2 of 2" in m
+        for m in ending
+    ), ending
+    best = [m for m in ending if m.startswith(TEXTS.summary.best["reach"][:20])]
+    assert len(best) == 1 and ('"' in best[0])
+    assert TEXTS.reach_aim.no_reach.format(partner="Mateo") not in ending
+    [stored] = outcomes(assistant, who)
+    assert stored["scenario"] == scene_id and stored["ended"] == "completed"
+    assert stored["kinds"] == {"reach": 2} and stored["aim"] == ["reach"]
+    assert stored["resolved"] is True and stored["toward_share"] == 0.0

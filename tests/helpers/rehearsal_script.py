@@ -12,6 +12,10 @@ from bids_partner.contract import PARTNER_MARK
 
 SCENARIOS = load_scenarios()
 TEXTS = load_rehearsal_texts()
+# Scenes that replies turning toward resolve (their `aim` has toward): the scripts
+# that end a scene by turning toward play these; a scene aiming only at the user's
+# own need is played to its end by its own test.
+TOWARD_AIM = [scene_id for scene_id, s in SCENARIOS.items() if "toward" in s.aim]
 # Replies the NLU reads as one move each, whatever the scene (checked below).
 REPLIES = {
     "toward": "I hear you, that sounds really hard",

@@ -148,24 +148,78 @@ def test_the_partners_line_changes_the_judgement() -> None:
     assert space[0][0] == "toward" and sunset[0][0] == "away"
 
 
-def test_the_scenes_suggested_replies_read_as_turning_toward(
+# What the shipped judge makes of each scene's suggestions (the words in quotes,
+# against the scene's opening: in a scene the user starts, the partner's state),
+# as measured when the scenes were written; a suggestion is what a therapist would
+# say, never rewritten to please the judge. Per scene: how many of its four meet
+# the scene's aim (a kind of its aim, or toward that also reached when it aims at
+# reach), and what the misread ones were read as.
+SUGGESTIONS_MEETING_THE_AIM = {
+    # The eight scenes of issue 14, all aiming at toward: 29 of 32. Before the
+    # reply judge 11 of 32; 24 with four writers; 27 with the fifth; 29 once two
+    # suggestions were rewritten by the guide (warm room before the need; thanks
+    # before the postponement) and labelled toward by an annotator. Still misread:
+    # "Let me take the dishes" (away), "One sec, I want to see it!" (away), "Can I
+    # sit with you?" (reach).
+    "reassurance": 4,
+    "surgeon": 4,
+    "withdraws_after_fight": 4,
+    "dinner_criticism": 3,
+    "sunset": 3,
+    "partner_cries": 3,
+    "time_alone": 4,
+    "repair_next_day": 4,
+    # Issue 16's six: 19 of 24.
+    "flooded_break": 4,
+    "contempt_repair": 4,
+    "ask_reassurance": 4,
+    # Aim reach: "Actually, I'm not totally fine. I keep replaying last night..."
+    # and "I'm still hurt that you walked away..." read as toward (taking up the
+    # offer of support), not as the user's own need.
+    "check_in": 2,
+    # Aim reach: the kind limits "Mum, I can't talk at work, but I do want to
+    # hear from you..." and "I know you like to check in, and I love that you
+    # do..." read as toward, their warmth outweighing the limit.
+    "calls_at_work": 2,
+    # Aim toward: "Sorry, I drifted off. Tell me about the interview? And after,
+    # can I tell you about my week?" reads as reach, not toward-then-my-need.
+    "missed_bid_phone": 3,
+}
+
+
+def test_the_scenes_suggested_replies_meet_each_scenes_aim(
     classifier: ReplyClassifier,
 ) -> None:
     """Each scene's suggestion (the words in quotes) answering the scene's opening
-    line. Before the reply judge 11 of 32 read as toward; 24 with four writers; 27
-    with the fifth; 29 once two suggestions were rewritten by the guide (warm room
-    before the need; thanks before the postponement) and labelled toward by an
-    annotator. Still misread: "Let me take the dishes" (away), "One sec, I want to
-    see it!" (away), "Can I sit with you?" (reach). This must not fall back."""
+    line, judged against the scene's aim (turning toward unless it says
+    otherwise). This must not fall back, scene by scene."""
     from bids_partner.coaching import load_scenarios
+    from bids_partner.coaching.rehearsal.play import Turn, aimed_kind
 
+    met: dict = {}
     kinds = []
     for scene in load_scenarios().values():
         for branch in scene.replies.values():
             reply = branch.suggested_reply.format(partner=scene.partner.name)
-            kinds.append(judge(classifier, scene.opening, reply)["kind"])
-    assert len(kinds) == 32
-    assert kinds.count("toward") >= 29, kinds
+            judgement = judge(classifier, scene.opening, reply)
+            kinds.append(judgement["kind"])
+            turn = Turn(
+                "bid",
+                judgement["kind"],
+                1.0,
+                None,
+                also_reached=bool(judgement["also_reached"]),
+            )
+            met[scene.id] = met.get(scene.id, 0) + bool(aimed_kind(turn, scene.aim))
+    assert len(kinds) == 4 * len(SUGGESTIONS_MEETING_THE_AIM) == 56
+    assert set(met) == set(SUGGESTIONS_MEETING_THE_AIM)
+    fallen = {
+        scene: (met[scene], floor)
+        for scene, floor in SUGGESTIONS_MEETING_THE_AIM.items()
+        if met[scene] < floor
+    }
+    assert fallen == {}, (met, kinds)
+    assert sum(met.values()) >= 48
     assert "against" not in kinds
 
 

@@ -7,7 +7,15 @@ from __future__ import annotations
 import re
 from typing import Dict, FrozenSet, Iterable, List
 
-CUES = ("apology", "question", "reassurance", "blame", "subject_change", "joke")
+CUES = (
+    "apology",
+    "question",
+    "reassurance",
+    "blame",
+    "subject_change",
+    "joke",
+    "break",
+)
 ANY = "any"
 # Apostrophes dropped on both sides: "im here" is "i'm here" typed on a phone.
 _APOSTROPHES = str.maketrans({"’": None, "‘": None, "'": None})

@@ -30,6 +30,8 @@ MIN_MOVE_CONFIDENCE = 0.2
 KIND_RANK = {"toward": 3, "reach": 2, "away": 1, "against": 0}
 # Below this the reply judge is not sure enough: the coach asks instead of scoring.
 MIN_KIND_CONFIDENCE = 0.4
+# What a scene practises unless it says otherwise (its `aim`).
+DEFAULT_AIM = ("toward",)
 # The move recorded with a judged kind when the moves classifier named none of it.
 KIND_MOVE = {
     "toward": "turning_toward",
@@ -208,19 +210,40 @@ def next_partner_line(scenario: Scenario, turns: Sequence[Turn]) -> str:
     return lines[last.line or 0].line
 
 
+def aimed_kind(turn: Turn, aim: Sequence[str] = DEFAULT_AIM) -> str | None:
+    """The kind of the scene's aim this reply met, or None: its own kind when that
+    is an aim, else reach when it turned toward and then reached for the user's
+    own need too ("thank you for asking. I'm still shaken") and reach is an aim."""
+    if turn.kind in aim:
+        return turn.kind
+    if turn.also_reached and "reach" in aim:
+        return "reach"
+    return None
+
+
+def aimed_count(turns: Iterable[Turn], aim: Sequence[str] = DEFAULT_AIM) -> int:
+    return sum(1 for turn in turns if aimed_kind(turn, aim))
+
+
 def is_over(scenario: Scenario, turns: Sequence[Turn]) -> bool:
-    toward = sum(1 for turn in turns if turn.kind == "toward")
+    """Enough replies met the scene's aim, or the replies ran out."""
     ending = scenario.ending
-    return toward >= ending.resolve_after or len(turns) >= ending.max_replies
+    return (
+        aimed_count(turns, scenario.aim) >= ending.resolve_after
+        or len(turns) >= ending.max_replies
+    )
 
 
-def landed(turns: Sequence[Turn]) -> bool:
-    """The last reply turned toward: the partner settles."""
-    return bool(turns) and turns[-1].kind == "toward"
+def landed(turns: Sequence[Turn], aim: Sequence[str] = DEFAULT_AIM) -> bool:
+    """The last reply met the scene's aim (turned toward, unless the scene aims
+    elsewhere): the partner settles."""
+    return bool(turns) and aimed_kind(turns[-1], aim) is not None
 
 
 def closing_line(scenario: Scenario, turns: Sequence[Turn]) -> str:
-    return scenario.ending.resolved if landed(turns) else scenario.ending.unresolved
+    if landed(turns, scenario.aim):
+        return scenario.ending.resolved
+    return scenario.ending.unresolved
 
 
 def move_counts(turns: Iterable[Turn]) -> Dict[str, int]:
@@ -229,32 +252,45 @@ def move_counts(turns: Iterable[Turn]) -> Dict[str, int]:
     return {move: counts[move] for move in MOVES if counts[move]}
 
 
-def best_turn(turns: Sequence[Turn]) -> Turn | None:
-    """The reply to hold up: one that turned toward the partner, else one that
-    reached for the user's own need, the surer one on a tie; None when every reply
-    turned away or against."""
+def best_turn(turns: Sequence[Turn], aim: Sequence[str] = DEFAULT_AIM) -> Turn | None:
+    """The reply to hold up: one that met the scene's aim, else one that turned
+    toward the partner, else one that reached for the user's own need, the surer
+    one on a tie; None when every reply turned away or against."""
     held_up = [turn for turn in turns if turn.kind in HELD_UP_KINDS]
     if not held_up:
         return None
-    return max(held_up, key=lambda turn: (KIND_RANK[turn.kind], turn.confidence))
+    return max(
+        held_up,
+        key=lambda turn: (
+            aimed_kind(turn, aim) is not None,
+            KIND_RANK[turn.kind],
+            turn.confidence,
+        ),
+    )
 
 
-def focus_kind(turns: Sequence[Turn]) -> str:
-    """The kind the suggestion should address: the most common reply that did not
-    turn toward (the more hurtful one on a tie), or toward when all did."""
-    counts = Counter(turn.kind for turn in turns if turn.kind != "toward")
+def focus_kind(turns: Sequence[Turn], aim: Sequence[str] = DEFAULT_AIM) -> str:
+    """The kind the suggestion should address: the most common reply that missed
+    the scene's aim (the more hurtful one on a tie), or the aim when all met it."""
+    counts = Counter(turn.kind for turn in turns if aimed_kind(turn, aim) is None)
     if not counts:
-        return "toward"
+        return aim[0]
     return max(counts, key=lambda kind: (counts[kind], -KIND_RANK[kind]))
 
 
 def outcome(
-    scenario_id: str, turns: Sequence[Turn], ended: str, feedback_mode: str | None
+    scenario_id: str,
+    turns: Sequence[Turn],
+    ended: str,
+    feedback_mode: str | None,
+    aim: Sequence[str] = DEFAULT_AIM,
 ) -> Dict[str, Any]:
-    """What the conversation keeps of a rehearsal, for the therapist review."""
+    """What the conversation keeps of a rehearsal, for the therapist review. A
+    scene that practises more than turning toward keeps its `aim` too, and is
+    resolved when its last reply met that aim."""
     toward = sum(1 for turn in turns if turn.kind == "toward")
-    best = best_turn(turns)
-    return {
+    best = best_turn(turns, aim)
+    kept = {
         "scenario": scenario_id,
         "ended": ended,
         "feedback": feedback_mode,
@@ -263,5 +299,8 @@ def outcome(
         "kinds": dict(Counter(turn.kind for turn in turns)),
         "toward_share": round(toward / len(turns), 3) if turns else 0.0,
         "best_message_id": best.message_id if best else None,
-        "resolved": ended == "completed" and landed(turns),
+        "resolved": ended == "completed" and landed(turns, aim),
     }
+    if tuple(aim) != DEFAULT_AIM:
+        kept["aim"] = list(aim)
+    return kept

@@ -6,6 +6,8 @@ from typing import Dict, List, Sequence
 
 from bids_partner.coaching.rehearsal.play import (
     Turn,
+    aimed_count,
+    aimed_kind,
     best_turn,
     focus_kind,
     move_counts,
@@ -18,6 +20,12 @@ def _quote(texts: RehearsalTexts, text: str | None) -> str:
     """The user's words quoted back, or the content's stand-in when the message
     is not in the conversation any more."""
     return quoted_phrase(text) if text else texts.unquoted_reply
+
+
+def aims_at_reach(scenario: Scenario) -> bool:
+    """The scene practises first the user's own need said softly: the texts of
+    content/rehearsal.yml's reach_aim are said instead of the usual ones."""
+    return scenario.aim[0] == "reach"
 
 
 def feedback_text(
@@ -35,7 +43,12 @@ def feedback_text(
         "move": texts.move_labels[turn.move],
     }
     if any(t.kind == turn.kind for t in earlier):
-        note = texts.feedback_again[turn.kind].format(**fill)
+        again = (
+            texts.reach_aim.feedback_again
+            if aims_at_reach(scenario)
+            else texts.feedback_again
+        )
+        note = again[turn.kind].format(**fill)
     else:
         note = scenario.replies[turn.kind].feedback.format(**fill)
     if reply and fill["reply"] not in note:
@@ -65,30 +78,37 @@ def summary_messages(
     feedback_at_end: bool,
 ) -> List[str]:
     """The end-of-scene summary: counts per move, the best reply quoted back (only
-    one that turned toward, else one that reached for the user's own need), what to
-    try when no reply turned toward, the notes held back if the user chose them at
-    the end, and one suggestion. `replies` maps a turn's message id to the user's
-    words."""
+    one that met the scene's aim, else one that turned toward or reached for the
+    user's own need, never one that turned away or against), what to try when no
+    reply met the aim, the notes held back if the user chose them at the end, and
+    one suggestion. `replies` maps a turn's message id to the user's words."""
     summary = texts.summary
     partner = scenario.partner.name
+    aim = scenario.aim
+    fill = {
+        "partner": partner,
+        "replies": len(turns),
+        "counts": counts_text(texts, turns),
+    }
     messages = [summary.heading]
-    messages.append(
-        summary.counts.format(
-            partner=partner,
-            replies=len(turns),
-            counts=counts_text(texts, turns),
-            toward=toward_count(turns),
-        )
-    )
-    best = best_turn(turns)
+    if aims_at_reach(scenario):
+        counts = texts.reach_aim.counts.format(**fill, reached=aimed_count(turns, aim))
+        no_aim = texts.reach_aim.no_reach
+    else:
+        counts = summary.counts.format(**fill, toward=toward_count(turns))
+        no_aim = summary.no_toward
+    messages.append(counts)
+    best = best_turn(turns, aim)
+    met = aimed_kind(best, aim) if best is not None else None
     if best is not None:
+        held_up = summary.best[met] if met else summary.closest[best.kind]
         messages.append(
-            summary.best[best.kind].format(
+            held_up.format(
                 partner=partner, reply=_quote(texts, replies.get(best.message_id or ""))
             )
         )
-    if best is None or best.kind != "toward":
-        messages.append(summary.no_toward.format(partner=partner))
+    if met is None:
+        messages.append(no_aim.format(partner=partner))
     if feedback_at_end:
         messages.extend(
             summary.per_reply.format(
@@ -104,7 +124,9 @@ def summary_messages(
             )
             for number, turn in enumerate(turns, start=1)
         )
-    suggestion = scenario.replies[focus_kind(turns)].suggestion.format(partner=partner)
+    suggestion = scenario.replies[focus_kind(turns, aim)].suggestion.format(
+        partner=partner
+    )
     messages.append(summary.suggestion.format(suggestion=suggestion))
     return messages
 
@@ -114,6 +136,12 @@ def stopped_text(
 ) -> str:
     if scenario is None or not turns:
         return texts.stopped
+    if aims_at_reach(scenario):
+        return texts.reach_aim.stopped_with_replies.format(
+            partner=scenario.partner.name,
+            replies=len(turns),
+            reached=aimed_count(turns, scenario.aim),
+        )
     return texts.stopped_with_replies.format(
         partner=scenario.partner.name,
         replies=len(turns),

@@ -226,3 +226,62 @@ def test_in_every_scene_the_partner_answers_the_cue(
     assert reading.turn is not None and cue in reading.turn.cues
     line = s.replies[kind].partner[reading.turn.line]
     assert cue in line.responds_to, (scenario_id, line.line)
+
+
+# Issue 16: a scene the user starts, and a scene whose aim is the user's own need.
+
+
+def test_in_a_scene_the_user_starts_the_partners_first_words_follow_the_user() -> None:
+    s = load_scenarios()["ask_reassurance"]
+    assert s.starts == "user"
+    # Before the user speaks the partner only shows their state, no words.
+    state = said(s, [])
+    assert state == s.opening and state.startswith("(") and state.endswith(")")
+    opening = read_reply(
+        judged("reach", "Can I have you for a minute? I miss you."),
+        s,
+        [],
+        load_reply_cues(),
+    )
+    assert opening.turn is not None
+    first_words = said(s, [opening.turn])
+    assert first_words in [x.line for x in s.replies["reach"].partner]
+    assert first_words != s.opening
+
+
+def test_a_reach_aim_scene_resolves_on_replies_that_reach() -> None:
+    s = load_scenarios()["check_in"]
+    reach = [turn("bid", "reach")] * s.ending.resolve_after
+    assert not is_over(s, reach[:-1]) and is_over(s, reach)
+    assert closing_line(s, reach) == s.ending.resolved
+    assert outcome(s.id, reach, "completed", None, s.aim)["resolved"] is True
+
+
+def test_a_reach_aim_scene_does_not_resolve_on_away_against_or_plain_toward() -> None:
+    s = load_scenarios()["check_in"]
+    for kind, move in (("away", "withdrawal"), ("against", "criticism")):
+        turns = [turn(move, kind)] * s.ending.max_replies
+        assert not is_over(s, turns[:-1]) and is_over(s, turns)
+        assert closing_line(s, turns) == s.ending.unresolved
+        result = outcome(s.id, turns, "completed", None, s.aim)
+        assert result["resolved"] is False and result["aim"] == ["reach"]
+    # Warm but holding nothing of the user's own: the scene goes on.
+    toward = [turn("turning_toward", "toward")] * (s.ending.max_replies - 1)
+    assert not is_over(s, toward)
+    # Toward, then the user's own need: counts as reaching.
+    shared = Turn("turning_toward", "toward", 0.9, "m", also_reached=True)
+    assert is_over(s, [shared] * s.ending.resolve_after)
+    assert closing_line(s, [shared]) == s.ending.resolved
+
+
+def test_in_a_reach_aim_scene_the_best_reply_is_one_that_reached() -> None:
+    aim = ("reach",)
+    toward = turn("turning_toward", "toward", 0.99, "t")
+    reach = turn("bid", "reach", 0.5, "r")
+    against = turn("contempt", "against", 0.99, "a")
+    assert best_turn([toward, reach, against], aim).message_id == "r"
+    assert best_turn([toward, against], aim).message_id == "t"
+    assert best_turn([against], aim) is None
+    # What the suggestion addresses: the commonest miss of the aim.
+    assert focus_kind([toward, toward, reach], aim) == "toward"
+    assert focus_kind([reach], aim) == "reach"
