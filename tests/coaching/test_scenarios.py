@@ -323,8 +323,11 @@ def test_the_new_scenes_start_and_aim_as_issue_16_asks() -> None:
     assert len(scenarios) >= 14
     starters = {s.id for s in scenarios.values() if s.starts == "user"}
     assert {"ask_reassurance", "contempt_repair"} <= starters
-    for scene_id in ("ask_reassurance", "check_in", "calls_at_work"):
+    for scene_id in ("ask_reassurance", "calls_at_work"):
         assert scenarios[scene_id].aim == ["reach"]
+    # Sharing when Harper offers support is turning toward the offer too (the
+    # labelling guide); reach comes first, so the reach texts are said.
+    assert scenarios["check_in"].aim == ["reach", "toward"]
     assert set(scenarios["flooded_break"].aim) == {"toward", "reach"}
     assert scenarios["calls_at_work"].partner.relationship == "parent"
     assert scenarios["missed_bid_phone"].partner.relationship == "friend"

@@ -169,14 +169,15 @@ SUGGESTIONS_MEETING_THE_AIM = {
     "partner_cries": 3,
     "time_alone": 4,
     "repair_next_day": 4,
-    # Issue 16's six: 19 of 24.
+    # Issue 16's six: 21 of 24.
     "flooded_break": 4,
     "contempt_repair": 4,
     "ask_reassurance": 4,
-    # Aim reach: "Actually, I'm not totally fine. I keep replaying last night..."
-    # and "I'm still hurt that you walked away..." read as toward (taking up the
-    # offer of support), not as the user's own need.
-    "check_in": 2,
+    # Aim reach, then toward: "Actually, I'm not totally fine. I keep replaying
+    # last night..." and "I'm still hurt that you walked away..." read as toward,
+    # as the labelling guide has it (taking up an offered bid). With aim [reach]
+    # alone they missed it (2 of 4): the aim was wrong by the guide, not the judge.
+    "check_in": 4,
     # Aim reach: the kind limits "Mum, I can't talk at work, but I do want to
     # hear from you..." and "I know you like to check in, and I love that you
     # do..." read as toward, their warmth outweighing the limit.
@@ -219,7 +220,7 @@ def test_the_scenes_suggested_replies_meet_each_scenes_aim(
         if met[scene] < floor
     }
     assert fallen == {}, (met, kinds)
-    assert sum(met.values()) >= 48
+    assert sum(met.values()) >= 50
     assert "against" not in kinds
 
 

@@ -250,7 +250,7 @@ def test_in_a_scene_the_user_starts_the_partners_first_words_follow_the_user() -
 
 
 def test_a_reach_aim_scene_resolves_on_replies_that_reach() -> None:
-    s = load_scenarios()["check_in"]
+    s = load_scenarios()["calls_at_work"]
     reach = [turn("bid", "reach")] * s.ending.resolve_after
     assert not is_over(s, reach[:-1]) and is_over(s, reach)
     assert closing_line(s, reach) == s.ending.resolved
@@ -258,7 +258,7 @@ def test_a_reach_aim_scene_resolves_on_replies_that_reach() -> None:
 
 
 def test_a_reach_aim_scene_does_not_resolve_on_away_against_or_plain_toward() -> None:
-    s = load_scenarios()["check_in"]
+    s = load_scenarios()["calls_at_work"]
     for kind, move in (("away", "withdrawal"), ("against", "criticism")):
         turns = [turn(move, kind)] * s.ending.max_replies
         assert not is_over(s, turns[:-1]) and is_over(s, turns)

@@ -158,54 +158,52 @@ def test_the_next_step_note_says_what_to_try() -> None:
 
 # Issue 16: a scene whose aim is the user's own need said softly.
 
-CHECK_IN = load_scenarios()["check_in"]
-HARPER = CHECK_IN.partner.name
+BOUNDARY = load_scenarios()["calls_at_work"]
+LINDA = BOUNDARY.partner.name
 
 
 def test_a_reach_aim_summary_holds_up_the_reply_that_reached() -> None:
     turns = [AWAY, TOWARD, REACH]
-    messages = summary_messages(TEXTS, CHECK_IN, turns, REPLIES, feedback_at_end=False)
+    messages = summary_messages(TEXTS, BOUNDARY, turns, REPLIES, feedback_at_end=False)
     assert messages[1] == TEXTS.reach_aim.counts.format(
-        partner=HARPER, replies=3, counts=counts_text(TEXTS, turns), reached=1
+        partner=LINDA, replies=3, counts=counts_text(TEXTS, turns), reached=1
     )
     assert messages[2] == TEXTS.summary.best["reach"].format(
-        partner=HARPER, reply=quoted_phrase(REPLIES["m4"])
+        partner=LINDA, reply=quoted_phrase(REPLIES["m4"])
     )
-    assert TEXTS.reach_aim.no_reach.format(partner=HARPER) not in messages
+    assert TEXTS.reach_aim.no_reach.format(partner=LINDA) not in messages
     # The commonest miss of the aim (away and toward once each: the more hurtful).
-    suggestion = CHECK_IN.replies["away"].suggestion.format(partner=HARPER)
+    suggestion = BOUNDARY.replies["away"].suggestion.format(partner=LINDA)
     assert messages[-1] == TEXTS.summary.suggestion.format(suggestion=suggestion)
 
 
 def test_a_reach_aim_summary_without_a_reach_says_what_to_try() -> None:
     turns = [AGAINST, TOWARD, AWAY]
-    messages = summary_messages(TEXTS, CHECK_IN, turns, REPLIES, feedback_at_end=False)
+    messages = summary_messages(TEXTS, BOUNDARY, turns, REPLIES, feedback_at_end=False)
     # Turning toward is held up only as the closest, never away or against.
     assert messages[2] == TEXTS.summary.closest["toward"].format(
-        partner=HARPER, reply=quoted_phrase(REPLIES["m3"])
+        partner=LINDA, reply=quoted_phrase(REPLIES["m3"])
     )
-    assert messages[3] == TEXTS.reach_aim.no_reach.format(partner=HARPER)
+    assert messages[3] == TEXTS.reach_aim.no_reach.format(partner=LINDA)
     said = " ".join(messages)
     assert quoted_phrase(REPLIES["m1"]) not in said
     assert quoted_phrase(REPLIES["m2"]) not in said
     only_misses = summary_messages(
-        TEXTS, CHECK_IN, [AGAINST, AWAY], REPLIES, feedback_at_end=False
+        TEXTS, BOUNDARY, [AGAINST, AWAY], REPLIES, feedback_at_end=False
     )
     assert "strongest" not in " ".join(only_misses).lower()
-    assert only_misses[2] == TEXTS.reach_aim.no_reach.format(partner=HARPER)
+    assert only_misses[2] == TEXTS.reach_aim.no_reach.format(partner=LINDA)
 
 
 def test_a_reach_aim_scene_notes_a_second_reach_as_the_skill() -> None:
-    again = feedback_text(TEXTS, CHECK_IN, REACH, REPLIES["m4"], [REACH])
+    again = feedback_text(TEXTS, BOUNDARY, REACH, REPLIES["m4"], [REACH])
     assert (
         TEXTS.reach_aim.feedback_again["reach"].format(
-            partner=HARPER, move=TEXTS.move_labels["bid"]
+            partner=LINDA, move=TEXTS.move_labels["bid"]
         )
         in again
     )
-    assert f"answer {HARPER} first" not in again
-    assert stopped_text(TEXTS, CHECK_IN, [REACH, AWAY]) == (
-        TEXTS.reach_aim.stopped_with_replies.format(
-            partner=HARPER, replies=2, reached=1
-        )
+    assert f"answer {LINDA} first" not in again
+    assert stopped_text(TEXTS, BOUNDARY, [REACH, AWAY]) == (
+        TEXTS.reach_aim.stopped_with_replies.format(partner=LINDA, replies=2, reached=1)
     )
