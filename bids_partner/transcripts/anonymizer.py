@@ -260,7 +260,9 @@ def resolve(findings: Iterable[Finding], text: str | None = None) -> List[Findin
 
 
 class Anonymizer:
-    def __init__(self, name_finders: str | None = None) -> None:
+    def __init__(
+        self, name_finders: str | None = None, model: NameModel | None = None
+    ) -> None:
         self.name_finders = name_finders or os.environ.get(
             NAME_FINDERS_ENV, DEFAULT_NAME_FINDERS
         )
@@ -271,7 +273,9 @@ class Anonymizer:
         self.presidio = _presidio(str(ensure_pipeline()))
         self.lex = lexicons()
         self.names = NameFinder(self.lex)
-        self.model = NameModel() if self.name_finders != "rules" else None
+        self.model = None
+        if self.name_finders != "rules":
+            self.model = model or NameModel()
         # A transcript repeats the assistant's lines: each text is read once.
         self._cache: OrderedDict[str, Tuple[Finding, ...]] = OrderedDict()
         # Presidio compiles its patterns on first use: here, not in a message.
@@ -289,6 +293,15 @@ class Anonymizer:
             or (low.endswith("s") and low[:-1] in self.lex.known_words)
             or (self.lex.logprob(low) or -99.0) > ORDINARY_LOGPROB
         )
+
+    def use(self, name_finders: str, model: NameModel | None = None) -> None:
+        """Other name finders (or another name model) from now on, for
+        measuring; what was read before is forgotten."""
+        if name_finders not in NAME_FINDERS:
+            raise ValueError(f"name finders: one of {', '.join(NAME_FINDERS)}")
+        self.name_finders = name_finders
+        self.model = model if name_finders != "rules" else None
+        self._cache.clear()
 
     def findings(self, text: str) -> List[Finding]:
         cached = self._cache.get(text)
