@@ -41,14 +41,16 @@ from spacy.tokens import Doc
 from bids_partner.language.spacy_pipeline import ensure_pipeline
 from bids_partner.patches import apply_tldextract_patch
 from bids_partner.transcripts.lexicons import (
+    KINSHIP_WORDS,
     LANGUAGES_AND_PEOPLES,
     MONTHS,
     NOT_IDENTIFYING,
     WEEKDAYS,
     lexicons,
+    number_word,
 )
 from bids_partner.transcripts.name_model import NameModel
-from bids_partner.transcripts.names import NameFinder
+from bids_partner.transcripts.names import DETERMINERS, NameFinder
 from bids_partner.transcripts.patterns import (
     LABELS,
     PLACEHOLDER,
@@ -122,6 +124,29 @@ NAME_FINDERS_ENV = "ANONYMIZER_NAMES"
 # worse error. ANONYMIZER_NAMES=rules runs the rules alone.
 DEFAULT_NAME_FINDERS = "union"
 _WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# Words at either end of a name that are not part of it: a possessive ("My Tita
+# Baby" at a sentence's start), a kinship word ("Lakshmi Akka", "Nana Rose").
+_NOT_NAME_ENDS = {"my", "our", "his", "her", "their", "your"}
+_PREVIOUS_WORD = re.compile(r"([^\W\d_]+) $")
+# A named day is a holiday, not a person: "last Stephen's Day", "every Anzac Day".
+_NAMED_DAY = re.compile(r"(?:['’]s)?\s+Day\b")
+# A street named by its abbreviation after where something is: "the starbucks
+# on oxford st", "our place on queen st w", "the bus stop on cowley rd".
+_STREET = re.compile(
+    r"\b(?i:on|off|along|down|up|near|past|at|from|to|in)\s+"
+    r"(?P<v>(?!(?i:the|a|an|my|his|her|our|their|your|this|that)\b)"
+    r"[A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*)?"
+    r"\s+(?i:st|rd|ave|blvd|ln|hwy)\b\.?(?:\s+[NSEWnsew]\b)?)"
+)
+# Words after which another mention of a name found in the message is the
+# ordinary word: "me and will ... he will", "joy ... such a joy".
+_NOT_BEFORE_MENTION = {
+    "i", "you", "he", "she", "we", "they", "it", "who", "that", "which", "what",
+    "to", "will", "would", "can", "could", "should", "must", "may", "might",
+    "shall", "do", "does", "did", "a", "an", "the", "every", "each", "this",
+    "his", "her", "their", "its", "your", "our", "my", "no", "some", "any", "of",
+    "such", "much", "more", "most", "so", "too", "very", "in", "at", "on", "by",
+}  # fmt: skip
 
 
 @dataclass
@@ -425,6 +450,10 @@ class Anonymizer:
         if self.name_finders != "model":
             found.extend(self.names.find(parsed.tokens))
         found.extend(self._model_findings(text, model_spans, parsed.tokens))
+        found = self._tidy_names(text, found)
+        found.extend(
+            Finding(m.start("v"), m.end("v"), "place") for m in _STREET.finditer(text)
+        )
         # A helpline's number stays: it identifies nobody ("text 741741").
         found = [
             f
@@ -436,7 +465,46 @@ class Anonymizer:
         found = [
             f for f in found if all(f.end <= s or f.start >= e for s, e in protected)
         ]
-        return tuple(resolve(found, text))
+        return tuple(_mentioned_again(text, resolve(found, text)))
+
+    def _tidy_names(self, text: str, found: List[Finding]) -> List[Finding]:
+        """People and places without the words beside them that name no one: a
+        kinship word or a possessive at either end ("Lakshmi Akka": Lakshmi), a
+        number written out ("married forty-one years"), a lowercase word after a
+        count ("10 miles"); and no named day ("Stephen's Day")."""
+        tidy = []
+        for finding in found:
+            if finding.kind not in NAMES_AND_PLACES:
+                tidy.append(finding)
+                continue
+            pieces = [
+                (finding.start + m.start(), finding.start + m.end(), m.group())
+                for m in _WORDS.finditer(text[finding.start : finding.end])
+            ]
+            while pieces and _not_name(pieces[0][2]):
+                pieces.pop(0)
+            while pieces and _not_name(pieces[-1][2]):
+                pieces.pop()
+            if not pieces:
+                continue
+            start, end = pieces[0][0], pieces[-1][1]
+            if pieces[-1][2] == "Day" or _NAMED_DAY.match(text, end):
+                continue
+            kind = finding.kind
+            before = _PREVIOUS_WORD.search(text, 0, start)
+            if before and before.group(1)[:1].isupper():
+                whole = f"{before.group(1)} {text[start:end]}".lower()
+                if whole in self.lex.places:
+                    start, kind = before.start(1), "place"  # "New York"
+            before = text[:start].split()
+            if (
+                text[start:end].islower()
+                and before
+                and (before[-1].isdigit() or number_word(before[-1]))
+            ):
+                continue
+            tidy.append(Finding(start, end, kind))
+        return tidy
 
     def anonymize(self, text: str, placeholders: Placeholders) -> str:
         pieces: List[str] = []
@@ -448,6 +516,34 @@ class Anonymizer:
             position = finding.end
         pieces.append(text[position:])
         return "".join(pieces)
+
+
+def _not_name(word: str) -> bool:
+    low = word.lower()
+    return low in KINSHIP_WORDS or low in _NOT_NAME_ENDS or number_word(low)
+
+
+def _mentioned_again(text: str, found: List[Finding]) -> List[Finding]:
+    """A person or place found once in a message is masked wherever the same
+    word comes again as a name, case as written ("faith (my sister) ... thanks
+    faith"), though not after a word that makes it the ordinary word ("me and
+    will ... he will")."""
+    names = {text[f.start : f.end]: f.kind for f in found if f.kind in NAMES_AND_PLACES}
+    more = []
+    for value, kind in names.items():
+        if len(value) < 2:
+            continue
+        for match in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", text):
+            start, end = match.span()
+            if any(f.start < end and start < f.end for f in found + more):
+                continue
+            before = text[:start]
+            words = before.split()
+            blocking = _NOT_BEFORE_MENTION if value.islower() else DETERMINERS
+            if words and before[-1:].isspace() and words[-1].lower() in blocking:
+                continue
+            more.append(Finding(start, end, kind))
+    return sorted(found + more, key=lambda f: f.start)
 
 
 @lru_cache(maxsize=1)
