@@ -36,7 +36,8 @@ from presidio_analyzer.predefined_recognizers import (
     UsPassportRecognizer,
     UsSsnRecognizer,
 )
-from spacy.tokens import Doc
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc, Span
 
 from bids_partner.language.spacy_pipeline import ensure_pipeline
 from bids_partner.patches import apply_tldextract_patch
@@ -419,10 +420,29 @@ class Anonymizer:
                 # Model and context must agree: "texting quill", not "kids'
                 # soccer games" or "a keen deer hunter".
                 span = doc.char_span(start, end, alignment_mode="expand")
-                if span is None or not self.names.cued(span[0]):
+                if span is None or not (
+                    self.names.cued(span[0]) or self._acts_like_a_name(span)
+                ):
                     continue
             found.append(Finding(start, end, kind))
         return found
+
+    def _acts_like_a_name(self, span: Span) -> bool:
+        """What follows the word is what follows a name ("rain keeps asking",
+        "norm said", "june's mum", "april has been"), the word is no stop word
+        or inflected word ("has stopped"), and what comes before starts a clause
+        or is a function word, not an article, a possessive or a noun ("her
+        will said", "the memory clinic says", "the care claim keeps")."""
+        first, last = span[0], span[-1]
+        if any(t.lower_ in STOP_WORDS or self.names._inflected(t) for t in span):
+            return False
+        before = first.doc[first.i - 1] if first.i else None
+        opens = (
+            before is None
+            or not before.is_alpha
+            or (before.lower_ in STOP_WORDS and before.lower_ not in DETERMINERS)
+        )
+        return opens and self.names._acts_like_a_name(last)
 
     def _raw_model_findings(
         self, text: str, spans: Sequence[Tuple[int, int, str]]

@@ -90,6 +90,8 @@ def number_word(word: str) -> bool:
     """ "forty-one", "Seven", "twenty": a number written out."""
     parts = word.lower().split("-")
     return all(part in NUMBER_WORDS for part in parts)
+
+
 MONTHS = {
     "january", "february", "march", "april", "may", "june", "july", "august",
     "september", "october", "november", "december",
