@@ -129,6 +129,11 @@ _WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # Baby" at a sentence's start), a kinship word ("Lakshmi Akka", "Nana Rose").
 _NOT_NAME_ENDS = {"my", "our", "his", "her", "their", "your"}
 _PREVIOUS_WORD = re.compile(r"([^\W\d_]+) $")
+# A word followed by the pronouns to use for it is a person: "kit (he/him)".
+_PRONOUNS_GIVEN = re.compile(
+    r"(?<![\w'’])(?P<v>[^\W\d_]+(?:['’-][^\W\d_]+)*)\s*"
+    r"\((?i:he|she|they|ze|xe|it)\s*/\s*[a-z]+\)"
+)
 # A named day is a holiday, not a person: "last Stephen's Day", "every Anzac Day".
 _NAMED_DAY = re.compile(r"(?:['’]s)?\s+Day\b")
 # A street named by its abbreviation after where something is: "the starbucks
@@ -470,6 +475,10 @@ class Anonymizer:
         if self.name_finders != "model":
             found.extend(self.names.find(parsed.tokens))
         found.extend(self._model_findings(text, model_spans, parsed.tokens))
+        found.extend(
+            Finding(m.start("v"), m.end("v"), "person")
+            for m in _PRONOUNS_GIVEN.finditer(text)
+        )
         found = self._tidy_names(text, found)
         found.extend(
             Finding(m.start("v"), m.end("v"), "place") for m in _STREET.finditer(text)

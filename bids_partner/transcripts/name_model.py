@@ -60,6 +60,9 @@ SETTINGS: Dict[str, Any] = {
     # message seen this many times an epoch beside the synthetic sentences.
     "written": None,
     "written_repeats": 1,
+    # Each written message also in lowercase, as people text (the synthetic
+    # sentences are lowercase four times in ten).
+    "written_lowercase": True,
 }
 BATCH_SIZE = 64
 
@@ -179,6 +182,8 @@ def train(settings: Dict[str, Any] = SETTINGS, log: bool = True) -> Language:
     nlp.add_pipe("ner", config=_ner_config(settings))
     examples = _examples(nlp, sentences)
     cases = written.load_all(written_paths(settings))
+    if settings.get("written_lowercase"):
+        cases += [lowered for case in cases if (lowered := case.lowercase())]
     examples += _written_examples(nlp, cases) * settings["written_repeats"]
     optimizer = nlp.initialize(lambda: examples)
     rng = random.Random(settings["seed"])

@@ -425,6 +425,8 @@ class NameFinder:
             low in self.lex.first_names and self._after_partner_word(token)
         ):
             return False  # "I am a Christian", "in Kannada"; not "my husband Christian"
+        if low in SOCIAL_PLACES and token.i > 0 and token.nbor(-1).lower_ == "from":
+            return False  # "dean from uni keeps asking": where they met
         if self._after_partner_word(token):
             # "my wife sarah", "my girlfriend Hope"; not "my wife of 20 years",
             # "my husband said nothing".
