@@ -417,8 +417,15 @@ class Anonymizer:
                     pieces.pop()
                 while pieces and self._everyday(text, *pieces[0][::2]):
                     pieces.pop(0)
+            # A word that never names anyone on its own is no part of a name
+            # at either end ("spanish like" in "broke up in spanish like").
+            while pieces and self._protected_word(pieces[-1][2]):
+                pieces.pop()
+            while pieces and self._protected_word(pieces[0][2]):
+                pieces.pop(0)
             words = [word for _, _, word in pieces]
-            if not words or all(self._protected_word(w) for w in words):
+            # One letter alone is no name ("w/ hunter": with).
+            if not words or all(len(w) < 2 for w in words):
                 continue
             start, end = pieces[0][0], pieces[-1][1]
             if all(self._everyday(text, s, w) for s, _, w in pieces):

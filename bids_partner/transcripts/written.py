@@ -91,17 +91,6 @@ class Case:
     keep: Tuple[str, ...]
     source: str  # "aw1.yml case 12"
 
-    def lowercase(self) -> Case | None:
-        """The message as typed in lowercase (None if it already is, or if
-        lowercasing would move the identifiers)."""
-        low = self.text.lower()
-        if low == self.text or len(low) != len(self.text):
-            return None
-        identifiers = tuple(
-            Identifier(i.text.lower(), i.kind) for i in self.identifiers
-        )
-        return Case(low, identifiers, tuple(k.lower() for k in self.keep), self.source)
-
     def as_dict(self) -> dict:
         """The benchmarks' shape: {text, identifiers: [{text, kind}], keep}."""
         return {

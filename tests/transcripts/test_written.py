@@ -108,7 +108,7 @@ def test_the_model_is_retrained_when_a_writers_file_changes(
     folder.mkdir()
     path = _write(folder, "w1.yml", GOOD)
     monkeypatch.setattr(written, "WRITTEN_DIR", folder)
-    small = {**SETTINGS, "sentences": 200, "epochs": 1}
+    small = {**SETTINGS, "written": None, "sentences": 200, "epochs": 1}
     built = ensure_name_model(tmp_path / "model", settings=small)
     before = fingerprint(small)
     assert is_current(built, small)
