@@ -441,13 +441,16 @@ class Anonymizer:
 
     def _acts_like_a_name(self, span: Span) -> bool:
         """What follows the word is what follows a name ("rain keeps asking",
-        "norm said", "june's mum", "april has been"), the word is no stop word
-        or inflected word ("has stopped"), and what comes before starts a clause
-        or is a function word, not an article, a possessive or a noun ("her
-        will said", "the memory clinic says", "the care claim keeps")."""
+        "norm said", "june's mum", "april has been"), the word is a listed
+        first name and no stop word or inflected word ("has stopped"), and
+        what comes before starts a clause or is a function word, not an
+        article, a possessive or a noun ("her will said", "the memory clinic
+        says", "the care claim keeps")."""
         first, last = span[0], span[-1]
         if any(t.lower_ in STOP_WORDS or self.names._inflected(t) for t in span):
             return False
+        if not all(t.lower_ in self.lex.first_names for t in span if t.is_alpha):
+            return False  # a name somewhere: "rain", "norm"; not "Grief came"
         before = first.doc[first.i - 1] if first.i else None
         opens = (
             before is None
