@@ -36,19 +36,22 @@ from presidio_analyzer.predefined_recognizers import (
     UsPassportRecognizer,
     UsSsnRecognizer,
 )
-from spacy.tokens import Doc
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc, Span
 
 from bids_partner.language.spacy_pipeline import ensure_pipeline
 from bids_partner.patches import apply_tldextract_patch
 from bids_partner.transcripts.lexicons import (
+    KINSHIP_WORDS,
     LANGUAGES_AND_PEOPLES,
     MONTHS,
     NOT_IDENTIFYING,
     WEEKDAYS,
     lexicons,
+    number_word,
 )
 from bids_partner.transcripts.name_model import NameModel
-from bids_partner.transcripts.names import NameFinder
+from bids_partner.transcripts.names import DETERMINERS, NameFinder
 from bids_partner.transcripts.patterns import (
     LABELS,
     PLACEHOLDER,
@@ -122,6 +125,34 @@ NAME_FINDERS_ENV = "ANONYMIZER_NAMES"
 # worse error. ANONYMIZER_NAMES=rules runs the rules alone.
 DEFAULT_NAME_FINDERS = "union"
 _WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# Words at either end of a name that are not part of it: a possessive ("My Tita
+# Baby" at a sentence's start), a kinship word ("Lakshmi Akka", "Nana Rose").
+_NOT_NAME_ENDS = {"my", "our", "his", "her", "their", "your"}
+_PREVIOUS_WORD = re.compile(r"([^\W\d_]+) $")
+# A word followed by the pronouns to use for it is a person: "kit (he/him)".
+_PRONOUNS_GIVEN = re.compile(
+    r"(?<![\w'’])(?P<v>[^\W\d_]+(?:['’-][^\W\d_]+)*)\s*"
+    r"\((?i:he|she|they|ze|xe|it)\s*/\s*[a-z]+\)"
+)
+# A named day is a holiday, not a person: "last Stephen's Day", "every Anzac Day".
+_NAMED_DAY = re.compile(r"(?:['’]s)?\s+Day\b")
+# A street named by its abbreviation after where something is: "the starbucks
+# on oxford st", "our place on queen st w", "the bus stop on cowley rd".
+_STREET = re.compile(
+    r"\b(?i:on|off|along|down|up|near|past|at|from|to|in)\s+"
+    r"(?P<v>(?!(?i:the|a|an|my|his|her|our|their|your|this|that)\b)"
+    r"[A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*)?"
+    r"\s+(?i:st|rd|ave|blvd|ln|hwy)\b\.?(?:\s+[NSEWnsew]\b)?)"
+)
+# Words after which another mention of a name found in the message is the
+# ordinary word: "me and will ... he will", "joy ... such a joy".
+_NOT_BEFORE_MENTION = {
+    "i", "you", "he", "she", "we", "they", "it", "who", "that", "which", "what",
+    "to", "will", "would", "can", "could", "should", "must", "may", "might",
+    "shall", "do", "does", "did", "a", "an", "the", "every", "each", "this",
+    "his", "her", "their", "its", "your", "our", "my", "no", "some", "any", "of",
+    "such", "much", "more", "most", "so", "too", "very", "in", "at", "on", "by",
+}  # fmt: skip
 
 
 @dataclass
@@ -260,7 +291,9 @@ def resolve(findings: Iterable[Finding], text: str | None = None) -> List[Findin
 
 
 class Anonymizer:
-    def __init__(self, name_finders: str | None = None) -> None:
+    def __init__(
+        self, name_finders: str | None = None, model: NameModel | None = None
+    ) -> None:
         self.name_finders = name_finders or os.environ.get(
             NAME_FINDERS_ENV, DEFAULT_NAME_FINDERS
         )
@@ -271,7 +304,9 @@ class Anonymizer:
         self.presidio = _presidio(str(ensure_pipeline()))
         self.lex = lexicons()
         self.names = NameFinder(self.lex)
-        self.model = NameModel() if self.name_finders != "rules" else None
+        self.model = None
+        if self.name_finders != "rules":
+            self.model = model or NameModel()
         # A transcript repeats the assistant's lines: each text is read once.
         self._cache: OrderedDict[str, Tuple[Finding, ...]] = OrderedDict()
         # Presidio compiles its patterns on first use: here, not in a message.
@@ -289,6 +324,15 @@ class Anonymizer:
             or (low.endswith("s") and low[:-1] in self.lex.known_words)
             or (self.lex.logprob(low) or -99.0) > ORDINARY_LOGPROB
         )
+
+    def use(self, name_finders: str, model: NameModel | None = None) -> None:
+        """Other name finders (or another name model) from now on, for
+        measuring; what was read before is forgotten."""
+        if name_finders not in NAME_FINDERS:
+            raise ValueError(f"name finders: one of {', '.join(NAME_FINDERS)}")
+        self.name_finders = name_finders
+        self.model = model if name_finders != "rules" else None
+        self._cache.clear()
 
     def findings(self, text: str) -> List[Finding]:
         cached = self._cache.get(text)
@@ -373,18 +417,47 @@ class Anonymizer:
                     pieces.pop()
                 while pieces and self._everyday(text, *pieces[0][::2]):
                     pieces.pop(0)
+            # A word that never names anyone on its own is no part of a name
+            # at either end ("spanish like" in "broke up in spanish like").
+            while pieces and self._protected_word(pieces[-1][2]):
+                pieces.pop()
+            while pieces and self._protected_word(pieces[0][2]):
+                pieces.pop(0)
             words = [word for _, _, word in pieces]
-            if not words or all(self._protected_word(w) for w in words):
+            # One letter alone is no name ("w/ hunter": with).
+            if not words or all(len(w) < 2 for w in words):
                 continue
             start, end = pieces[0][0], pieces[-1][1]
             if all(self._everyday(text, s, w) for s, _, w in pieces):
                 # Model and context must agree: "texting quill", not "kids'
                 # soccer games" or "a keen deer hunter".
                 span = doc.char_span(start, end, alignment_mode="expand")
-                if span is None or not self.names.cued(span[0]):
+                if span is None or not (
+                    self.names.cued(span[0]) or self._acts_like_a_name(span)
+                ):
                     continue
             found.append(Finding(start, end, kind))
         return found
+
+    def _acts_like_a_name(self, span: Span) -> bool:
+        """What follows the word is what follows a name ("rain keeps asking",
+        "norm said", "june's mum", "april has been"), the word is a listed
+        first name and no stop word or inflected word ("has stopped"), and
+        what comes before starts a clause or is a function word, not an
+        article, a possessive or a noun ("her will said", "the memory clinic
+        says", "the care claim keeps")."""
+        first, last = span[0], span[-1]
+        if any(t.lower_ in STOP_WORDS or self.names._inflected(t) for t in span):
+            return False
+        if not all(t.lower_ in self.lex.first_names for t in span if t.is_alpha):
+            return False  # a name somewhere: "rain", "norm"; not "Grief came"
+        before = first.doc[first.i - 1] if first.i else None
+        opens = (
+            before is None
+            or not before.is_alpha
+            or (before.lower_ in STOP_WORDS and before.lower_ not in DETERMINERS)
+        )
+        return opens and self.names._acts_like_a_name(last)
 
     def _raw_model_findings(
         self, text: str, spans: Sequence[Tuple[int, int, str]]
@@ -412,6 +485,14 @@ class Anonymizer:
         if self.name_finders != "model":
             found.extend(self.names.find(parsed.tokens))
         found.extend(self._model_findings(text, model_spans, parsed.tokens))
+        found.extend(
+            Finding(m.start("v"), m.end("v"), "person")
+            for m in _PRONOUNS_GIVEN.finditer(text)
+        )
+        found = self._tidy_names(text, found)
+        found.extend(
+            Finding(m.start("v"), m.end("v"), "place") for m in _STREET.finditer(text)
+        )
         # A helpline's number stays: it identifies nobody ("text 741741").
         found = [
             f
@@ -423,7 +504,46 @@ class Anonymizer:
         found = [
             f for f in found if all(f.end <= s or f.start >= e for s, e in protected)
         ]
-        return tuple(resolve(found, text))
+        return tuple(_mentioned_again(text, resolve(found, text)))
+
+    def _tidy_names(self, text: str, found: List[Finding]) -> List[Finding]:
+        """People and places without the words beside them that name no one: a
+        kinship word or a possessive at either end ("Lakshmi Akka": Lakshmi), a
+        number written out ("married forty-one years"), a lowercase word after a
+        count ("10 miles"); and no named day ("Stephen's Day")."""
+        tidy = []
+        for finding in found:
+            if finding.kind not in NAMES_AND_PLACES:
+                tidy.append(finding)
+                continue
+            pieces = [
+                (finding.start + m.start(), finding.start + m.end(), m.group())
+                for m in _WORDS.finditer(text[finding.start : finding.end])
+            ]
+            while pieces and _not_name(pieces[0][2]):
+                pieces.pop(0)
+            while pieces and _not_name(pieces[-1][2]):
+                pieces.pop()
+            if not pieces:
+                continue
+            start, end = pieces[0][0], pieces[-1][1]
+            if pieces[-1][2] == "Day" or _NAMED_DAY.match(text, end):
+                continue
+            kind = finding.kind
+            before = _PREVIOUS_WORD.search(text, 0, start)
+            if before and before.group(1)[:1].isupper():
+                whole = f"{before.group(1)} {text[start:end]}".lower()
+                if whole in self.lex.places:
+                    start, kind = before.start(1), "place"  # "New York"
+            before = text[:start].split()
+            if (
+                text[start:end].islower()
+                and before
+                and (before[-1].isdigit() or number_word(before[-1]))
+            ):
+                continue
+            tidy.append(Finding(start, end, kind))
+        return tidy
 
     def anonymize(self, text: str, placeholders: Placeholders) -> str:
         pieces: List[str] = []
@@ -435,6 +555,34 @@ class Anonymizer:
             position = finding.end
         pieces.append(text[position:])
         return "".join(pieces)
+
+
+def _not_name(word: str) -> bool:
+    low = word.lower()
+    return low in KINSHIP_WORDS or low in _NOT_NAME_ENDS or number_word(low)
+
+
+def _mentioned_again(text: str, found: List[Finding]) -> List[Finding]:
+    """A person or place found once in a message is masked wherever the same
+    word comes again as a name, case as written ("faith (my sister) ... thanks
+    faith"), though not after a word that makes it the ordinary word ("me and
+    will ... he will")."""
+    names = {text[f.start : f.end]: f.kind for f in found if f.kind in NAMES_AND_PLACES}
+    more = []
+    for value, kind in names.items():
+        if len(value) < 2:
+            continue
+        for match in re.finditer(rf"(?<!\w){re.escape(value)}(?!\w)", text):
+            start, end = match.span()
+            if any(f.start < end and start < f.end for f in found + more):
+                continue
+            before = text[:start]
+            words = before.split()
+            blocking = _NOT_BEFORE_MENTION if value.islower() else DETERMINERS
+            if words and before[-1:].isspace() and words[-1].lower() in blocking:
+                continue
+            more.append(Finding(start, end, kind))
+    return sorted(found + more, key=lambda f: f.start)
 
 
 @lru_cache(maxsize=1)

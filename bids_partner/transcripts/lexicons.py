@@ -58,8 +58,40 @@ LANGUAGES_AND_PEOPLES = {
     "egyptian", "moroccan", "iranian", "iraqi", "afghan", "sri lankan",
     "nepali", "bangladeshi", "singaporean", "malaysian", "chinese-american",
     "latina", "latino", "latinx", "hispanic", "asian", "african", "european",
-    "catholic", "muslim", "hindu", "sikh", "jewish", "buddhist",
+    "catholic", "muslim", "hindu", "sikh", "jewish", "buddhist", "christian",
+    "baptist", "methodist", "anglican", "pentecostal", "protestant", "orthodox",
+    "evangelical", "adventist", "presbyterian", "lutheran", "mormon", "jain",
+    "atheist", "agnostic",
 }  # fmt: skip
+# What people call their parents, grandparents, aunts, uncles and elder
+# siblings in the Englishes the guide asks for ("my nan", "Nanay", "Tita Baby",
+# "Lakshmi Akka", "her Nana Rose"): relation words that name no one, kept for
+# the therapist and never part of the name beside them.
+KINSHIP_WORDS = {
+    "aunt", "aunty", "auntie", "uncle", "nana", "nan", "nanna", "nanny", "granny",
+    "gran", "grandma", "grandpa", "grandad", "granddad", "gramps", "mama", "papa",
+    "mammy", "mam", "mummy", "pappy", "pop", "pop-pop", "poppa", "tita", "tito",
+    "lola", "lolo", "kuya", "ate", "manang", "manong", "nanay", "tatay", "inay",
+    "itay", "amma", "appa", "ammi", "abbu", "abba", "akka", "didi",
+    "bhaiya", "bhaiyya", "bhai", "chacha", "chachi", "mausi", "bua",
+    "dadi", "nani", "ji", "abuela", "abuelo", "tia", "tio", "tía", "tío", "oma",
+    "opa", "baba", "mzee",
+}  # fmt: skip
+# Numbers written out ("married forty-one years"): never a name.
+NUMBER_WORDS = {
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+    "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
+    "sixty", "seventy", "eighty", "ninety", "hundred", "thousand",
+}  # fmt: skip
+
+
+def number_word(word: str) -> bool:
+    """ "forty-one", "Seven", "twenty": a number written out."""
+    parts = word.lower().split("-")
+    return all(part in NUMBER_WORDS for part in parts)
+
+
 MONTHS = {
     "january", "february", "march", "april", "may", "june", "july", "august",
     "september", "october", "november", "december",
@@ -70,6 +102,7 @@ WEEKDAYS = {
 TITLES = {
     "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "doctor", "sir",
     "dame", "rev", "father", "sister", "pastor", "coach", "officer", "judge",
+    "reverend", "brother", "chief", "engr", "imam", "rabbi",
 }  # fmt: skip
 ORG_WORDS = {
     "corp", "corporation", "inc", "llc", "ltd", "co", "company", "group", "bank",

@@ -23,6 +23,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
 
 from bids_partner.transcripts.lexicons import (
+    KINSHIP_WORDS,
+    LANGUAGES_AND_PEOPLES,
     MONTHS,
     NOT_IDENTIFYING,
     ORG_WORDS,
@@ -139,6 +141,7 @@ class NameFinder:
             or low in self.lex.feelings
             or low in self.lex.partner_words
             or low in NOT_IDENTIFYING
+            or low in KINSHIP_WORDS
             or low in MONTHS
             or low in WEEKDAYS
             or low in self.lex.countries
@@ -203,6 +206,8 @@ class NameFinder:
             or low in self.lex.partner_words
             or low in NOT_IDENTIFYING
             or low in RELATIONS
+            or low in KINSHIP_WORDS
+            or (low in LANGUAGES_AND_PEOPLES and not self._capitalised(token))
         ):
             return False
         first = low in self.lex.first_names
@@ -416,6 +421,12 @@ class NameFinder:
         low = token.lower_
         listed = self._listed(token)
         common = self._common(token)
+        if low in LANGUAGES_AND_PEOPLES and not (
+            low in self.lex.first_names and self._after_partner_word(token)
+        ):
+            return False  # "I am a Christian", "in Kannada"; not "my husband Christian"
+        if low in SOCIAL_PLACES and token.i > 0 and token.nbor(-1).lower_ == "from":
+            return False  # "dean from uni keeps asking": where they met
         if self._after_partner_word(token):
             # "my wife sarah", "my girlfriend Hope"; not "my wife of 20 years",
             # "my husband said nothing".
@@ -482,6 +493,8 @@ class NameFinder:
         j = i + 1
         if j < len(doc) and doc[j].text == ".":
             j += 1
+        if j < len(doc) and doc[j].lower_ in STOP_WORDS - NAME_STOP_WORDS:
+            return None  # "Good day sir. My wife's sister"
         end = j
         while end < min(len(doc), j + 3) and (
             self._name_part(doc[end])
@@ -495,7 +508,17 @@ class NameFinder:
         ):
             end += 1
         if end == j or (
-            token.lower_ in {"father", "sister", "coach", "miss", "judge", "officer"}
+            token.lower_
+            in {
+                "father",
+                "sister",
+                "brother",
+                "coach",
+                "miss",
+                "judge",
+                "officer",
+                "chief",
+            }
             and not token.text[0].isupper()
         ):
             return None

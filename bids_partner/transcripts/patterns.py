@@ -283,7 +283,9 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
             r"abn|ref|reference|customer|order|ticket|tracking|dl|permit|visa|"
             r"badge|employee|student|card|iban|routing|sort\s+code)"
             r"(?:\s+(?:number|no\.?|num|#|id|is|was|code|ref|reference))*[\s:#.]{1,3}"
-            r"(?P<v>(?=[A-Za-z-]*\d)[A-Za-z0-9][A-Za-z0-9-]*(?:\s\d[A-Za-z0-9-]*)*"
+            # One digit alone is a count ("a gift card. 3 years"), not an ID.
+            r"(?P<v>(?=[A-Za-z-]*\d)(?=[A-Za-z0-9-]{2})[A-Za-z0-9][A-Za-z0-9-]*"
+            r"(?:\s\d[A-Za-z0-9-]*)*"
             r"(?:\s(?-i:(?!I\b)[A-Z]{1,2})\b)?)",
             re.I,
         ),

@@ -429,3 +429,56 @@ def test_phone_numbers_with_words_between_or_instead_of_digits_are_masked(
 def test_helplines_and_counted_numbers_stay(anonymizer: Anonymizer, text: str) -> None:
     """A helpline identifies nobody, and a therapist needs to see it."""
     assert clean(anonymizer, text) == text
+
+
+# Shapes the writers of data/anonymizer/ revealed (issue 17): kinship words and
+# honorifics stay beside the name they go with, numbers and named days are no
+# names, a street is masked with its abbreviation, a name found once is masked
+# wherever it comes again.
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Hello po. My Tita Baby from Batangas keeps asking",
+            "Hello po. My Tita [PERSON_1] from [PLACE_1] keeps asking",
+        ),
+        (
+            "My elder sister, Lakshmi Akka, has not spoken to me",
+            "My elder sister, [PERSON_1] Akka, has not spoken to me",
+        ),
+        (
+            "we have been married forty-one years",
+            "we have been married forty-one years",
+        ),
+        (
+            "walked like 10 miles today to avoid him",
+            "walked like 10 miles today to avoid him",
+        ),
+        (
+            "last Stephen's Day he shouted at my wife",
+            "last Stephen's Day he shouted at my wife",
+        ),
+        (
+            "Good day sir. My wife's sister Amaka keeps calling",
+            "Good day sir. My wife's sister [PERSON_1] keeps calling",
+        ),
+        (
+            "im not muslim and i speak Kannada. I am a Christian",
+            "im not muslim and i speak Kannada. I am a Christian",
+        ),
+        ("a GIFT CARD. 3 years babe.", "a GIFT CARD. 3 years babe."),
+        (
+            "our first kiss outside the starbucks on oxford st and now",
+            "our first kiss outside the starbucks on [PLACE_1] and now",
+        ),
+        (
+            "faith (my older sis) told dad, thanks faith love that for me",
+            "[PERSON_1] (my older sis) told dad, thanks [PERSON_1] love that for me",
+        ),
+        ("My sister in New York sends nothing", "My sister in [PLACE_1] sends nothing"),
+    ],
+)
+def test_shapes_the_writers_revealed(
+    anonymizer: Anonymizer, text: str, expected: str
+) -> None:
+    assert clean(anonymizer, text) == expected

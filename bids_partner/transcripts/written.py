@@ -1,0 +1,263 @@
+"""Chat messages written by people, with their identifiers labelled, as training
+data for the name model (issue 17).
+
+The writers of ``data/anonymizer/*.yml`` followed ``docs/labelling/anonymizer.md``:
+
+    cases:
+      - text: "the message as typed"
+        identifiers:
+          - {text: "exact substring of the message", kind: person}
+        keep: ["exact substring", "another"]
+
+An identifier listed once stands for every whole-word occurrence of its text
+(case as written). ``load`` validates a file (an error names the file and the
+case) and returns its cases with the person spans in one convention, the one
+the model is trained on and the anonymizer masks by:
+
+- a kinship or relation word before a name stays outside the person ("Aunty
+  Kavitha": the person is "Kavitha", "Aunty" is context to keep), as the
+  anonymizer never masks one (it is what the therapist reads);
+- a formal title ("Dr", "Mrs", "Father", "Pastor") is part of the person as
+  written: the rules mask it with the name (``names.NameFinder._title_span``).
+  For the model it is context, as in the synthetic sentences ("dr {P}"), so
+  ``sentence`` trains on the name alone.
+
+``sentence`` turns a case into what the model trains on: people and places as
+entities, contacts, IDs, addresses, dates and organisations as spans whose
+labels are unknown (missing: the model is neither taught to tag them nor to
+leave them; the patterns and rules mask those), every other word, the
+keep-words among them, as no entity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, List, Sequence, Tuple
+
+import yaml
+
+from bids_partner.settings import ROOT
+
+WRITTEN_DIR = ROOT / "data" / "anonymizer"
+KINDS = (
+    "person",
+    "place",
+    "address",
+    "phone",
+    "email",
+    "handle",
+    "id",
+    "url",
+    "org",
+    "date",
+)
+MODEL_LABELS = {"person": "PERSON", "place": "PLACE"}
+# Titles that go with a name in the mask (lexicons.TITLES) and the ones the
+# writers used besides: the model learns the name after them.
+TITLE_WORDS = {
+    "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "doctor", "sir",
+    "dame", "rev", "reverend", "father", "sister", "brother", "pastor", "coach",
+    "officer", "judge", "chief", "engr", "imam", "rabbi",
+}  # fmt: skip
+# Kinship and relation words and honorifics before a name, in the Englishes the
+# guide asks for: never part of the person.
+KINSHIP_WORDS = {
+    "aunt", "aunty", "auntie", "uncle", "cousin", "nana", "nan", "nanna", "granny",
+    "gran", "grandma", "grandpa", "grandad", "granddad", "grandmother",
+    "grandfather", "mama", "papa", "mum", "mom", "dad", "ma", "pa", "tita", "tito",
+    "lola", "lolo", "kuya", "ate", "manang", "manong", "nanay", "tatay", "inay",
+    "itay", "amma", "appa", "didi", "bhaiya", "bhai", "chacha", "chachi", "mausi",
+    "bua", "dadi", "nani", "abuela", "abuelo", "tia", "tio", "tía", "tío", "oma",
+    "opa", "bro", "sis", "my", "our", "his", "her",
+}  # fmt: skip
+
+
+class WrittenDataError(ValueError):
+    """A written file that cannot be used: the message names file and case."""
+
+
+@dataclass(frozen=True)
+class Identifier:
+    text: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Case:
+    text: str
+    identifiers: Tuple[Identifier, ...]
+    keep: Tuple[str, ...]
+    source: str  # "aw1.yml case 12"
+
+    def as_dict(self) -> dict:
+        """The benchmarks' shape: {text, identifiers: [{text, kind}], keep}."""
+        return {
+            "text": self.text,
+            "identifiers": [{"text": i.text, "kind": i.kind} for i in self.identifiers],
+            "keep": list(self.keep),
+        }
+
+
+def files(written_dir: Path = WRITTEN_DIR) -> List[Path]:
+    return sorted(written_dir.glob("*.yml")) if written_dir.is_dir() else []
+
+
+def occurrences(needle: str, text: str) -> List[Tuple[int, int]]:
+    """Every whole-word occurrence of `needle` in `text`, case as written."""
+    return [m.span() for m in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", text)]
+
+
+def _without_kinship(text: str) -> str:
+    """ "Aunty Kavitha" -> "Kavitha", "my cousin Leroy" -> "Leroy"; a name
+    that is all kinship words ("Nana") stays as written."""
+    words = text.split(" ")
+    while len(words) > 1 and words[0].lower().rstrip(".") in KINSHIP_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _without_title(text: str) -> str:
+    """ "Mrs Ngozi Okafor-Eze" -> "Ngozi Okafor-Eze", "dr anjali" -> "anjali"."""
+    words = text.split(" ")
+    while len(words) > 1 and words[0].lower().rstrip(".") in TITLE_WORDS:
+        words = words[1:]
+    return " ".join(words)
+
+
+def _fail(where: str, problem: str) -> WrittenDataError:
+    return WrittenDataError(f"{where}: {problem}")
+
+
+def _strings(value: Any, where: str, field: str) -> List[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _fail(where, f"{field} must be a list, not {type(value).__name__}")
+    return value
+
+
+def _case(raw: Any, where: str) -> Case:
+    if not isinstance(raw, dict):
+        raise _fail(where, "a case must be a mapping with text, identifiers, keep")
+    unknown = set(raw) - {"text", "identifiers", "keep"}
+    if unknown:
+        raise _fail(where, f"unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+    text = raw.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise _fail(where, "text must be a non-empty string")
+    identifiers = []
+    for item in _strings(raw.get("identifiers"), where, "identifiers"):
+        if not isinstance(item, dict) or set(item) != {"text", "kind"}:
+            raise _fail(where, f"an identifier must be {{text, kind}}: {item!r}")
+        value, kind = item["text"], item["kind"]
+        if kind not in KINDS:
+            raise _fail(
+                where, f"identifier {value!r}: kind {kind!r} is not one of {KINDS}"
+            )
+        if not isinstance(value, str) or not value.strip():
+            raise _fail(where, f"identifier of kind {kind}: text must be a string")
+        if value not in text:
+            raise _fail(where, f"identifier {value!r} is not in the text")
+        if kind == "person":
+            value = _without_kinship(value)
+        identifiers.append(Identifier(value, kind))
+    keep = []
+    for word in _strings(raw.get("keep"), where, "keep"):
+        if not isinstance(word, str) or not word.strip():
+            raise _fail(where, f"a keep-word must be a non-empty string: {word!r}")
+        if word not in text:
+            raise _fail(where, f"keep-word {word!r} is not in the text")
+        keep.append(word)
+    case = Case(text, tuple(identifiers), tuple(keep), where)
+    named = _named_spans(case)
+    for word in keep:
+        if all(
+            any(s < end and start < e for s, e in named)
+            for start, end in occurrences(word, text) or [(0, len(text))]
+        ):
+            raise _fail(where, f"keep-word {word!r} is only ever inside an identifier")
+    return case
+
+
+def _named_spans(case: Case) -> List[Tuple[int, int]]:
+    return [
+        span
+        for identifier in case.identifiers
+        for span in (
+            occurrences(identifier.text, case.text)
+            or [_first(identifier.text, case.text)]
+        )
+    ]
+
+
+def _first(needle: str, text: str) -> Tuple[int, int]:
+    start = text.index(needle)
+    return start, start + len(needle)
+
+
+def load(path: Path) -> List[Case]:
+    """The validated cases of one written file."""
+    name = path.name
+    try:
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise WrittenDataError(f"{name}: not valid YAML ({error})") from None
+    if not isinstance(content, dict) or not isinstance(content.get("cases"), list):
+        raise WrittenDataError(f"{name}: expected a mapping with a list of cases")
+    if not content["cases"]:
+        raise WrittenDataError(f"{name}: no cases")
+    return [
+        _case(raw, f"{name} case {number} ({_preview(raw)})")
+        for number, raw in enumerate(content["cases"], 1)
+    ]
+
+
+def _preview(raw: Any) -> str:
+    text = raw.get("text") if isinstance(raw, dict) else None
+    if not isinstance(text, str):
+        return "no text"
+    return repr(text[:40] + ("..." if len(text) > 40 else ""))
+
+
+def load_all(paths: Sequence[Path]) -> List[Case]:
+    return [case for path in paths for case in load(path)]
+
+
+Span = Tuple[int, int, str]
+
+
+def sentence(case: Case) -> Tuple[List[Span], List[Tuple[int, int]]]:
+    """The case as the model trains on it: (start, end, PERSON or PLACE) of
+    every whole-word occurrence of a person (title left out) or place, and the
+    (start, end) of the other identifiers, whose labels are unknown. A person
+    or place inside another identifier ("tasha" in an e-mail) is left to it."""
+    unknown = [
+        span
+        for identifier in case.identifiers
+        if identifier.kind not in MODEL_LABELS
+        for span in (
+            occurrences(identifier.text, case.text)
+            or [_first(identifier.text, case.text)]
+        )
+    ]
+    spans: List[Span] = []
+    for identifier in case.identifiers:
+        label = MODEL_LABELS.get(identifier.kind)
+        if label is None:
+            continue
+        name = identifier.text
+        if identifier.kind == "person":
+            name = _without_title(name)
+        for start, end in occurrences(identifier.text, case.text):
+            start = end - len(name) if name != identifier.text else start
+            if any(s < end and start < e for s, e in unknown):
+                continue
+            spans.append((start, end, label))
+    # Overlapping people and places ("Rose" and "Nana Rose"): the longer wins.
+    kept: List[Span] = []
+    for span in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0])):
+        if all(span[1] <= k[0] or span[0] >= k[1] for k in kept):
+            kept.append(span)
+    return sorted(kept), unknown
