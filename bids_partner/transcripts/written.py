@@ -39,6 +39,8 @@ from typing import Any, List, Sequence, Tuple
 import yaml
 
 from bids_partner.settings import ROOT
+from bids_partner.transcripts.lexicons import KINSHIP_WORDS as LEXICON_KINSHIP
+from bids_partner.transcripts.lexicons import TITLES
 
 WRITTEN_DIR = ROOT / "data" / "anonymizer"
 KINDS = (
@@ -54,23 +56,14 @@ KINDS = (
     "date",
 )
 MODEL_LABELS = {"person": "PERSON", "place": "PLACE"}
-# Titles that go with a name in the mask (lexicons.TITLES) and the ones the
-# writers used besides: the model learns the name after them.
-TITLE_WORDS = {
-    "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "doctor", "sir",
-    "dame", "rev", "reverend", "father", "sister", "brother", "pastor", "coach",
-    "officer", "judge", "chief", "engr", "imam", "rabbi",
-}  # fmt: skip
-# Kinship and relation words and honorifics before a name, in the Englishes the
-# guide asks for: never part of the person.
-KINSHIP_WORDS = {
-    "aunt", "aunty", "auntie", "uncle", "cousin", "nana", "nan", "nanna", "granny",
-    "gran", "grandma", "grandpa", "grandad", "granddad", "grandmother",
-    "grandfather", "mama", "papa", "mum", "mom", "dad", "ma", "pa", "tita", "tito",
-    "lola", "lolo", "kuya", "ate", "manang", "manong", "nanay", "tatay", "inay",
-    "itay", "amma", "appa", "didi", "bhaiya", "bhai", "chacha", "chachi", "mausi",
-    "bua", "dadi", "nani", "abuela", "abuelo", "tia", "tio", "tía", "tío", "oma",
-    "opa", "bro", "sis", "my", "our", "his", "her",
+# Titles go with a name in the mask (lexicons.TITLES): the model learns the name
+# after them. Kinship words and honorifics before a name (lexicons.KINSHIP_WORDS),
+# and the relation words and possessives the writers put there, are never part
+# of the person.
+TITLE_WORDS = TITLES
+KINSHIP_WORDS = LEXICON_KINSHIP | {
+    "cousin", "grandmother", "grandfather", "mum", "mom", "dad", "ma", "pa",
+    "sis", "bro", "my", "his", "her", "our",
 }  # fmt: skip
 
 
