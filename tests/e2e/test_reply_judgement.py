@@ -11,7 +11,7 @@ import pytest
 from tests.helpers.rehearsal_script import (
     SCENARIOS,
     TEXTS,
-    TOWARD_AIM,
+    TOWARD_RESOLVES,
     button,
     partner,
     sender,
@@ -39,7 +39,7 @@ def start(assistant, who: str, scenario_id: str) -> None:
     )
 
 
-@pytest.mark.parametrize("scenario_id", TOWARD_AIM)
+@pytest.mark.parametrize("scenario_id", TOWARD_RESOLVES)
 def test_warm_multi_sentence_replies_resolve_the_scene(
     assistant, scenario_id: str
 ) -> None:

@@ -12,10 +12,14 @@ from bids_partner.contract import PARTNER_MARK
 
 SCENARIOS = load_scenarios()
 TEXTS = load_rehearsal_texts()
-# Scenes that replies turning toward resolve (their `aim` has toward): the scripts
-# that end a scene by turning toward play these; a scene aiming only at the user's
-# own need is played to its end by its own test.
-TOWARD_AIM = [scene_id for scene_id, s in SCENARIOS.items() if "toward" in s.aim]
+# Scenes that replies turning toward resolve and that say the toward texts (their
+# `aim` starts with toward): the scripts that end a scene by turning toward play
+# these; a scene whose aim starts with the user's own need (reach, said with the
+# reach texts) is played to its end by its own test.
+TOWARD_AIM = [scene_id for scene_id, s in SCENARIOS.items() if s.aim[0] == "toward"]
+# Scenes that replies turning toward resolve, whichever texts they say (check_in
+# aims at reach or toward).
+TOWARD_RESOLVES = [scene_id for scene_id, s in SCENARIOS.items() if "toward" in s.aim]
 # Replies the NLU reads as one move each, whatever the scene (checked below).
 REPLIES = {
     "toward": "I hear you, that sounds really hard",
