@@ -23,6 +23,8 @@ ROLE_NAMES_SOMEONE = re.compile(r"^your [a-z][a-z -]*(?:,|$)")
 # toward, else one that reached for the user's own need. A reply that turned away
 # or against is never held up, however sure the reading.
 HELD_UP_KINDS = ("toward", "reach")
+# What a scene practises unless it says otherwise (its `aim`).
+DEFAULT_AIM = ("toward",)
 # Who speaks first in a scene. When the user does, the scene's `opening` is the
 # partner's state as a stage direction in parentheses ("(scrolling through his
 # phone)"): said as the partner's line, it is what the reply judge reads the
@@ -159,7 +161,7 @@ class Scenario(BaseModel):
     # The kinds of reply the scene practises: what resolves it, what the summary
     # holds up as the strongest reply. Turning toward, unless the skill is the
     # user's own need said softly (reach), or either.
-    aim: List[str] = ["toward"]
+    aim: List[str] = list(DEFAULT_AIM)
     replies: Dict[str, ReplyBranch]
     ending: Ending
 

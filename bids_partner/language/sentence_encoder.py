@@ -312,14 +312,16 @@ class SentenceEncoder:
             else:
                 batch.append(i)
         result = np.zeros((len(all_ids), DIMENSION), dtype=np.float32)
+
+        def run(batch: List[int]) -> np.ndarray:
+            return self._pooled([all_ids[i] for i in batch])
+
         if len(batches) == 1 or WORKERS == 1:
-            pooled = [self._pooled([all_ids[i] for i in b]) for b in batches]
+            pooled = [run(batch) for batch in batches]
         else:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(WORKERS, thread_name_prefix="encoder")
-            pooled = list(
-                self._pool.map(lambda b: self._pooled([all_ids[i] for i in b]), batches)
-            )
+            pooled = list(self._pool.map(run, batches))
         for batch, vectors in zip(batches, pooled):
             result[batch] = vectors
         return result

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Collection, Dict, List, Sequence, Set
 
-from bids_partner.coaching.rehearsal.play import DEFAULT_AIM, outcome, read_turns
 from bids_partner.coaching.rehearsal.play import Turn as Reply
+from bids_partner.coaching.rehearsal.play import outcome, read_turns
+from bids_partner.coaching.scenario_schema import DEFAULT_AIM
 from bids_partner.contract import (
     CONSENT_INTENTS,
     MOVES,

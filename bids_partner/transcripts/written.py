@@ -102,21 +102,14 @@ def occurrences(needle: str, text: str) -> List[Tuple[int, int]]:
     return [m.span() for m in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", text)]
 
 
-def _without_kinship(text: str) -> str:
-    """ "Aunty Kavitha" -> "Kavitha", "my cousin Leroy" -> "Leroy"; a name
-    that is all kinship words ("Nana") stays as written."""
-    words = text.split(" ")
-    while len(words) > 1 and words[0].lower().rstrip(".") in KINSHIP_WORDS:
-        words = words[1:]
-    return " ".join(words)
-
-
-def _without_title(text: str) -> str:
-    """ "Mrs Ngozi Okafor-Eze" -> "Ngozi Okafor-Eze", "dr anjali" -> "anjali"."""
-    words = text.split(" ")
-    while len(words) > 1 and words[0].lower().rstrip(".") in TITLE_WORDS:
-        words = words[1:]
-    return " ".join(words)
+def _without_leading(text: str, words: frozenset[str] | set[str]) -> str:
+    """`text` without the leading words of `words`: "Aunty Kavitha" -> "Kavitha"
+    (kinship), "Mrs Ngozi Okafor-Eze" -> "Ngozi Okafor-Eze" (titles); a text
+    made only of them ("Nana") stays as written."""
+    parts = text.split(" ")
+    while len(parts) > 1 and parts[0].lower().rstrip(".") in words:
+        parts = parts[1:]
+    return " ".join(parts)
 
 
 def _fail(where: str, problem: str) -> WrittenDataError:
@@ -154,7 +147,7 @@ def _case(raw: Any, where: str) -> Case:
         if value not in text:
             raise _fail(where, f"identifier {value!r} is not in the text")
         if kind == "person":
-            value = _without_kinship(value)
+            value = _without_leading(value, KINSHIP_WORDS)
         identifiers.append(Identifier(value, kind))
     keep = []
     for word in _strings(raw.get("keep"), where, "keep"):
@@ -242,7 +235,7 @@ def sentence(case: Case) -> Tuple[List[Span], List[Tuple[int, int]]]:
             continue
         name = identifier.text
         if identifier.kind == "person":
-            name = _without_title(name)
+            name = _without_leading(name, TITLE_WORDS)
         for start, end in occurrences(identifier.text, case.text):
             start = end - len(name) if name != identifier.text else start
             if any(s < end and start < e for s, e in unknown):

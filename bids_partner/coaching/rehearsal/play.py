@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any, Dict, Iterable, List, Sequence, Tuple
 
 from bids_partner.coaching.rehearsal.cues import best_line_index, find_cues
-from bids_partner.coaching.scenario_schema import HELD_UP_KINDS, Scenario
+from bids_partner.coaching.scenario_schema import DEFAULT_AIM, HELD_UP_KINDS, Scenario
 from bids_partner.contract import (
     MOVE_KIND,
     MOVES,
@@ -30,8 +30,6 @@ MIN_MOVE_CONFIDENCE = 0.2
 KIND_RANK = {"toward": 3, "reach": 2, "away": 1, "against": 0}
 # Below this the reply judge is not sure enough: the coach asks instead of scoring.
 MIN_KIND_CONFIDENCE = 0.4
-# What a scene practises unless it says otherwise (its `aim`).
-DEFAULT_AIM = ("toward",)
 # The move recorded with a judged kind when the moves classifier named none of it.
 KIND_MOVE = {
     "toward": "turning_toward",
