@@ -97,11 +97,13 @@ SHOWING_UP_BID_SLOT = "su_bid"
 SHOWING_UP_REPLY_SLOT = "su_reply"
 FORMS = ("reaching_out_form", SHOWING_UP_FORM, REHEARSAL_FORM)
 
-# The rehearsal partner's lines are "Name (partner): ...", so a reader (the export,
-# the web page) can tell the partner speaking from the coach.
-PARTNER_MARK = " (partner): "
-# The same as a regular expression that Python and JavaScript read alike.
-PARTNER_LINE_PATTERN = r"^[^\n:]{1,40} \(partner\): "
+# The rehearsal's other person speaks as "Name (role-play): ...", so a reader (the
+# export, the web page) can tell them from the coach. "role-play", not "partner":
+# the other person may be a mum or a friend.
+PARTNER_MARK = " (role-play): "
+# The same as a regular expression that Python and JavaScript read alike; it also
+# reads the "(partner)" mark of transcripts stored before 2026-12-03.
+PARTNER_LINE_PATTERN = r"^[^\n:]{1,40} \((?:role-play|partner)\): "
 
 # Safety (rasa_plugins/nlu/risk_reader.py, crisis.py; policies/crisis_first.py).
 # Where the NLU puts the risk scores of a message and of the recent turns.

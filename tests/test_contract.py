@@ -42,12 +42,16 @@ def test_the_partner_mark_and_its_pattern_agree() -> None:
     pattern = re.compile(contract.PARTNER_LINE_PATTERN)
     assert pattern.match(f"Alex{contract.PARTNER_MARK}hello")
     assert not pattern.match("Alex: hello")
+    # Transcripts stored before the mark said "role-play" still read as the
+    # other person's lines.
+    assert pattern.match("Kai (partner): come look at this!")
+    assert contract.PARTNER_MARK == " (role-play): "
 
 
 def test_the_web_page_reads_the_pattern_from_the_server() -> None:
     script = (ROOT / "web" / "chat.js").read_text(encoding="utf-8")
     assert "config.partnerLinePattern" in script
-    assert "(partner)" not in script.replace("(partner): ...", "")
+    assert "(role-play)" not in script.replace("(role-play): ...", "")
 
 
 def test_every_custom_plugin_lives_in_the_product_package() -> None:

@@ -6,7 +6,7 @@
   "use strict";
 
   var config = window.ASSISTANT_CONFIG || {};
-  // The rehearsal's partner lines: "Name (partner): ...", as the server's contract
+  // The rehearsal's partner lines: "Name (role-play): ...", as the server's contract
   // (bids_partner/contract.py) says, served in /config.js.
   var PARTNER_LINE = new RegExp(config.partnerLinePattern || "$^");
   var root = document.getElementById("webchat");

@@ -8,6 +8,7 @@ from typing import List
 
 import pytest
 
+from bids_partner.contract import PARTNER_MARK
 from tests.helpers.rehearsal_script import (
     SCENARIOS,
     TEXTS,
@@ -64,7 +65,7 @@ def test_a_bare_ok_is_asked_about_and_never_recorded(assistant) -> None:
     assert stored_turns(assistant, who) == []
     # The scene goes on with a real reply.
     said = assistant.texts(who, WARM_REPLIES[0])
-    assert "Alex (partner): " in said and len(stored_turns(assistant, who)) == 1
+    assert f"Alex{PARTNER_MARK}" in said and len(stored_turns(assistant, who)) == 1
 
 
 def test_the_partner_answers_an_apology_and_a_question(assistant) -> None:

@@ -21,7 +21,7 @@ from benchmarks.safety_in_context import (
     is_safety_reply,
     reply_in_context,
 )
-from bids_partner.contract import safety_tier
+from bids_partner.contract import PARTNER_MARK, safety_tier
 from bids_partner.language.risk import LabelledRisk, load_safety
 from bids_partner.settings import ROOT
 
@@ -114,9 +114,9 @@ def test_a_crisis_ends_the_rehearsal_and_it_starts_afresh_only_when_safe(
     assert is_safety_reply(assistant.texts(who, "he hit me again and I'm scared"))
     # The scene is over: no partner line, and no new scene until the user is safe.
     reply = assistant.texts(who, "I'm here, tell me what happened")
-    assert "(partner):" not in reply and "safe right now" in reply
+    assert PARTNER_MARK not in reply and "safe right now" in reply
     reply = assistant.texts(who, "can we practise?")
-    assert "(partner):" not in reply and "safe right now" in reply
+    assert PARTNER_MARK not in reply and "safe right now" in reply
     assert "glad you're safe" in assistant.texts(who, "yes, I'm safe now")
     assert "Which one would you like" in assistant.texts(who, "can we practise?")
 
@@ -202,7 +202,7 @@ def test_yes_after_the_question_resumes_the_rehearsal(
 ) -> None:
     who = sender()
     opening = [assistant.texts(who, step) for step in CONTEXTS["rehearsal"]][-1]
-    partner_line = next(line for line in opening.splitlines() if "(partner):" in line)
+    partner_line = next(line for line in opening.splitlines() if PARTNER_MARK in line)
     assert is_safety_question(assistant.texts(who, unsure_message))
     resumed = assistant.texts(who, "/affirm")
     assert "Let's go on" in resumed and partner_line in resumed
@@ -220,9 +220,9 @@ def test_not_yes_gets_the_numbers_and_no_practice(
         assistant.texts(who, step)
     assert is_safety_question(assistant.texts(who, unsure_message))
     reply = assistant.texts(who, answer)
-    assert is_safety_reply(reply) and "(partner):" not in reply
+    assert is_safety_reply(reply) and PARTNER_MARK not in reply
     reply = assistant.texts(who, "can we practise?")
-    assert "safe right now" in reply and "(partner):" not in reply
+    assert "safe right now" in reply and PARTNER_MARK not in reply
 
 
 def test_the_recent_turns_are_read_together_in_the_server(assistant) -> None:

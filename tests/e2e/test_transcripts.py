@@ -14,6 +14,7 @@ from typing import Any, Dict, List
 import pytest
 import requests
 
+from bids_partner.contract import PARTNER_MARK
 from bids_partner.settings import VENV_BIN
 from bids_partner.transcripts.export import pseudonym
 from bids_partner.transcripts.review import make_server
@@ -122,7 +123,7 @@ def test_consent_in_the_middle_of_a_scene(assistant) -> None:
         e for e in assistant.stored_events(who) if '"therapist_consent"' in e["data"]
     ]
     assert consent and '"value": true' in consent[-1]["data"]
-    assert "(partner):" in assistant.texts(who, "I hear you, that sounds really hard")
+    assert PARTNER_MARK in assistant.texts(who, "I hear you, that sounds really hard")
 
 
 def test_a_scene_ended_by_a_crisis_is_exported_once(assistant, tmp_path: Path) -> None:

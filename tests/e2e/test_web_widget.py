@@ -16,6 +16,7 @@ import requests
 from playwright.sync_api import Browser, Page, expect
 
 from bids_partner.coaching import load_reflections, load_scenarios
+from bids_partner.contract import PARTNER_MARK
 from tests.helpers.browser import ARTIFACTS
 
 pytestmark = [pytest.mark.stack, pytest.mark.browser]
@@ -97,7 +98,7 @@ def test_chat_in_a_real_browser(assistant, browser: Browser) -> None:
         yes = page.get_by_role("button", name="Yes, after each reply")
         yes.focus()
         page.keyboard.press("Enter")
-        opening = f"{SUNSET.partner.name} (partner): {SUNSET.opening}"
+        opening = f"{SUNSET.partner.name}{PARTNER_MARK}{SUNSET.opening}"
         expect(page.locator(".partner-line")).to_contain_text(opening)
         # The partner's line looks different from the coach's.
         assert background(page, ".partner-line .rw-response") != background(

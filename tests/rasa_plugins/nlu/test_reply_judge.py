@@ -17,7 +17,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bids_partner.contract import REPLY_JUDGEMENT_KEY
+from bids_partner.contract import PARTNER_MARK, REPLY_JUDGEMENT_KEY
 from bids_partner.rasa_plugins.nlu.model_files import ModelFileError
 from bids_partner.rasa_plugins.nlu.reply_judge import (
     MODEL_FILE,
@@ -40,7 +40,7 @@ def in_rehearsal(partner_line: str) -> DialogueStateTracker:
             ActiveLoop("rehearsal_form"),
             SlotSet("requested_slot", "rehearsal_reply"),
             BotUttered("That turned toward Sam."),
-            BotUttered(f"Sam (partner): {partner_line}"),
+            BotUttered(f"Sam{PARTNER_MARK}{partner_line}"),
         ]
     )
 
@@ -64,7 +64,7 @@ def test_in_the_showing_up_exercise_the_described_bid_is_answered() -> None:
     "events",
     [
         [],
-        [UserUttered("hi"), BotUttered("Sam (partner): hello")],  # no form
+        [UserUttered("hi"), BotUttered(f"Sam{PARTNER_MARK}hello")],  # no form
         [ActiveLoop("rehearsal_form"), SlotSet("requested_slot", "scenario")],
         [ActiveLoop("reaching_out_form"), SlotSet("requested_slot", "ro_draft")],
     ],
