@@ -286,6 +286,23 @@ class Buttons(BaseModel):
     another: str
 
 
+class TowardAndReachTexts(BaseModel):
+    """Said instead of the usual counts in a scene whose aim is toward first and
+    reach too (aim: [toward, reach]: a break asked for as one's own need meets
+    flooded_break's aim): {met} counts the replies that did either."""
+
+    counts: str
+    stopped_with_replies: str
+
+    @validator("counts")
+    def _counts_fields(cls, text: str) -> str:
+        return check_fields(text, {"replies", "counts", "met", "partner"})
+
+    @validator("stopped_with_replies")
+    def _stopped_fields(cls, text: str) -> str:
+        return check_fields(text, {"replies", "met", "partner"})
+
+
 class RehearsalTexts(BaseModel):
     version: int
     choose_scenario: str
@@ -305,6 +322,7 @@ class RehearsalTexts(BaseModel):
     stopped_with_replies: str
     summary: SummaryTexts
     reach_aim: ReachAimTexts
+    toward_and_reach_aim: TowardAndReachTexts
     buttons: Buttons
     move_labels: Dict[str, str]
 

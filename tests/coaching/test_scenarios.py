@@ -197,6 +197,7 @@ def coach_texts(name: str) -> List[str]:
         "replies": "2",
         "toward": "1",
         "reached": "1",
+        "met": "1",
         "user_opens": "",
         "counts": "2 toward",
         "suggestion": "",

@@ -28,6 +28,12 @@ def aims_at_reach(scenario: Scenario) -> bool:
     return scenario.aim[0] == "reach"
 
 
+def aims_at_toward_and_reach(scenario: Scenario) -> bool:
+    """The scene practises turning toward first, and a reply that says the user's
+    own need meets it too: the counts of toward_and_reach_aim are said."""
+    return scenario.aim[0] == "toward" and "reach" in scenario.aim
+
+
 def feedback_text(
     texts: RehearsalTexts,
     scenario: Scenario,
@@ -94,6 +100,11 @@ def summary_messages(
     if aims_at_reach(scenario):
         counts = texts.reach_aim.counts.format(**fill, reached=aimed_count(turns, aim))
         no_aim = texts.reach_aim.no_reach
+    elif aims_at_toward_and_reach(scenario):
+        counts = texts.toward_and_reach_aim.counts.format(
+            **fill, met=aimed_count(turns, aim)
+        )
+        no_aim = summary.no_toward
     else:
         counts = summary.counts.format(**fill, toward=toward_count(turns))
         no_aim = summary.no_toward
@@ -141,6 +152,12 @@ def stopped_text(
             partner=scenario.partner.name,
             replies=len(turns),
             reached=aimed_count(turns, scenario.aim),
+        )
+    if aims_at_toward_and_reach(scenario):
+        return texts.toward_and_reach_aim.stopped_with_replies.format(
+            partner=scenario.partner.name,
+            replies=len(turns),
+            met=aimed_count(turns, scenario.aim),
         )
     return texts.stopped_with_replies.format(
         partner=scenario.partner.name,

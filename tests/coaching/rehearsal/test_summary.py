@@ -207,3 +207,27 @@ def test_a_reach_aim_scene_notes_a_second_reach_as_the_skill() -> None:
     assert stopped_text(TEXTS, BOUNDARY, [REACH, AWAY]) == (
         TEXTS.reach_aim.stopped_with_replies.format(partner=LINDA, replies=2, reached=1)
     )
+
+
+FLOODED = load_scenarios()["flooded_break"]
+
+
+def test_a_break_said_as_ones_own_need_counts_where_the_scene_aims_at_it() -> None:
+    """flooded_break aims at toward and reach: a break asked for plainly as one's
+    own need meets it, so the count line counts it with the toward replies."""
+    casey = FLOODED.partner.name
+    turns = [REACH, AWAY, TOWARD]
+    messages = summary_messages(TEXTS, FLOODED, turns, REPLIES, feedback_at_end=False)
+    assert messages[1] == TEXTS.toward_and_reach_aim.counts.format(
+        partner=casey, replies=3, counts=counts_text(TEXTS, turns), met=2
+    )
+    assert "2 of 3" in messages[1]
+    assert stopped_text(TEXTS, FLOODED, [REACH, AWAY]) == (
+        TEXTS.toward_and_reach_aim.stopped_with_replies.format(
+            partner=casey, replies=2, met=1
+        )
+    )
+    # A scene aiming at toward alone still counts toward replies only.
+    assert messages[1] != summary_messages(
+        TEXTS, SURGEON, turns, REPLIES, feedback_at_end=False
+    )[1].replace(ALEX, casey)
