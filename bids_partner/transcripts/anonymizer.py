@@ -58,6 +58,7 @@ from bids_partner.transcripts.patterns import (
     Finding,
     pattern_findings,
     public_number,
+    whole_word,
 )
 
 # Presidio checks e-mail and URL domains with tldextract: no download.
@@ -597,7 +598,7 @@ _SURVIVAL_TITLES = {"dr", "mr", "mrs", "ms", "miss", "mx", "prof"}
 
 
 def _word_count(word: str, text: str) -> int:
-    return len(re.findall(rf"(?<!\w){re.escape(word)}(?!\w)", text, re.I))
+    return len(whole_word(word, re.I).findall(text))
 
 
 def survives(
@@ -617,9 +618,7 @@ def survives(
     ]
     if source is not None and kind in NAMES_AND_PLACES:
         # Whole-word and case-sensitive: "Dev" once in "Dev ... Devesh".
-        times = max(
-            1, len(re.findall(rf"(?<!\w){re.escape(identifier)}(?!\w)", source))
-        )
+        times = max(1, len(whole_word(identifier).findall(source)))
         return any(
             _word_count(w, output)
             > _word_count(w, source) - times * _word_count(w, identifier)

@@ -509,3 +509,8 @@ def pattern_findings(
             found = _kind(kind, text, start, end, ordinary)
             if found:
                 yield Finding(start, end, found)
+
+
+def whole_word(needle: str, flags: int = 0) -> Pattern[str]:
+    """`needle` as a whole word, not inside a longer one ("Mo" is not in "mom")."""
+    return re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)", flags)

@@ -31,7 +31,6 @@ keep-words among them, as no entity.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, List, Sequence, Tuple
@@ -41,6 +40,7 @@ import yaml
 from bids_partner.settings import ROOT
 from bids_partner.transcripts.lexicons import KINSHIP_WORDS as LEXICON_KINSHIP
 from bids_partner.transcripts.lexicons import TITLES
+from bids_partner.transcripts.patterns import whole_word
 
 WRITTEN_DIR = ROOT / "data" / "anonymizer"
 KINDS = (
@@ -99,7 +99,7 @@ def files(written_dir: Path = WRITTEN_DIR) -> List[Path]:
 
 def occurrences(needle: str, text: str) -> List[Tuple[int, int]]:
     """Every whole-word occurrence of `needle` in `text`, case as written."""
-    return [m.span() for m in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", text)]
+    return [m.span() for m in whole_word(needle).finditer(text)]
 
 
 def _without_leading(text: str, words: frozenset[str] | set[str]) -> str:
