@@ -33,7 +33,7 @@ from bids_partner.coaching.wording import (
     quoted_phrase,
     relationship_of,
 )
-from bids_partner.contract import ACTORS, MOVES
+from bids_partner.contract import ACTORS, MOVES, ROMANTIC
 from bids_partner.language.feeling_reading import users_own
 from bids_partner.language.spacy_pipeline import Feeling, load_feelings
 
@@ -454,8 +454,13 @@ class ActionReflectMove(Action):
             history=history,
         )
         dispatcher.utter_message(text=text)
-        # Once per conversation: a story retold stops being a story.
-        if shows_surgeon_pattern(said) and not already_told(tracker):
+        # Once per conversation: a story retold stops being a story. It is a
+        # couple's story: told only when the person is a partner.
+        if (
+            shows_surgeon_pattern(said)
+            and not already_told(tracker)
+            and relationship_of(partner_word) == ROMANTIC
+        ):
             tell_surgeon_story(dispatcher)
         return [SlotSet("actor", actor), *kept_partner_word(tracker, named)]
 

@@ -182,3 +182,30 @@ async def test_reflection_tells_the_story_once(dispatcher, make_tracker) -> None
     told = make_tracker(text, "withdrawal", history=[bot_event(story)])
     await ActionReflectMove().run(dispatcher, told, {})
     assert story not in [m["text"] for m in dispatcher.messages]
+
+
+async def test_the_couples_story_is_not_told_about_a_parent(
+    dispatcher, make_tracker
+) -> None:
+    """The surgeon story is about a husband and wife: a user who feels they fail
+    their dad gets the reflection, not a couple's story."""
+    trigger = load_surgeon().triggers[0]
+    text = f"I feel like {trigger} whenever my dad sighs at me"
+    about_dad = make_tracker(
+        text,
+        "withdrawal",
+        entities=[{"entity": "partner_role", "value": "dad"}],
+        slots={"partner_role": "dad"},
+    )
+    await ActionReflectMove().run(dispatcher, about_dad, {})
+    said = [m["text"] for m in dispatcher.messages]
+    assert said and load_surgeon().story not in said
+    dispatcher.messages.clear()
+    about_wife = make_tracker(
+        text.replace("my dad", "my wife"),
+        "withdrawal",
+        entities=[{"entity": "partner_role", "value": "wife"}],
+        slots={"partner_role": "wife"},
+    )
+    await ActionReflectMove().run(dispatcher, about_wife, {})
+    assert load_surgeon().story in [m["text"] for m in dispatcher.messages]
