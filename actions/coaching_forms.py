@@ -108,12 +108,22 @@ def feeling_fill(texts: ReachingOut, feeling: Any) -> str:
     return f'"{and_list(words)}"' if words else texts.feeling_unnamed
 
 
+def need_fill(need: Any) -> str:
+    """The user's need as the texts put it back, quoted: the need alone where it
+    reads after "I need", else the start of their answer, never a long answer
+    pasted whole."""
+    needed = need_phrase(need)
+    if needed:
+        return f'"{needed}"'
+    return quoted_phrase(need) if isinstance(need, str) and need.strip() else '""'
+
+
 def reaching_out_fill(texts: ReachingOut, tracker: Tracker) -> Dict[str, str]:
     """Every placeholder a reaching-out text may use (schema.COACHING_FIELDS), so
     any text can be filled with it."""
     return {
         "feeling": feeling_fill(texts, tracker.get_slot("ro_feeling")),
-        "need": tracker.get_slot("ro_need") or "",
+        "need": need_fill(tracker.get_slot("ro_need")),
         "partner": _partner(tracker),
         "draft": "",
     }

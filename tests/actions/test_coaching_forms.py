@@ -39,7 +39,7 @@ async def test_a_turning_against_draft_is_named_and_reshaped(
     content = load_coaching().reaching_out
     fill = {
         "feeling": '"lonely"',
-        "need": SLOTS["ro_need"],
+        "need": f'"{SLOTS["ro_need"]}"',
         "partner": "your partner",
         "draft": "",
     }
@@ -254,3 +254,19 @@ async def test_finishing_clears_the_count(dispatcher, make_tracker) -> None:
     assert {"event": "slot", "timestamp": None, "name": TRIES, "value": None} in (
         events
     )
+
+
+async def test_a_need_told_at_length_is_not_pasted_back_whole(make_tracker) -> None:
+    """Issue 16: the need goes back as the need alone where it reads after "I
+    need", else as the start of the user's answer, never the whole of it."""
+    long_need = (
+        "I think I needed him to just for once notice that I was struggling "
+        "and maybe ask me how my day went without me having to say it"
+    )
+    slots = {"ro_feeling": "lonely", "ro_need": long_need}
+    said = " ".join((await misses(make_tracker, 1, "withdrawal", slots))[0])
+    assert "without me having to say it" not in said
+    assert '"I think I needed him' in said
+    slots = {"ro_feeling": "lonely", "ro_need": "I needed some comfort."}
+    said = " ".join((await misses(make_tracker, 1, "withdrawal", slots))[0])
+    assert '"some comfort"' in said and "I needed some comfort" not in said
