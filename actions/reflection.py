@@ -417,6 +417,37 @@ def kept_partner_word(tracker: Tracker, named: str | None) -> List[Dict[str, Any
     return [SlotSet("partner_role", named)]
 
 
+def reflect_what_fits(
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    content: ReflectionContent,
+    reflection: PastReflection,
+    partner_word: str | None,
+    history: Sequence[PastReflection],
+) -> List[Dict[str, Any]]:
+    """The user said what fits better than the last reflection: thanks, and it
+    reflected for the same move, in a text not said yet."""
+    said = tracker.latest_message.get("text") or ""
+    partner = partner_phrase(partner_word, content.default_partner)
+    thanks = pick_text(
+        content.fitting(content.followup.thanks, relationship_of(partner_word)),
+        partner,
+        bot_texts(tracker.events),
+    )
+    text = compose_reflection(
+        content,
+        reflection.move,
+        reflection.actor,
+        partner_word,
+        users_feelings(tracker, said),
+        message_text=said,
+        history=history,
+    )
+    dispatcher.utter_message(text=thanks)
+    dispatcher.utter_message(text=text)
+    return [SlotSet("actor", reflection.actor)]
+
+
 class ActionReflectMove(Action):
     """Answers a relational move with a reflection and records who made the move.
     Right after a followup it answers what the user said to it: what fits better
@@ -488,25 +519,9 @@ class ActionReflectMove(Action):
             and not asked_about_safety(content, reflection)
         )
         if asked_what_fits and reflection is not None and not is_bare(said, feelings):
-            # What fits better, reflected for the same move, in a text not said yet.
-            partner = partner_phrase(partner_word, content.default_partner)
-            thanks = pick_text(
-                content.fitting(content.followup.thanks, relationship_of(partner_word)),
-                partner,
-                bot_texts(tracker.events),
+            return reflect_what_fits(
+                dispatcher, tracker, content, reflection, partner_word, history
             )
-            text = compose_reflection(
-                content,
-                reflection.move,
-                reflection.actor,
-                partner_word,
-                feelings,
-                message_text=said,
-                history=history,
-            )
-            dispatcher.utter_message(text=thanks)
-            dispatcher.utter_message(text=text)
-            return [SlotSet("actor", reflection.actor)]
         form = offered_form(previous)
         if intent == "affirm" and form is not None:
             return [FollowupAction(form)]
@@ -552,6 +567,17 @@ class ActionReflectionFollowup(Action):
 
         safety = asked_about_safety(content, reflection)
         if intent == "deny":
+            answer = tracker.latest_message.get("text") or ""
+            if not safety and not is_bare(answer, users_feelings(tracker, answer)):
+                # "No, it's more that I'm scared": what fits is already said.
+                return reflect_what_fits(
+                    dispatcher,
+                    tracker,
+                    content,
+                    reflection,
+                    partner_word,
+                    past_reflections(content, tracker.events),
+                )
             options = (
                 content.not_safe_for(relationship) if safety else followup.what_fits
             )

@@ -131,6 +131,25 @@ async def test_what_fits_better_is_reflected_again(seed: int) -> None:
     assert chat.returned[-1]["value"] == "self"
 
 
+async def test_a_no_that_says_what_fits_is_reflected_at_once() -> None:
+    """"No, it's more that I'm scared": what fits better is already said, so it
+    is reflected again instead of being asked for."""
+    chat = Conversation()
+    first = read_reflection(CONTENT, await chat.move(SHUT_DOWN, "withdrawal"))
+    scared = [{"entity": "emotion", "value": "scared"}]
+    thanks, again = await chat.say(
+        "no, it's more that I'm scared I'll make it worse",
+        "deny",
+        ActionReflectionFollowup(),
+        scared,
+    )
+    assert thanks["text"] in filled(FOLLOWUP.thanks)
+    second = read_reflection(CONTENT, again["text"])
+    assert first is not None and second is not None
+    assert (second.move, second.template != first.template) == ("withdrawal", True)
+    assert "scared" in again["text"]
+
+
 async def test_a_correction_of_a_partners_move_stays_the_partners() -> None:
     chat = Conversation()
     await chat.move("he just walks out when I try to talk", "withdrawal", "partner")
