@@ -65,6 +65,8 @@ LABELLED_SETS = {
     "tests/blind/safety sb4 (blind)": ("tests/blind/safety/sb4.yml",),
     # Mostly everyday talk: how often the assistant asks about safety for nothing.
     "tests/blind/safety sb5 (blind)": ("tests/blind/safety/sb5.yml",),
+    # Hard near-misses (150, 30 per kind) beside mostly indirect risk.
+    "tests/blind/safety sb6 (blind)": ("tests/blind/safety/sb6.yml",),
 }
 
 
