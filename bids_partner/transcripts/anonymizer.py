@@ -46,6 +46,7 @@ from bids_partner.transcripts.lexicons import (
     LANGUAGES_AND_PEOPLES,
     MONTHS,
     NOT_IDENTIFYING,
+    TITLES,
     WEEKDAYS,
     lexicons,
     number_word,
@@ -594,7 +595,9 @@ def default_anonymizer() -> Anonymizer:
 # How the tests and benchmarks/anonymizer_blind.py judge an output.
 CONTACTS_AND_IDS = {"phone", "email", "url", "handle", "id"}
 NAMES_AND_PLACES = {"person", "place"}
-_SURVIVAL_TITLES = {"dr", "mr", "mrs", "ms", "miss", "mx", "prof"}
+# Words that identify nobody when a name beside them is masked: titles, and the
+# kinship words the anonymizer keeps for the therapist ("aunty [PERSON_1]").
+_BESIDE_A_NAME = frozenset(TITLES | KINSHIP_WORDS)
 
 
 def _word_count(word: str, text: str) -> int:
@@ -605,17 +608,16 @@ def survives(
     identifier: str, kind: str, output: str, source: str | None = None
 ) -> bool:
     """An identifier survives if it is still there, or (names and places) if any
-    of its words of three letters or more, other than a title, is still there.
+    of its words of three letters or more, other than a title or a kinship word,
+    is still there.
 
     Given the message it came from (`source`), a name's words are counted
     instead: one survives if the output holds it more often than the message does
     outside the name, so "Will" beside "made a will" is judged by the name alone,
     and a short name ("Mo") is looked for as a word, not inside "mom"."""
-    words = [
-        w
-        for w in re.findall(r"[^\W\d_]+", identifier)
-        if w.lower() not in _SURVIVAL_TITLES
-    ]
+    every_word = re.findall(r"[^\W\d_]+", identifier)
+    # A name that is only such a word ("Nana") is still looked for.
+    words = [w for w in every_word if w.lower() not in _BESIDE_A_NAME] or every_word
     if source is not None and kind in NAMES_AND_PLACES:
         # Whole-word and case-sensitive: "Dev" once in "Dev ... Devesh".
         times = max(1, len(whole_word(identifier).findall(source)))

@@ -361,6 +361,11 @@ def test_the_bars_on_the_planted_identifier_sets(anonymizer, name: str) -> None:
         ("Dev", "Dev, or Devesh", "Dev, or [PERSON_2]", True),
         ("Dr Ade Bello", "ask Dr Ade Bello", "ask Dr [PERSON_1] Bello", True),
         ("Dr Ade Bello", "ask Dr Ade Bello", "ask Dr [PERSON_1]", False),
+        # The kinship word the anonymizer keeps identifies nobody; the name does.
+        ("aunty kavitha", "aunty kavitha rang", "aunty [PERSON_1] rang", False),
+        ("aunty kavitha", "aunty kavitha rang", "aunty kavitha rang", True),
+        ("Nana", "Nana rang", "Nana rang", True),
+        ("Nana", "Nana rang", "[PERSON_1] rang", False),
     ],
 )
 def test_a_name_survives_by_its_own_occurrences(
