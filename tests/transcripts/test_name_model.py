@@ -137,3 +137,21 @@ def test_two_builds_from_the_same_inputs_predict_the_same(tmp_path: Path) -> Non
     assert is_current(first, small)
     assert not is_current(first, {**small, "epochs": 2})
     assert fingerprint(small) != fingerprint(SETTINGS)
+
+
+def test_a_change_to_the_word_lists_changes_the_fingerprint(
+    tmp_path, monkeypatch
+) -> None:
+    """The synthetic sentences filter names with lexicons.py: a list changed
+    there must retrain the model."""
+    from bids_partner.transcripts import lexicons
+    from bids_partner.transcripts.synthetic import inputs_fingerprint
+
+    before = inputs_fingerprint()
+    changed = tmp_path / "lexicons.py"
+    changed.write_text(
+        Path(lexicons.__file__).read_text(encoding="utf-8") + "\n# a new word\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(lexicons, "__file__", str(changed))
+    assert inputs_fingerprint() != before
