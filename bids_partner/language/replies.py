@@ -271,11 +271,29 @@ def accuracy_by_kind(gold: Sequence[str], predicted: Sequence[str]) -> Dict[str,
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+# Where a sentence turns: a semicolon, a spaced dash, or "but"/"though"/"although"
+# before more words. The conjunction is left out of both clauses: the judge reads
+# a clause opening with "but" as against whatever follows it (most "but"s in the
+# data are "sorry, but <blame>").
+_CLAUSE_BREAK = re.compile(
+    r"\s*;\s*|\s+[-–—]+\s+|,?\s+(?:but|though|although)\s+(?=\w)", re.IGNORECASE
+)
 
 
 def sentences(text: str) -> List[str]:
     """The reply cut into sentences (at . ! ? … and line breaks)."""
     return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def clauses(text: str) -> List[str]:
+    """The reply's sentences, each cut again where it turns ("I can't talk at
+    work, but I want to hear from you": two clauses)."""
+    return [
+        part.strip()
+        for sentence in sentences(text)
+        for part in _CLAUSE_BREAK.split(sentence)
+        if part.strip()
+    ]
 
 
 def judge(classifier: ReplyClassifier, partner: str, text: str) -> Dict[str, object]:
@@ -287,9 +305,11 @@ def judge(classifier: ReplyClassifier, partner: str, text: str) -> Dict[str, obj
     ranking = classifier.rank(partner, text)
     kind, confidence = ranking[0]
     parts = sentences(text)
+    turns = clauses(text)
     quote, also_reached = text.strip(), False
-    if len(parts) > 1:
-        ranked_parts = classifier.rank_many([partner] * len(parts), parts)
+    if len(turns) > 1:
+        readings = _read_parts(classifier, partner, [*parts, *turns])
+        ranked_parts = [readings[part] for part in parts]
         kinds = [ranked[0][0] for ranked in ranked_parts]
         # "Toward, then my own need" is toward: the partner's bid was taken up
         # first; the reach is noted. Anything against in it keeps its judgement.
@@ -306,7 +326,10 @@ def judge(classifier: ReplyClassifier, partner: str, text: str) -> Dict[str, obj
             ranking = [("toward", confidence)] + [
                 (k, p) for k, p in ranking if k != "toward"
             ]
-        also_reached = kind == "toward" and "reach" in kinds
+        # The need may sit in one clause of a sentence that also turns toward
+        # (a warm limit: "I can't talk at work, but I want to hear from you").
+        clause_kinds = [readings[turn][0][0] for turn in turns]
+        also_reached = kind == "toward" and "reach" in (*kinds, *clause_kinds)
         scores = [dict(ranked)[kind] for ranked in ranked_parts]
         quote = parts[int(np.argmax(scores))]
     return {
@@ -317,3 +340,13 @@ def judge(classifier: ReplyClassifier, partner: str, text: str) -> Dict[str, obj
         "quote": quote,
         "also_reached": also_reached,
     }
+
+
+def _read_parts(
+    classifier: ReplyClassifier, partner: str, parts: Sequence[str]
+) -> Dict[str, List[Tuple[str, float]]]:
+    """Each distinct part's ranking, read in one batch."""
+    distinct = list(dict.fromkeys(parts))
+    return dict(
+        zip(distinct, classifier.rank_many([partner] * len(distinct), distinct))
+    )
