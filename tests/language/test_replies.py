@@ -185,6 +185,68 @@ def test_a_clause_read_as_reach_in_a_reply_judged_away_reaches_nothing() -> None
     assert judgement["kind"] == "away" and judgement["also_reached"] is False
 
 
+class _SecondLook:
+    """A second look that finds the given probability of against, or nothing."""
+
+    def __init__(self, against: float | None) -> None:
+        self.found = against
+        self.seen: list = []
+
+    def against(self, whole: list, parts: list) -> float | None:
+        self.seen.append((whole, parts))
+        return self.found
+
+
+def test_a_toward_reply_the_second_look_finds_against_is_against() -> None:
+    """Issue 14: a toward reading with a dig in one clause ("Take your time. I'm
+    used to waiting.") is judged against when the second look says so, and
+    reaches nothing."""
+    text = "Take your time. I'm used to waiting, but fine."
+    classifier = _ByText({"I'm used to waiting": "reach"})
+    classifier.second_look = _SecondLook(0.8)  # type: ignore[attr-defined]
+    judgement = judge(classifier, "I need a night to myself.", text)  # type: ignore[arg-type]
+    assert judgement["kind"] == "against" and judgement["confidence"] == 0.8
+    assert judgement["also_reached"] is False
+    assert judgement["ranking"][0] == {"kind": "against", "confidence": 0.8}
+    whole, parts = classifier.second_look.seen[0]  # type: ignore[attr-defined]
+    assert whole[0][0] == "toward" and len(parts) == 3
+
+
+def test_the_second_look_leaves_other_kinds_and_a_toward_it_clears() -> None:
+    for whole_kind, found, kind in (
+        ("toward", None, "toward"),
+        ("away", 0.9, "away"),
+        ("reach", 0.9, "reach"),
+    ):
+        text = "Take your time. I'll be here."
+        classifier = _ByText({text: whole_kind})
+        classifier.second_look = _SecondLook(found)  # type: ignore[attr-defined]
+        judgement = judge(classifier, "I need a night to myself.", text)  # type: ignore[arg-type]
+        assert judgement["kind"] == kind
+
+
+def test_the_second_look_is_fitted_on_readings_by_writers_held_out() -> None:
+    """Several writers: a second look that names a kind from the 16 readings of
+    a reply (whole, highest, lowest and last clause, per kind); one writer: none."""
+    from bids_partner.language.replies import SecondLook, second_look_features
+
+    replies = [
+        r for r in load_replies(ROOT / "data" / "replies") if r.writer in {"w4", "w6"}
+    ]
+    fitted = ReplyClassifier(with_encoder=False, with_second_look=True).fit(replies)
+    assert isinstance(fitted.second_look, SecondLook)
+    whole = fitted.rank("Do you still love me?", "Of course. I'm used to this.")
+    assert second_look_features(whole, []).shape == (16,)
+    found = fitted.second_look.against(whole, [whole, whole])
+    assert found is None or 0.25 < found <= 1
+    alone = ReplyClassifier(with_encoder=False, with_second_look=True).fit(
+        r for r in replies if r.writer == "w4"
+    )
+    assert alone.second_look is None
+    # Not shipped: the judge as trained for the rehearsal has none.
+    assert ReplyClassifier(with_encoder=False).fit(replies).second_look is None
+
+
 def test_training_is_deterministic() -> None:
     replies = load_replies(ROOT / "data" / "replies")[:600]
     first, second = ReplyClassifier().fit(replies), ReplyClassifier().fit(replies)
