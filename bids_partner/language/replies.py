@@ -293,10 +293,14 @@ class ReplyClassifier:
         with_tfidf: bool = True,
         with_second_look: bool = False,
     ) -> None:
-        self.options = dict(
-            with_partner=with_partner, with_encoder=with_encoder, C=C, seed=seed
-        )
-        self.options["with_tfidf"] = with_tfidf
+        # What the second look's readers are built with (the same model).
+        self.options: Dict[str, Any] = {
+            "with_partner": with_partner,
+            "with_encoder": with_encoder,
+            "C": C,
+            "seed": seed,
+            "with_tfidf": with_tfidf,
+        }
         self.features = ReplyFeatures(with_partner, with_encoder, with_tfidf)
         self.model = LogisticRegression(
             C=C, max_iter=3000, class_weight="balanced", random_state=seed
