@@ -16,9 +16,9 @@ fold is tested on a voice the model never saw). The blind sets (tests/blind/repl
 written by others who saw none of the data) are then scored once for every
 candidate and reported beside it, never used to choose; each blind set also
 apart, since a new set's first figure is the honest one. Every classifier
-candidate judges as the rehearsal does (judge(): sentences too, too short not
-judged, a judgement below the rehearsal's confidence asked about: "unjudged",
-counted as a miss). Also: the too-short rule, and the scenes' own suggested
+candidate judges as the rehearsal does (judge(): sentences and clauses too, too
+short not judged, a judgement below the rehearsal's confidence asked about:
+"unjudged", counted as a miss). Also: the too-short rule, and the scenes' own suggested
 replies (each should read as toward, confidently).
 
     .venv/bin/python -m benchmarks.reply_compare      (make bench-replies)
@@ -184,6 +184,11 @@ def main() -> None:
         # against 0.2 or more (fewer against judged toward; more toward asked).
         candidates["pair+encoder, asks when against >= 0.2"] = classifier_trainer(
             doubt=0.2, with_encoder=True
+        )
+        # Not shipped (issue 14): a second look at each toward judgement, from
+        # how the reply's clauses read, that may make it against.
+        candidates["pair+encoder, second look"] = classifier_trainer(
+            with_encoder=True, with_second_look=True
         )
         # The shipped model with the minimal pairs added to its training, to
         # measure what that data changes on the same folds and blind sets.

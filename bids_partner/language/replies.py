@@ -214,6 +214,73 @@ class ReplyFeatures:
         return self._blocks(partners, texts, fit=False)
 
 
+# Writers are split into this many groups to fit the second look (each group read
+# by a model trained on the others): three extra fits on top of the shipped one.
+SECOND_LOOK_FOLDS = 3
+# A toward reply's against errors weigh this much more than others in its fit.
+SECOND_LOOK_AGAINST_WEIGHT = 1.25
+Ranking = List[Tuple[str, float]]
+
+
+def second_look_features(whole: Ranking, parts: Sequence[Ranking]) -> np.ndarray:
+    """Log probabilities of each kind: for the whole reply, then the highest, the
+    lowest and the last clause's (a dig after a warm opening shows in a clause,
+    diluted in the whole)."""
+    whole_p = dict(whole)
+    parts_p = [dict(part) for part in parts] or [whole_p]
+    values = [whole_p[k] for k in KINDS]
+    values += [max(p[k] for p in parts_p) for k in KINDS]
+    values += [min(p[k] for p in parts_p) for k in KINDS]
+    values += [parts_p[-1][k] for k in KINDS]
+    return np.log(np.clip(values, 1e-4, 1.0))
+
+
+class SecondLook:
+    """Whether a reply the classifier judged toward is against after all ("I
+    believe you. I just thought you'd love our weekends more than your book"):
+    a logistic regression over how the whole reply and its clauses read.
+
+    Not shipped (ReplyClassifier's with_second_look is off): measured on
+    2026-12-03 (benchmarks/reply_against_toward.py) it turned about as many toward
+    replies into against as against replies out of toward (leave-one-writer-out
+    34 -> 28 against judged toward, 31 -> 36 toward judged against; minimal pairs
+    18 -> 15 and 8 -> 11, toward recall 0.875 -> 0.865). Kept so that the blind
+    sets can measure it (a candidate of benchmarks/reply_compare.py)."""
+
+    def __init__(self) -> None:
+        self.model = LogisticRegression(
+            C=1.0, max_iter=3000, class_weight="balanced", random_state=0
+        )
+
+    def fit(self, features: np.ndarray, kinds: Sequence[str]) -> SecondLook:
+        weights = [SECOND_LOOK_AGAINST_WEIGHT if k == "against" else 1.0 for k in kinds]
+        self.model.fit(features, list(kinds), sample_weight=weights)
+        return self
+
+    def against(self, whole: Ranking, parts: Sequence[Ranking]) -> float | None:
+        """Against's probability when it is the likeliest kind, else None."""
+        row = self.model.predict_proba(second_look_features(whole, parts)[None])[0]
+        classes = list(self.model.classes_)
+        best = int(np.argmax(row))
+        return float(row[best]) if classes[best] == "against" else None
+
+
+def read_with_clauses(
+    classifier: ReplyClassifier, partners: Sequence[str], texts: Sequence[str]
+) -> List[Tuple[Ranking, List[Ranking]]]:
+    """Each reply's ranking and its clauses' rankings (none for one clause)."""
+    wholes = classifier.rank_many(partners, texts)
+    cut = [clauses(text) for text in texts]
+    keys = list(dict.fromkeys((p, c) for p, parts in zip(partners, cut) for c in parts))
+    ranked = dict(
+        zip(keys, classifier.rank_many([k[0] for k in keys], [k[1] for k in keys]))
+    )
+    return [
+        (whole, [ranked[(p, c)] for c in parts] if len(parts) > 1 else [])
+        for whole, p, parts in zip(wholes, partners, cut)
+    ]
+
+
 class ReplyClassifier:
     """Logistic regression over ReplyFeatures; deterministic (fixed seed)."""
 
@@ -224,19 +291,57 @@ class ReplyClassifier:
         C: float = 10.0,
         seed: int = 42,
         with_tfidf: bool = True,
+        with_second_look: bool = False,
     ) -> None:
+        # What the second look's readers are built with (the same model).
+        self.options: Dict[str, Any] = {
+            "with_partner": with_partner,
+            "with_encoder": with_encoder,
+            "C": C,
+            "seed": seed,
+            "with_tfidf": with_tfidf,
+        }
         self.features = ReplyFeatures(with_partner, with_encoder, with_tfidf)
         self.model = LogisticRegression(
             C=C, max_iter=3000, class_weight="balanced", random_state=seed
         )
+        self.with_second_look = with_second_look
+        self.second_look: SecondLook | None = None
 
     def fit(self, replies: Iterable[LabelledReply]) -> ReplyClassifier:
         judged = [r for r in replies if r.kind in KINDS]
+        if self.with_second_look:
+            self.second_look = self._fit_second_look(judged)
         matrix = self.features.fit_transform(
             [r.partner for r in judged], [r.text for r in judged]
         )
         self.model.fit(matrix, [r.kind for r in judged])
         return self
+
+    def _fit_second_look(self, judged: Sequence[LabelledReply]) -> SecondLook | None:
+        """The second look, fitted on readings of each writer's replies by a model
+        that never saw that writer (a model reads its own training replies too
+        surely to learn from). None with fewer than two writers."""
+        writers = sorted({r.writer for r in judged})
+        if len(writers) < 2:
+            return None
+        features: List[np.ndarray] = []
+        kinds: List[str] = []
+        for held_out in (
+            writers[i::SECOND_LOOK_FOLDS] for i in range(SECOND_LOOK_FOLDS)
+        ):
+            if not held_out:
+                continue
+            reader = ReplyClassifier(**self.options, with_second_look=False).fit(
+                r for r in judged if r.writer not in held_out
+            )
+            test = [r for r in judged if r.writer in held_out]
+            readings = read_with_clauses(
+                reader, [r.partner for r in test], [r.text for r in test]
+            )
+            features += [second_look_features(*reading) for reading in readings]
+            kinds += [r.kind for r in test]
+        return SecondLook().fit(np.vstack(features), kinds)
 
     def rank(self, partner: str, text: str) -> List[Tuple[str, float]]:
         """Each kind with its probability, most likely first."""
@@ -271,11 +376,29 @@ def accuracy_by_kind(gold: Sequence[str], predicted: Sequence[str]) -> Dict[str,
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\n+")
+# Where a sentence turns: a semicolon, a spaced dash, or "but"/"though"/"although"
+# before more words. The conjunction is left out of both clauses: the judge reads
+# a clause opening with "but" as against whatever follows it (most "but"s in the
+# data are "sorry, but <blame>").
+_CLAUSE_BREAK = re.compile(
+    r"\s*;\s*|\s+[-–—]+\s+|,?\s+(?:but|though|although)\s+(?=\w)", re.IGNORECASE
+)
 
 
 def sentences(text: str) -> List[str]:
     """The reply cut into sentences (at . ! ? … and line breaks)."""
     return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def clauses(text: str) -> List[str]:
+    """The reply's sentences, each cut again where it turns ("I can't talk at
+    work, but I want to hear from you": two clauses)."""
+    return [
+        part.strip()
+        for sentence in sentences(text)
+        for part in _CLAUSE_BREAK.split(sentence)
+        if part.strip()
+    ]
 
 
 def judge(classifier: ReplyClassifier, partner: str, text: str) -> Dict[str, object]:
@@ -284,13 +407,15 @@ def judge(classifier: ReplyClassifier, partner: str, text: str) -> Dict[str, obj
     reply that turned toward also reached for the user's own need."""
     if is_too_short(text):
         return {"too_short": True}
-    ranking = classifier.rank(partner, text)
+    whole = ranking = classifier.rank(partner, text)
     kind, confidence = ranking[0]
-    parts = sentences(text)
+    parts, turns = sentences(text), clauses(text)
+    readings = (
+        _read_parts(classifier, partner, [*parts, *turns]) if len(turns) > 1 else {}
+    )
     quote, also_reached = text.strip(), False
-    if len(parts) > 1:
-        ranked_parts = classifier.rank_many([partner] * len(parts), parts)
-        kinds = [ranked[0][0] for ranked in ranked_parts]
+    if readings:
+        kinds = [readings[part][0][0] for part in parts]
         # "Toward, then my own need" is toward: the partner's bid was taken up
         # first; the reach is noted. Anything against in it keeps its judgement.
         # (The whole can read as reach with no single sentence reading so.)
@@ -301,13 +426,26 @@ def judge(classifier: ReplyClassifier, partner: str, text: str) -> Dict[str, obj
             and "against" not in kinds
             and kinds.index("toward") < kinds.index("reach")
         ):
-            toward_part = ranked_parts[kinds.index("toward")]
+            toward_part = readings[parts[kinds.index("toward")]]
             kind, confidence = "toward", dict(toward_part)["toward"]
             ranking = [("toward", confidence)] + [
                 (k, p) for k, p in ranking if k != "toward"
             ]
-        also_reached = kind == "toward" and "reach" in kinds
-        scores = [dict(ranked)[kind] for ranked in ranked_parts]
+        # The need may sit in one clause of a sentence that also turns toward
+        # (a warm limit: "I can't talk at work, but I want to hear from you").
+        clause_kinds = [readings[turn][0][0] for turn in turns]
+        also_reached = kind == "toward" and "reach" in (*kinds, *clause_kinds)
+    # A model saved before the second look existed has none.
+    second_look = getattr(classifier, "second_look", None)
+    if kind == "toward" and second_look is not None:
+        against = second_look.against(whole, [readings[t] for t in turns if readings])
+        if against is not None:
+            kind, confidence, also_reached = "against", against, False
+            ranking = [("against", against)] + [
+                (k, p) for k, p in whole if k != "against"
+            ]
+    if readings:
+        scores = [dict(readings[part])[kind] for part in parts]
         quote = parts[int(np.argmax(scores))]
     return {
         "too_short": False,
@@ -317,3 +455,13 @@ def judge(classifier: ReplyClassifier, partner: str, text: str) -> Dict[str, obj
         "quote": quote,
         "also_reached": also_reached,
     }
+
+
+def _read_parts(
+    classifier: ReplyClassifier, partner: str, parts: Sequence[str]
+) -> Dict[str, List[Tuple[str, float]]]:
+    """Each distinct part's ranking, read in one batch."""
+    distinct = list(dict.fromkeys(parts))
+    return dict(
+        zip(distinct, classifier.rank_many([partner] * len(distinct), distinct))
+    )

@@ -69,6 +69,27 @@ def test_sentences_are_cut_at_stops_and_line_breaks() -> None:
     ]
 
 
+def test_clauses_are_cut_where_a_sentence_turns() -> None:
+    """At "but", "though", "although", a semicolon or a spaced dash, the
+    conjunction left out; a trailing "though" or a lone "but" is not a turn."""
+    from bids_partner.language.replies import clauses
+
+    assert clauses("Mum, I can't talk at work, but I do want to hear from you.") == [
+        "Mum, I can't talk at work",
+        "I do want to hear from you.",
+    ]
+    assert clauses("Fine; whatever - go. I'm tired though") == [
+        "Fine",
+        "whatever",
+        "go.",
+        "I'm tired though",
+    ]
+    assert clauses("Sorry, I'm late. But I'm here") == [
+        "Sorry, I'm late.",
+        "But I'm here",
+    ]
+
+
 def test_a_too_short_reply_is_not_judged(classifier: ReplyClassifier) -> None:
     assert judge(classifier, "Do you still love me?", "ok") == {"too_short": True}
 
@@ -127,6 +148,105 @@ def test_toward_then_a_reach_sentence_is_toward() -> None:
     assert judgement["kind"] == "toward" and judgement["also_reached"] is True
 
 
+class _ByText:
+    """A classifier that reads each text (whole reply, sentence or clause) as
+    given, and anything else as toward."""
+
+    def __init__(self, kinds: dict) -> None:
+        self.kinds = kinds
+
+    def rank(self, partner: str, text: str) -> List[Tuple[str, float]]:
+        kind = self.kinds.get(text, "toward")
+        return [(kind, 0.7)] + [(k, 0.1) for k in KINDS if k != kind]
+
+    def rank_many(self, partners: List[str], texts: List[str]) -> List[list]:
+        return [self.rank(p, t) for p, t in zip(partners, texts)]
+
+
+def test_a_warm_limit_is_toward_that_also_reached() -> None:
+    """The need said in one clause of a sentence that turns toward (issue 14:
+    calls_at_work's kind limits read as plain toward)."""
+    text = "Mum, I can't talk at work, but I want to hear from you. Text me?"
+    classifier = _ByText(
+        {
+            "Mum, I can't talk at work, but I want to hear from you.": "toward",
+            "Mum, I can't talk at work": "reach",
+        }
+    )
+    judgement = judge(classifier, "Have you got a minute?", text)  # type: ignore[arg-type]
+    assert judgement["kind"] == "toward" and judgement["also_reached"] is True
+    assert judgement["quote"] != "Mum, I can't talk at work"
+
+
+def test_a_clause_read_as_reach_in_a_reply_judged_away_reaches_nothing() -> None:
+    text = "I can't talk now, but later maybe."
+    classifier = _ByText({text: "away", "I can't talk now": "reach"})
+    judgement = judge(classifier, "Have you got a minute?", text)  # type: ignore[arg-type]
+    assert judgement["kind"] == "away" and judgement["also_reached"] is False
+
+
+class _SecondLook:
+    """A second look that finds the given probability of against, or nothing."""
+
+    def __init__(self, against: float | None) -> None:
+        self.found = against
+        self.seen: list = []
+
+    def against(self, whole: list, parts: list) -> float | None:
+        self.seen.append((whole, parts))
+        return self.found
+
+
+def test_a_toward_reply_the_second_look_finds_against_is_against() -> None:
+    """Issue 14: a toward reading with a dig in one clause ("Take your time. I'm
+    used to waiting.") is judged against when the second look says so, and
+    reaches nothing."""
+    text = "Take your time. I'm used to waiting, but fine."
+    classifier = _ByText({"I'm used to waiting": "reach"})
+    classifier.second_look = _SecondLook(0.8)  # type: ignore[attr-defined]
+    judgement = judge(classifier, "I need a night to myself.", text)  # type: ignore[arg-type]
+    assert judgement["kind"] == "against" and judgement["confidence"] == 0.8
+    assert judgement["also_reached"] is False
+    assert judgement["ranking"][0] == {"kind": "against", "confidence": 0.8}
+    whole, parts = classifier.second_look.seen[0]  # type: ignore[attr-defined]
+    assert whole[0][0] == "toward" and len(parts) == 3
+
+
+def test_the_second_look_leaves_other_kinds_and_a_toward_it_clears() -> None:
+    for whole_kind, found, kind in (
+        ("toward", None, "toward"),
+        ("away", 0.9, "away"),
+        ("reach", 0.9, "reach"),
+    ):
+        text = "Take your time. I'll be here."
+        classifier = _ByText({text: whole_kind})
+        classifier.second_look = _SecondLook(found)  # type: ignore[attr-defined]
+        judgement = judge(classifier, "I need a night to myself.", text)  # type: ignore[arg-type]
+        assert judgement["kind"] == kind
+
+
+def test_the_second_look_is_fitted_on_readings_by_writers_held_out() -> None:
+    """Several writers: a second look that names a kind from the 16 readings of
+    a reply (whole, highest, lowest and last clause, per kind); one writer: none."""
+    from bids_partner.language.replies import SecondLook, second_look_features
+
+    replies = [
+        r for r in load_replies(ROOT / "data" / "replies") if r.writer in {"w4", "w6"}
+    ]
+    fitted = ReplyClassifier(with_encoder=False, with_second_look=True).fit(replies)
+    assert isinstance(fitted.second_look, SecondLook)
+    whole = fitted.rank("Do you still love me?", "Of course. I'm used to this.")
+    assert second_look_features(whole, []).shape == (16,)
+    found = fitted.second_look.against(whole, [whole, whole])
+    assert found is None or 0.25 < found <= 1
+    alone = ReplyClassifier(with_encoder=False, with_second_look=True).fit(
+        r for r in replies if r.writer == "w4"
+    )
+    assert alone.second_look is None
+    # Not shipped: the judge as trained for the rehearsal has none.
+    assert ReplyClassifier(with_encoder=False).fit(replies).second_look is None
+
+
 def test_training_is_deterministic() -> None:
     replies = load_replies(ROOT / "data" / "replies")[:600]
     first, second = ReplyClassifier().fit(replies), ReplyClassifier().fit(replies)
@@ -169,7 +289,8 @@ SUGGESTIONS_MEETING_THE_AIM = {
     "partner_cries": 3,
     "time_alone": 4,
     "repair_next_day": 4,
-    # Issue 16's six: 21 of 24.
+    # Issue 16's six: 21 of 24 when written; 23 of 24 with w10, w11 and the
+    # clause reading.
     "flooded_break": 4,
     "contempt_repair": 4,
     "ask_reassurance": 4,
@@ -178,13 +299,16 @@ SUGGESTIONS_MEETING_THE_AIM = {
     # as the labelling guide has it (taking up an offered bid). With aim [reach]
     # alone they missed it (2 of 4): the aim was wrong by the guide, not the judge.
     "check_in": 4,
-    # Aim reach: the kind limits "Mum, I can't talk at work, but I do want to
-    # hear from you..." and "I know you like to check in, and I love that you
-    # do..." read as toward, their warmth outweighing the limit.
-    "calls_at_work": 2,
+    # Aim reach: the kind limits read as toward. "Mum, I can't talk at work, but
+    # I do want to hear from you..." meets it since judge() reads clauses too (its
+    # first clause reads as reach: toward that also reached). Still missed: "I
+    # know you like to check in, and I love that you do. I can't answer at work,
+    # though..." (the limit, said as a fact, reads as away, not reach).
+    "calls_at_work": 3,
     # Aim toward: "Sorry, I drifted off. Tell me about the interview? And after,
-    # can I tell you about my week?" reads as reach, not toward-then-my-need.
-    "missed_bid_phone": 3,
+    # can I tell you about my week?" read as reach before w10 and w11; toward
+    # since (measured 2026-12-03).
+    "missed_bid_phone": 4,
 }
 
 
@@ -220,7 +344,7 @@ def test_the_scenes_suggested_replies_meet_each_scenes_aim(
         if met[scene] < floor
     }
     assert fallen == {}, (met, kinds)
-    assert sum(met.values()) >= 50
+    assert sum(met.values()) >= 52
     assert "against" not in kinds
 
 
