@@ -132,7 +132,7 @@ async def test_what_fits_better_is_reflected_again(seed: int) -> None:
 
 
 async def test_a_no_that_says_what_fits_is_reflected_at_once() -> None:
-    """"No, it's more that I'm scared": what fits better is already said, so it
+    """ "No, it's more that I'm scared": what fits better is already said, so it
     is reflected again instead of being asked for."""
     chat = Conversation()
     first = read_reflection(CONTENT, await chat.move(SHUT_DOWN, "withdrawal"))
