@@ -125,9 +125,9 @@ def main() -> None:
         "--encoder-only", action="store_true", help="only the shipped candidate"
     )
     parser.add_argument(
-        "--without-shapes",
+        "--with-shapes",
         action="store_true",
-        help="the MiniLM candidate without the negation and past marks",
+        help="the MiniLM candidate with the negation and past marks (risk_shapes)",
     )
     arguments = parser.parse_args()
     items = load_safety(SAFETY_DIR)
@@ -150,8 +150,8 @@ def main() -> None:
         encoders = [arguments.encoder_only]
     C = 4.0
     for encoder in encoders:
-        # The shipped candidate (config.yml) reads the scope marks too.
-        shapes = encoder and not arguments.without_shapes
+        # The marks are a candidate, off in config.yml.
+        shapes = encoder and arguments.with_shapes
         name = f"tfidf{' + MiniLM' if encoder else ''}{' + shapes' if shapes else ''}"
         scores, everyday = out_of_fold(items, nlu, C, encoder, with_shapes=shapes)
         check = threshold_for_recall(items, scores, arguments.recall)

@@ -98,8 +98,9 @@ class RiskReader(GraphComponent):
             # encoder's time on every message and about two minutes of training.
             "with_encoder": False,
             # Words marked with the negation or the past they sit in
-            # (language/risk_shapes.py): near-misses that negate or tell of the
-            # past are asked less at the same recall (`benchmarks/safety_cv.py`).
+            # (language/risk_shapes.py): negated near-misses are asked less at
+            # the same recall, but unsure risk is missed a little more
+            # (`benchmarks/safety_cv.py --with-shapes`); off in config.yml.
             "with_shapes": False,
             # Earlier messages read with the new one: 2 means the last three together.
             "context_turns": 2,
