@@ -34,6 +34,7 @@ from bids_partner.settings import ROOT
 
 SAFETY_DIR = ROOT / "data" / "safety"
 NLU_DIR = ROOT / "data" / "nlu"
+HARD_KINDS = ("idiom", "negated", "past_resolved", "harmless_sense", "ordinary_hurt")
 
 
 def nlu_messages(folder: Path = NLU_DIR) -> List[LabelledRisk]:
@@ -55,6 +56,7 @@ def out_of_fold(
     C: float,
     with_encoder: bool,
     seed: int = 42,
+    with_shapes: bool = False,
 ) -> Tuple[np.ndarray, np.ndarray]:
     """Each item's risk score from a classifier trained without its writer, and
     each of data/nlu's ordinary examples' (`nlu`, as nlu_messages reads it) from
@@ -69,9 +71,9 @@ def out_of_fold(
         held = [k for k, i in enumerate(items) if i.writer == writer]
         held_ordinary = [k for k in range(len(ordinary)) if k % len(writers) == fold]
         kept = [o for k, o in enumerate(ordinary) if k % len(writers) != fold]
-        classifier = RiskClassifier(C=C, seed=seed, with_encoder=with_encoder).fit(
-            training_set(train, [*crisis, *kept], seed)
-        )
+        classifier = RiskClassifier(
+            C=C, seed=seed, with_encoder=with_encoder, with_shapes=with_shapes
+        ).fit(training_set(train, [*crisis, *kept], seed))
         for ks, texts, into in (
             (held, [items[k].text for k in held], scores),
             (held_ordinary, [ordinary[k].text for k in held_ordinary], ordinary_scores),
@@ -122,6 +124,11 @@ def main() -> None:
     only.add_argument(
         "--encoder-only", action="store_true", help="only the shipped candidate"
     )
+    parser.add_argument(
+        "--with-shapes",
+        action="store_true",
+        help="the MiniLM candidate with the negation and past marks (risk_shapes)",
+    )
     arguments = parser.parse_args()
     items = load_safety(SAFETY_DIR)
     singles = [i for i in items if i.turns == 1]
@@ -143,12 +150,15 @@ def main() -> None:
         encoders = [arguments.encoder_only]
     C = 4.0
     for encoder in encoders:
-        name = f"tfidf{' + MiniLM' if encoder else ''}, C={C:g}"
-        scores, everyday = out_of_fold(items, nlu, C, encoder)
+        # The marks are a candidate, off in config.yml.
+        shapes = encoder and arguments.with_shapes
+        name = f"tfidf{' + MiniLM' if encoder else ''}{' + shapes' if shapes else ''}"
+        scores, everyday = out_of_fold(items, nlu, C, encoder, with_shapes=shapes)
         check = threshold_for_recall(items, scores, arguments.recall)
         full = threshold_for_alarms(singles, scores[single], arguments.full_alarms)
         asked, alarmed = rates(items, scores, check), rates(items, scores, full)
         at_bar = rates(items, scores, threshold_for_alarms(items, scores, 0.08))
+        name += f", C={C:g}"
         print(
             f"| {name} | {check:.3f} / {full:.3f} | {asked['clear']:.1%} | "
             f"{asked['unsure']:.1%} | {alarmed['clear']:.1%} | {asked['alarms']:.1%} | "
@@ -159,9 +169,16 @@ def main() -> None:
     for k, item in enumerate(items):
         if item.risk == NONE:
             by_kind[item.detail or "conversation"].append(k)
-    print("\nnear-miss asked (last candidate), by kind:")
+    # The product's bar is on the hard kinds, everyday talk apart.
+    by_kind["hard (all but everyday)"] = [
+        k for kind, ks in by_kind.items() if kind in HARD_KINDS for k in ks
+    ]
+    print("\nnear-miss asked / full text (last candidate), by kind:")
     for kind, ks in sorted(by_kind.items()):
-        print(f"  {kind}: {np.mean(scores[ks] >= check):.1%} of {len(ks)}")
+        print(
+            f"  {kind}: {np.mean(scores[ks] >= check):.1%} /"
+            f" {np.mean(scores[ks] >= full):.1%} of {len(ks)}"
+        )
 
 
 if __name__ == "__main__":

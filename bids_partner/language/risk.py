@@ -20,6 +20,7 @@ from typing import Dict, Iterable, List, Sequence, Tuple
 import numpy as np
 import scipy.sparse as sp
 import yaml
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bids_partner.language.replies import (
@@ -27,6 +28,7 @@ from bids_partner.language.replies import (
     tfidf_and_embedding,
     word_and_char_tfidf,
 )
+from bids_partner.language.risk_shapes import shape_text
 
 RISKS = ("clear", "unsure", "none")
 CATEGORIES = ("self_harm", "abuse", "harm_to_others")
@@ -174,9 +176,21 @@ def training_items(
 class RiskClassifier:
     """Logistic regression over TF-IDF and sentence embeddings; deterministic."""
 
-    def __init__(self, C: float = 4.0, seed: int = 42, with_encoder: bool = True):
+    def __init__(
+        self,
+        C: float = 4.0,
+        seed: int = 42,
+        with_encoder: bool = True,
+        with_shapes: bool = False,
+    ):
         self.with_encoder = with_encoder
         self.words, self.chars = word_and_char_tfidf()
+        # Words marked with the negation or past they sit in (risk_shapes.py).
+        self.shapes: TfidfVectorizer | None = (
+            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+")
+            if with_shapes
+            else None
+        )
         self.model = LogisticRegression(
             C=C, max_iter=3000, class_weight="balanced", random_state=seed
         )
@@ -184,9 +198,16 @@ class RiskClassifier:
     def _features(
         self, texts: Sequence[str], fit: bool, vectors: np.ndarray | None = None
     ) -> sp.csr_matrix:
-        return tfidf_and_embedding(
+        features = tfidf_and_embedding(
             (self.words, self.chars), texts, fit, self.with_encoder, vectors
         )
+        # A classifier saved before shapes existed has no such attribute.
+        shapes = getattr(self, "shapes", None)
+        if shapes is None:
+            return features
+        marked = [shape_text(t) for t in texts]
+        block = shapes.fit_transform(marked) if fit else shapes.transform(marked)
+        return sp.hstack([features, block]).tocsr()
 
     def fit(self, items: Iterable[LabelledRisk]) -> RiskClassifier:
         items = list(items)

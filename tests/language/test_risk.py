@@ -99,3 +99,23 @@ def test_the_classifier_tells_risk_from_ordinary_talk() -> None:
         ["i want to end my life", "we argued about the dishes"]
     )
     assert high > 0.5 > low and category == "self_harm"
+
+
+def test_scope_marks_carry_a_negation_to_words_it_was_not_seen_with() -> None:
+    # Negated risk words are none whatever the negator; the marks let what
+    # "never" taught about "neg_hurt" reach "dont".
+    risk = ["i will hurt myself", "i am going to hurt myself tonight"]
+    safe = [
+        "i would never hurt myself",
+        "i will never hurt myself ok",
+        "we argued about the dishes",
+        "i'm not going anywhere, i'm fine",
+    ]
+    train = [LabelledRisk(t, "clear", "self_harm", "w") for t in risk] + [
+        LabelledRisk(t, NONE, NONE, "w") for t in safe
+    ]
+    negated = "i dont hurt myself"
+    plain = RiskClassifier(with_encoder=False).fit(train).score(negated)[0]
+    shaped = RiskClassifier(with_encoder=False, with_shapes=True).fit(train)
+    assert shaped.score(negated)[0] < plain
+    assert shaped.score("i will hurt myself tonight")[0] > 0.5

@@ -97,6 +97,11 @@ class RiskReader(GraphComponent):
             # less at the same recall (`make bench-safety`) but cost the
             # encoder's time on every message and about two minutes of training.
             "with_encoder": False,
+            # Words marked with the negation or the past they sit in
+            # (language/risk_shapes.py): negated near-misses are asked less at
+            # the same recall, but unsure risk is missed a little more
+            # (`benchmarks/safety_cv.py --with-shapes`); off in config.yml.
+            "with_shapes": False,
             # Earlier messages read with the new one: 2 means the last three together.
             "context_turns": 2,
         }
@@ -135,7 +140,10 @@ class RiskReader(GraphComponent):
     def train(self, training_data: TrainingData) -> Resource:
         seed = self.config["random_state"]
         self.classifier = RiskClassifier(
-            C=self.config["C"], seed=seed, with_encoder=self.config["with_encoder"]
+            C=self.config["C"],
+            seed=seed,
+            with_encoder=self.config["with_encoder"],
+            with_shapes=self.config["with_shapes"],
         ).fit(
             training_items(
                 load_safety(ROOT / self.config["safety_dir"]),

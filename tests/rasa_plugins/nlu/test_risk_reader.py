@@ -20,9 +20,11 @@ from rasa.shared.nlu.training_data.message import Message
 from bids_partner.contract import RISK_KEY
 from bids_partner.language.replies import embed
 from bids_partner.language.risk import NONE, LabelledRisk, RiskClassifier
-from bids_partner.rasa_plugins.nlu import sentence_embedding
+from bids_partner.rasa_plugins.nlu import model_files, sentence_embedding
 from bids_partner.rasa_plugins.nlu.risk_reader import (
     CONTEXT_CHARS_PER_TURN,
+    EXPECTED_TYPE_PREFIXES,
+    MODEL_FILE,
     RiskReader,
     recent_user_texts,
 )
@@ -132,3 +134,23 @@ def test_with_the_encoder_the_embedding_is_left_for_later_components(
     without = Message(data={"text": "what is a bid"})
     reader(tmp_path).process([without], tracker([]))
     assert without.get(sentence_embedding.EMBEDDING_KEY) is None
+
+
+def test_a_classifier_with_scope_marks_is_saved_and_loaded(tmp_path) -> None:
+    # The marks' vectorizer is saved with the model: the served scores are the
+    # trained ones.
+    classifier = RiskClassifier(with_encoder=False, with_shapes=True).fit(
+        [
+            LabelledRisk("i will hurt myself", "clear", "self_harm"),
+            LabelledRisk("i would never hurt myself", NONE, NONE),
+            LabelledRisk("we had lunch", NONE, NONE),
+        ]
+    )
+    storage, resource = LocalModelStorage(tmp_path), Resource("r")
+    model_files.save(storage, resource, MODEL_FILE, classifier)
+    loaded = model_files.load(
+        storage, resource, MODEL_FILE, EXPECTED_TYPE_PREFIXES, "RiskReader"
+    )
+    text = "i dont hurt myself"
+    assert loaded.shapes is not None
+    assert loaded.score(text) == classifier.score(text)
