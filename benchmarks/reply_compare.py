@@ -28,6 +28,7 @@ Writes results/replies-bench/summary.md, confusion matrices (CSV) and a JSON.
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import time
@@ -168,6 +169,13 @@ def table_row(name: str, figures: Dict[str, float]) -> str:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--only",
+        nargs="*",
+        help="run only the candidates whose names contain one of these (e.g. shipped)",
+    )
+    args = parser.parse_args()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     data = load_replies(TRAIN_DIR)
     blind = load_replies(BLIND_DIR)
@@ -197,6 +205,12 @@ def main() -> None:
         )
     except Exception as error:  # the encoder is optional here: say why it is missing
         print(f"(encoder candidates left out: {type(error).__name__}: {error})")
+    if args.only:
+        candidates = {
+            name: trainer
+            for name, trainer in candidates.items()
+            if any(part in name for part in args.only)
+        }
 
     report = {"cross_writer": {}, "blind": {}, "latency_ms": {}, "train_s": {}}
     lines = [
@@ -295,8 +309,11 @@ def main() -> None:
             f"too-short replies caught; {figures['judged_taken_as_short']} of "
             f"{figures['judged']} real replies taken as too short"
         )
-    (OUT_DIR / "summary.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (OUT_DIR / "summary.json").write_text(json.dumps(report, indent=2))
+    # A run of some candidates keeps the full run's summary.
+    stem = "summary" + ("-" + "-".join(args.only) if args.only else "")
+    stem = re.sub(r"[^\w-]+", "_", stem)
+    (OUT_DIR / f"{stem}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (OUT_DIR / f"{stem}.json").write_text(json.dumps(report, indent=2))
     print("\n".join(lines))
 
 

@@ -127,6 +127,7 @@ NAME_FINDERS_ENV = "ANONYMIZER_NAMES"
 # worse error. ANONYMIZER_NAMES=rules runs the rules alone.
 DEFAULT_NAME_FINDERS = "union"
 _WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_MARKUP_TAG_BEFORE = re.compile(r"</?$")
 # Words at either end of a name that are not part of it: a possessive ("My Tita
 # Baby" at a sentence's start), a kinship word ("Lakshmi Akka", "Nana Rose").
 _NOT_NAME_ENDS = {"my", "our", "his", "her", "their", "your"}
@@ -408,6 +409,9 @@ class Anonymizer:
         found = []
         for start, end, kind in spans:
             start, end = _name_span(text, start, end)
+            # A markup tag someone pasted ("<svg onload=...>") names no one.
+            if _MARKUP_TAG_BEFORE.search(text, 0, start):
+                continue
             # Everyday words at either end are not part of the name ("Grace
             # grew": Grace).
             pieces = [

@@ -3,6 +3,7 @@ messages with planted identifiers written without sight of the code."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 from typing import Dict, List
@@ -487,3 +488,22 @@ def test_shapes_the_writers_revealed(
     anonymizer: Anonymizer, text: str, expected: str
 ) -> None:
     assert clean(anonymizer, text) == expected
+
+
+class _TagsEveryLowercaseRun:
+    """A name model that takes every word after '<' for a person, as the trained
+    one did once ('svg' in '<svg onload=...>') after a change to its inputs."""
+
+    def spans(self, texts: List[str]) -> List[List[tuple]]:
+        return [
+            [(m.start(1), m.end(1), "person") for m in re.finditer(r"<(\w+)", t)]
+            + [(m.start(), m.end(), "person") for m in re.finditer(r"Tanvir", t)]
+            for t in texts
+        ]
+
+
+def test_a_pasted_markup_tag_is_no_name_whatever_the_model_says() -> None:
+    anonymizer = Anonymizer("union", model=_TagsEveryLowercaseRun())
+    out = clean(anonymizer, "Tanvir sent me <svg onload=alert(2)> and </blink>")
+    assert "<svg onload" in out and "</blink>" in out
+    assert "Tanvir" not in out
