@@ -67,6 +67,8 @@ LABELLED_SETS = {
     "tests/blind/safety sb5 (blind)": ("tests/blind/safety/sb5.yml",),
     # Hard near-misses (150, 30 per kind) beside mostly indirect risk.
     "tests/blind/safety sb6 (blind)": ("tests/blind/safety/sb6.yml",),
+    # Written on 2026-12-03 night beside s11 and s12, by a writer who saw only the guide.
+    "tests/blind/safety sb7 (blind)": ("tests/blind/safety/sb7.yml",),
 }
 
 
