@@ -87,8 +87,8 @@ clean: ## remove trained models, results and build output
 bench-nlu: train ## compare NLU pipelines (held-out + 5-fold CV) into results/nlu-bench/
 	$(BIN)/python -m benchmarks.nlu_compare
 
-bench-replies: install ## judging replies to the partner: candidates by cross-writer CV, then the blind sets, into results/replies-bench/
-	$(BIN)/python -m benchmarks.reply_compare
+bench-replies: install ## judging replies to the partner: candidates by cross-writer CV, then the blind sets, into results/replies-bench/ (ARGS="--only shipped": that one alone)
+	$(BIN)/python -m benchmarks.reply_compare $(ARGS)
 
 bench-forget: train ## "delete this conversation": recall and false alarms on the training and blind sets
 	$(BIN)/python -m benchmarks.forget_me

@@ -80,6 +80,7 @@ _BARE = {
     "ok", "okay", "k", "kk", "yes", "yeah", "yep", "yup", "ya", "no", "nope", "nah",
     "lol", "lmao", "haha", "hm", "hmm", "mm", "sure", "idk",
     "what", "why", "oh", "ah", "cool", "right", "alright", "sorry", "thanks",
+    "uh", "huh", "um", "mhm", "mmm",  # "uh-huh" is two words
 }  # fmt: skip
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
