@@ -67,7 +67,7 @@ LABELLED_SETS = {
     "tests/blind/safety sb5 (blind)": ("tests/blind/safety/sb5.yml",),
     # Hard near-misses (150, 30 per kind) beside mostly indirect risk.
     "tests/blind/safety sb6 (blind)": ("tests/blind/safety/sb6.yml",),
-    # Written on 2026-12-03 night beside s11 and s12, by a writer who saw only the guide.
+    # Written on 2026-12-03 night beside s11 and s12 (its writer saw the guide alone).
     "tests/blind/safety sb7 (blind)": ("tests/blind/safety/sb7.yml",),
 }
 

@@ -409,9 +409,6 @@ class Anonymizer:
         found = []
         for start, end, kind in spans:
             start, end = _name_span(text, start, end)
-            # A markup tag someone pasted ("<svg onload=...>") names no one.
-            if _MARKUP_TAG_BEFORE.search(text, 0, start):
-                continue
             # Everyday words at either end are not part of the name ("Grace
             # grew": Grace).
             pieces = [
@@ -434,6 +431,9 @@ class Anonymizer:
             if not words or all(len(w) < 2 for w in words):
                 continue
             start, end = pieces[0][0], pieces[-1][1]
+            # A markup tag someone pasted ("<svg onload=...>") names no one.
+            if _MARKUP_TAG_BEFORE.search(text, 0, start):
+                continue
             if all(self._everyday(text, s, w) for s, _, w in pieces):
                 # Model and context must agree: "texting quill", not "kids'
                 # soccer games" or "a keen deer hunter".

@@ -496,7 +496,8 @@ class _TagsEveryLowercaseRun:
 
     def spans(self, texts: List[str]) -> List[List[tuple]]:
         return [
-            [(m.start(1), m.end(1), "person") for m in re.finditer(r"<(\w+)", t)]
+            # The span as the model gave it: from the '>' before the tag.
+            [(m.start(), m.end(2), "person") for m in re.finditer(r">? ?<(/?)(\w+)", t)]
             + [(m.start(), m.end(), "person") for m in re.finditer(r"Tanvir", t)]
             for t in texts
         ]
@@ -504,6 +505,6 @@ class _TagsEveryLowercaseRun:
 
 def test_a_pasted_markup_tag_is_no_name_whatever_the_model_says() -> None:
     anonymizer = Anonymizer("union", model=_TagsEveryLowercaseRun())
-    out = clean(anonymizer, "Tanvir sent me <svg onload=alert(2)> and </blink>")
-    assert "<svg onload" in out and "</blink>" in out
+    out = clean(anonymizer, "Tanvir sent <b>this</b> <svg onload=alert(2)>")
+    assert "<svg onload" in out and "</b>" in out
     assert "Tanvir" not in out
