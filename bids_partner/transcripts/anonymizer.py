@@ -57,6 +57,7 @@ from bids_partner.transcripts.patterns import (
     LABELS,
     PLACEHOLDER,
     Finding,
+    money_or_age,
     pattern_findings,
     public_number,
     whole_word,
@@ -483,7 +484,9 @@ class Anonymizer:
             for result in self.presidio.analyze(
                 text, language="en", entities=entities, nlp_artifacts=parsed
             ):
-                if result.score >= PRESIDIO_MIN_SCORE:
+                if result.score >= PRESIDIO_MIN_SCORE and not money_or_age(
+                    text, result.start, result.end
+                ):
                     start, end = _whole_words(text, result.start, result.end)
                     found.append(
                         Finding(start, end, PRESIDIO_KINDS[result.entity_type])

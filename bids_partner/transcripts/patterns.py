@@ -87,8 +87,8 @@ _HANDLE_CUE = (
     r"xbox|venmo|cash\s?app|paypal|zelle|kik|wechat|threads|bluesky|id)"
 )
 _HANDLE_LINK = (
-    r"(?:\s*[:=]\s*|\s+(?:name|id|handle|tag|username|account|is|was|it's|its|"
-    r"me|him|her|them|at|on|as|called|named|under)(?=\s|$|[:=]))*\s*"
+    r"(?:\s*[:=(]\s*|\s+(?:name|id|handle|tag|username|account|is|was|it's|its|"
+    r"me|him|her|them|at|on|as|called|named|under)(?=\s|$|[:=(]))*\s*"
 )
 # Where people give a postcode or a flat: "postcode M5V 2T6", "Flat 302".
 _POSTCODE_CUE = r"(?:post\s?code|postal\s?code|zip(?:\s?code)?|pin\s?code|eircode)"
@@ -163,6 +163,13 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
     ("spoken_phone", re.compile(_SPOKEN_PHONE, re.I)),
     ("split_phone", re.compile(_SPLIT_PHONE, re.I)),
     ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    # Typed letter by letter: "s i o b h a n . r y a n @ e i r c o m . n e t".
+    ("email", re.compile(r"(?<!\S)(?:[\w.+-] ){3,}@(?: [\w.-]){3,}(?!\S)")),
+    # A payment ID or address with no domain ending: UPI "ramesh.k@okaxis".
+    (
+        "handle",
+        re.compile(r"(?<![\w.@+-])[A-Za-z0-9][\w.+-]*@[A-Za-z][\w-]{1,30}\b(?![.@]\w)"),
+    ),
     ("url", re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.I)),
     (
         "url",
@@ -213,6 +220,15 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
             rf"\b\d{{1,6}}[A-Za-z]?\s+(?:{_NOT_STREET_NAME}[A-Za-z0-9.'-]+\s+){{0,3}}?"
             rf"{_STREET}\b\.?"
             r"(?:,?\s*(?:apt|apartment|unit|suite|ste|flat|#)\.?\s*[A-Za-z0-9-]+)?",
+            re.I,
+        ),
+    ),
+    # Part of a number, given apart: "it starts 0412 and the rest is...".
+    (
+        "phone",
+        re.compile(
+            r"\b(?:starts?|starting|begins?|beginning|ends?|ending|area\s+code|prefix)"
+            r"(?:\s+(?:with|in|on))?\s+(?P<v>(?:\+|0)\d{2,4})\b",
             re.I,
         ),
     ),
@@ -397,6 +413,24 @@ _MONEY_AFTER = re.compile(
 )
 
 
+# Numbers that identify nobody though letters touch them: money with a currency
+# letter ("R3,200", "Rs500", "KSh 2,000") and an age with a sex ("26F", "31nb").
+_MONEY_OR_AGE = re.compile(
+    r"(?:R|Rs\.?|KSh|₦|₱|RM)\s?(?:\d{1,3}(?:,\d{3})+|\d{1,5})(?:\.\d{2})?k?"
+    r"|\d{1,2}(?:f|m|nb)",
+    re.I,
+)
+
+
+def money_or_age(text: str, start: int, end: int) -> bool:
+    """Whether the word around text[start:end] is money or an age ("R3,200")."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return bool(_MONEY_OR_AGE.fullmatch(text[start:end].rstrip(".,;:!?)")))
+
+
 def _year(group: str) -> bool:
     return len(group) == 4 and 1900 <= int(group) <= 2099
 
@@ -487,6 +521,8 @@ def _kind(
         return "handle"
     if kind == "id" and value.isalnum() and not value.isdigit():
         if _HARMLESS_MIXED.match(value) or value.lower() in CHAT_WORDS:
+            return None
+        if money_or_age(text, start, end):
             return None
     return kind if _fits(kind, value) else None
 

@@ -508,3 +508,39 @@ def test_a_pasted_markup_tag_is_no_name_whatever_the_model_says() -> None:
     out = clean(anonymizer, "Tanvir sent <b>this</b> <svg onload=alert(2)>")
     assert "<svg onload" in out and "</b>" in out
     assert "Tanvir" not in out
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("sent her UPI ramesh.k@okaxis today", "sent her UPI [HANDLE_1] today"),
+        (
+            "his discord handle (ghostr1der.exe) and",
+            "his discord handle ([HANDLE_1]) and",
+        ),
+        ("mail s i o b h a n @ e i r . n e t now", "mail [EMAIL_1] now"),
+        ("it starts 0412 and the rest", "it starts [PHONE_1] and the rest"),
+        ("he owes R3,200 a month. 26F, tired", "he owes R3,200 a month. 26F, tired"),
+        ("the film starts at 0800 and ends in 2024", None),
+    ],
+)
+def test_contacts_in_the_shapes_a_contacts_writer_used(
+    anonymizer: Anonymizer, text: str, expected: str | None
+) -> None:
+    """From tests/transcripts/anonymizer_contacts.yml (aw3, a writer who was asked
+    for contacts and IDs in every shape; tuned on)."""
+    assert clean(anonymizer, text) == (expected or text)
+
+
+def test_no_contact_or_id_survives_in_the_contacts_writers_set(anonymizer) -> None:
+    data = cases("anonymizer_contacts.yml")
+    assert len(data) >= 100
+    leaked = [
+        f"{identifier['text']!r} in {output!r}"
+        for case in data
+        for output in [clean(anonymizer, case["text"])]
+        for identifier in case["identifiers"]
+        if identifier["kind"] in CONTACTS_AND_IDS
+        and survives(identifier["text"], identifier["kind"], output, case["text"])
+    ]
+    assert leaked == []
