@@ -311,7 +311,7 @@ class CrisisMatcher(GraphComponent):
         # Chosen by cross-writer validation (`make bench-safety`): the gentle
         # question for recall, the full crisis text for few false alarms.
         return {
-            "check_threshold": 0.39,
+            "check_threshold": 0.42,
             "crisis_threshold": 0.89,
             "context_threshold": 0.7,
         }
