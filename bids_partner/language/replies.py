@@ -386,6 +386,15 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+# A sentence or clause that gives reach this much also reaches, read first or
+# not: a limit said in one clause ("Mum, I can't talk at work") reads between
+# away and reach (0.58 / 0.38 once w12 and w13 were trained on). Measured
+# cross-writer on labelled toward replies of several clauses: as the first
+# reading, 20 of 91 (w12), 29 of 98 (w13), 13 of 94 (w5) also reach; at 0.3,
+# 22, 33 and 16.
+REACH_IN_A_PART = 0.3
+
+
 def sentences(text: str) -> List[str]:
     """The reply cut into sentences (at . ! ? … and line breaks)."""
     return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
@@ -434,8 +443,9 @@ def judge(classifier: ReplyClassifier, partner: str, text: str) -> Dict[str, obj
             ]
         # The need may sit in one clause of a sentence that also turns toward
         # (a warm limit: "I can't talk at work, but I want to hear from you").
-        clause_kinds = [readings[turn][0][0] for turn in turns]
-        also_reached = kind == "toward" and "reach" in (*kinds, *clause_kinds)
+        also_reached = kind == "toward" and any(
+            dict(readings[part])["reach"] >= REACH_IN_A_PART for part in readings
+        )
     # A model saved before the second look existed has none.
     second_look = getattr(classifier, "second_look", None)
     if kind == "toward" and second_look is not None:

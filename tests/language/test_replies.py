@@ -305,7 +305,9 @@ SUGGESTIONS_MEETING_THE_AIM = {
     # I do want to hear from you..." meets it since judge() reads clauses too (its
     # first clause reads as reach: toward that also reached). Still missed: "I
     # know you like to check in, and I love that you do. I can't answer at work,
-    # though..." (the limit, said as a fact, reads as away, not reach).
+    # though..." (the limit, said as a fact, reads as away, not reach). With w12
+    # and w13 the limits' clauses read away first, reach second (1 of 4 by the
+    # first reading): a part that gives reach 0.3 also reaches (REACH_IN_A_PART).
     "calls_at_work": 3,
     # Aim toward: "Sorry, I drifted off. Tell me about the interview? And after,
     # can I tell you about my week?" read as reach before w10 and w11; toward
