@@ -38,7 +38,7 @@ from typing import Callable, Dict, List, Sequence, Tuple
 from sklearn.metrics import confusion_matrix
 
 from bids_partner.coaching import load_scenarios
-from bids_partner.coaching.rehearsal.play import confident_kind
+from bids_partner.coaching.rehearsal.play import Turn, aimed_kind, confident_kind
 from bids_partner.contract import KINDS, MOVE_KIND, REPLY_JUDGEMENT_KEY
 from bids_partner.language.replies import (
     TOO_SHORT,
@@ -248,8 +248,11 @@ def main() -> None:
         blind_gold = [r.kind for r in judged(blind)]
         on_blind = accuracy_by_kind(blind_gold, blind_predicted)
         reached: List[bool] = []
+        # Counted as the rehearsal counts a judged reply (aimed_kind).
         aim_suggestions = sum(
-            p in aim or (p == "toward" and also and "reach" in aim)
+            p != UNJUDGED
+            and aimed_kind(Turn("bid", p, 1.0, None, also_reached=also), aim)
+            is not None
             for p, also, (_, aim) in zip(
                 predict([r for r, _ in suggestions], reached), reached, suggestions
             )

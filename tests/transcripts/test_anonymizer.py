@@ -490,7 +490,7 @@ def test_shapes_the_writers_revealed(
     assert clean(anonymizer, text) == expected
 
 
-class _TagsEveryLowercaseRun:
+class _TakesMarkupTagsForNames:
     """A name model that takes every word after '<' for a person, as the trained
     one did once ('svg' in '<svg onload=...>') after a change to its inputs."""
 
@@ -504,7 +504,7 @@ class _TagsEveryLowercaseRun:
 
 
 def test_a_pasted_markup_tag_is_no_name_whatever_the_model_says() -> None:
-    anonymizer = Anonymizer("union", model=_TagsEveryLowercaseRun())
+    anonymizer = Anonymizer("union", model=_TakesMarkupTagsForNames())
     out = clean(anonymizer, "Tanvir sent <b>this</b> <svg onload=alert(2)>")
     assert "<svg onload" in out and "</b>" in out
     assert "Tanvir" not in out
