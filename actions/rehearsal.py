@@ -280,8 +280,12 @@ class ValidateRehearsalForm(ConsentAwareForm):
             tracker.latest_message, scenario, earlier, load_reply_cues()
         )
         if reading.turn is None:
-            # Too short or not clear: asked about, never recorded as a move.
-            prompt = texts.too_short if reading.status == "too_short" else texts.unclear
+            # Too short, heard two ways or not clear: asked about, never
+            # recorded as a move.
+            prompt = {
+                "too_short": texts.too_short,
+                "two_ways": texts.two_ways,
+            }.get(reading.status, texts.unclear)
             dispatcher.utter_message(text=prompt.format(partner=scenario.partner.name))
             return {REHEARSAL_REPLY_SLOT: None}
         turn = reading.turn

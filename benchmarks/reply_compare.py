@@ -41,6 +41,7 @@ from bids_partner.coaching import load_scenarios
 from bids_partner.coaching.rehearsal.play import Turn, aimed_kind, confident_kind
 from bids_partner.contract import KINDS, MOVE_KIND, REPLY_JUDGEMENT_KEY
 from bids_partner.language.replies import (
+    ASK_WHEN_AGAINST,
     TOO_SHORT,
     LabelledReply,
     ReplyClassifier,
@@ -102,13 +103,13 @@ def moves_trainer(_: Sequence[LabelledReply]) -> Predict:
 def classifier_trainer(
     without: Sequence[str] = (),
     extra: Sequence[LabelledReply] = (),
-    doubt: float = 1.0,
+    ask_when_against: float = ASK_WHEN_AGAINST,
     **features: bool,
 ) -> Trainer:
     """`without`: writers left out of training (the same model on older data);
     `extra`: replies added to every training set, never a cross-writer fold;
-    `doubt`: a toward judgement that gives against at least this much is asked
-    about (a rule measured here, not in the rehearsal: 1.0 never asks)."""
+    `ask_when_against`: a toward judgement that gives against at least this much
+    is asked about, as the rehearsal does (1.0 never asks)."""
 
     def train(replies: Sequence[LabelledReply]) -> Predict:
         kept = [r for r in replies if r.writer not in without] + list(extra)
@@ -121,25 +122,18 @@ def classifier_trainer(
             # ("toward, then my own need" is toward); too short is not judged.
             # A judgement the rehearsal is not sure of is asked about, never
             # scored: it counts as a miss here.
-            judgements = [judge(classifier, r.partner, r.text) for r in batch]
+            judgements = [
+                judge(classifier, r.partner, r.text, ask_when_against) for r in batch
+            ]
             if reached is not None:
                 reached.extend(bool(j.get("also_reached")) for j in judgements)
             return [
-                UNJUDGED
-                if doubted(j, doubt)
-                else confident_kind({REPLY_JUDGEMENT_KEY: j}) or UNJUDGED
-                for j in judgements
+                confident_kind({REPLY_JUDGEMENT_KEY: j}) or UNJUDGED for j in judgements
             ]
 
         return predict
 
     return train
-
-
-def doubted(judgement: Dict[str, object], doubt: float) -> bool:
-    """Judged toward while against keeps at least `doubt` of the probability."""
-    ranking = {r["kind"]: r["confidence"] for r in judgement.get("ranking") or []}
-    return judgement.get("kind") == "toward" and ranking.get("against", 0.0) >= doubt
 
 
 def judged(replies: Sequence[LabelledReply]) -> List[LabelledReply]:
@@ -198,10 +192,10 @@ def main() -> None:
         embed(["check that the encoder loads"])
         candidates["encoder"] = classifier_trainer(with_encoder=True, with_tfidf=False)
         candidates["pair+encoder (shipped)"] = classifier_trainer(with_encoder=True)
-        # Not shipped: the same model, asking about a toward judgement that gives
-        # against 0.2 or more (fewer against judged toward; more toward asked).
-        candidates["pair+encoder, asks when against >= 0.2"] = classifier_trainer(
-            doubt=0.2, with_encoder=True
+        # The shipped model as it was before it asked about replies heard two
+        # ways (toward judgements that give against ASK_WHEN_AGAINST or more).
+        candidates["pair+encoder, never asks two ways (before)"] = classifier_trainer(
+            ask_when_against=1.0, with_encoder=True
         )
         # Not shipped (issue 14): a second look at each toward judgement, from
         # how the reply's clauses read, that may make it against.

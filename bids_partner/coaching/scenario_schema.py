@@ -312,6 +312,8 @@ class RehearsalTexts(BaseModel):
     setup_user_starts: str
     ask_feedback: str
     unclear: str
+    # A reply the partner could hear as warmth or as a push back: asked again.
+    two_ways: str
     too_short: str
     turning_quote: Dict[str, str]
     also_reached: str
@@ -347,6 +349,7 @@ class RehearsalTexts(BaseModel):
             "setup_user_starts": {"title", "setup", "partner", "role", "user_opens"},
             "ask_feedback": set(),
             "unclear": {"partner"},
+            "two_ways": {"partner"},
             "too_short": {"partner"},
             "also_reached": {"partner"},
             "unquoted_reply": set(),

@@ -393,6 +393,11 @@ _CLAUSE_BREAK = re.compile(
 # reading, 20 of 91 (w12), 29 of 98 (w13), 13 of 94 (w5) also reach; at 0.3,
 # 22, 33 and 16.
 REACH_IN_A_PART = 0.3
+# A toward judgement that leaves against at least this much probability is asked
+# about instead of scored: the reply could land as warmth or as a push back.
+# Chosen by leave-one-writer-out (`make bench-reply-doubt`: the lowest threshold
+# keeping accuracy >= 0.90 and toward >= 0.88); 1.0 never asks.
+ASK_WHEN_AGAINST = 0.25
 
 
 def sentences(text: str) -> List[str]:
@@ -411,10 +416,16 @@ def clauses(text: str) -> List[str]:
     ]
 
 
-def judge(classifier: ReplyClassifier, partner: str, text: str) -> Dict[str, object]:
+def judge(
+    classifier: ReplyClassifier,
+    partner: str,
+    text: str,
+    ask_when_against: float = ASK_WHEN_AGAINST,
+) -> Dict[str, object]:
     """What the reply does to the partner's line: its kind and confidence, the
-    ranking, the sentence that did it (quoted back in the feedback), and whether a
-    reply that turned toward also reached for the user's own need."""
+    ranking, the sentence that did it (quoted back in the feedback), whether a
+    reply that turned toward also reached for the user's own need, and whether
+    it could as well be heard as against (`two_ways`: asked about, not scored)."""
     if is_too_short(text):
         return {"too_short": True}
     whole = ranking = classifier.rank(partner, text)
@@ -458,8 +469,10 @@ def judge(classifier: ReplyClassifier, partner: str, text: str) -> Dict[str, obj
     if readings:
         scores = [dict(readings[part])[kind] for part in parts]
         quote = parts[int(np.argmax(scores))]
+    two_ways = kind == "toward" and dict(whole)["against"] >= ask_when_against
     return {
         "too_short": False,
+        "two_ways": two_ways,
         "kind": kind,
         "confidence": round(confidence, 3),
         "ranking": [{"kind": k, "confidence": round(p, 3)} for k, p in ranking],

@@ -150,6 +150,40 @@ def test_toward_then_a_reach_sentence_is_toward() -> None:
     assert judgement["kind"] == "toward" and judgement["also_reached"] is True
 
 
+class _Close:
+    """A classifier that reads the reply as toward, with against given."""
+
+    def __init__(self, against: float) -> None:
+        self.against = against
+
+    def rank(self, partner: str, text: str) -> List[Tuple[str, float]]:
+        rest = (1.0 - 0.5 - self.against) / 2
+        ranking = [("toward", 0.5), ("against", self.against)]
+        return ranking + [("away", rest), ("reach", rest)]
+
+    def rank_many(self, partners: List[str], texts: List[str]) -> List[list]:
+        return [self.rank(p, t) for p, t in zip(partners, texts)]
+
+
+@pytest.mark.parametrize(
+    ("against", "threshold", "two_ways"),
+    [(0.3, 0.25, True), (0.25, 0.25, True), (0.2, 0.25, False), (0.45, 1.0, False)],
+)
+def test_a_toward_reply_that_could_be_against_is_heard_two_ways(
+    against: float, threshold: float, two_ways: bool
+) -> None:
+    judgement = judge(
+        _Close(against), "Long day?", "Yeah, thanks for noticing, finally.", threshold
+    )  # type: ignore[arg-type]
+    assert judgement["kind"] == "toward"
+    assert judgement["two_ways"] is two_ways
+
+
+def test_only_a_toward_judgement_is_heard_two_ways() -> None:
+    judgement = judge(_Ranked("away", ["away"]), "Long day?", "fine whatever", 0.05)  # type: ignore[arg-type]
+    assert judgement["kind"] == "away" and judgement["two_ways"] is False
+
+
 class _ByText:
     """A classifier that reads each text (whole reply, sentence or clause) as
     given, and anything else as toward."""
@@ -339,7 +373,9 @@ def test_the_scenes_suggested_replies_meet_each_scenes_aim(
                 None,
                 also_reached=bool(judgement["also_reached"]),
             )
-            met[scene.id] = met.get(scene.id, 0) + bool(aimed_kind(turn, scene.aim))
+            # A reply heard two ways is asked about, not scored.
+            meets = bool(aimed_kind(turn, scene.aim)) and not judgement["two_ways"]
+            met[scene.id] = met.get(scene.id, 0) + meets
     assert len(kinds) == 4 * len(SUGGESTIONS_MEETING_THE_AIM) == 56
     assert set(met) == set(SUGGESTIONS_MEETING_THE_AIM)
     fallen = {

@@ -76,7 +76,7 @@ class Turn:
 class Reading:
     """What the coach makes of a reply: a turn to score, or a reason not to."""
 
-    status: str  # "turn", "too_short" or "unclear"
+    status: str  # "turn", "too_short", "two_ways" or "unclear"
     turn: Turn | None = None
     # The part of the reply that did the turning, quoted in the feedback.
     quote: str | None = None
@@ -135,8 +135,11 @@ def move_for_kind(parse_data: Dict[str, Any], kind: str) -> str:
 
 
 def confident_kind(parse_data: Dict[str, Any]) -> str | None:
-    """The kind the reply judge gave the reply, if it judged it and was sure enough."""
+    """The kind the reply judge gave the reply, if it judged it and was sure enough
+    (a reply it could hear as toward or against is not)."""
     judgement = parse_data.get(REPLY_JUDGEMENT_KEY) or {}
+    if judgement.get("two_ways"):
+        return None
     kind = judgement.get("kind")
     if kind in KIND_MOVE and float(judgement.get("confidence") or 0.0) >= (
         MIN_KIND_CONFIDENCE
@@ -162,6 +165,8 @@ def read_reply(
         return Reading("turn", with_line(turn, scenario, earlier, frozenset()), None)
     if judgement.get("too_short"):
         return Reading("too_short")
+    if judgement.get("two_ways"):
+        return Reading("two_ways")
     kind = confident_kind(parse_data)
     if kind is None:
         return Reading("unclear")

@@ -35,6 +35,7 @@ from bids_partner.contract import (
     SHOWING_UP_REPLY_SLOT,
 )
 from bids_partner.language.replies import (
+    ASK_WHEN_AGAINST,
     ReplyClassifier,
     embed,
     judge,
@@ -76,7 +77,12 @@ class ReplyJudge(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        return {"replies_dir": "data/replies", "C": 10.0, "random_state": 42}
+        return {
+            "replies_dir": "data/replies",
+            "C": 10.0,
+            "random_state": 42,
+            "ask_when_against": ASK_WHEN_AGAINST,
+        }
 
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
@@ -147,7 +153,12 @@ class ReplyJudge(GraphComponent):
             if text and not text.startswith("/"):
                 message.set(
                     REPLY_JUDGEMENT_KEY,
-                    judge(self.classifier, partner, text),
+                    judge(
+                        self.classifier,
+                        partner,
+                        text,
+                        float(self.config["ask_when_against"]),
+                    ),
                     add_to_output=True,
                 )
         return messages

@@ -8,6 +8,7 @@ from bids_partner.coaching.rehearsal.play import (
     Turn,
     best_turn,
     closing_line,
+    confident_kind,
     focus_kind,
     is_over,
     make_turn,
@@ -132,6 +133,10 @@ def test_too_short_and_unsure_replies_are_not_turns() -> None:
     assert read_reply(short, s, [], cues).status == "too_short"
     unsure = judged("toward", "well I guess so, maybe", confidence=0.3)
     assert read_reply(unsure, s, [], cues) == Reading("unclear")
+    two_ways = judged("toward", "oh great, thanks so much for that")
+    two_ways["reply_judgement"]["two_ways"] = True
+    assert read_reply(two_ways, s, [], cues) == Reading("two_ways")
+    assert confident_kind(two_ways) is None
 
 
 def test_the_move_recorded_agrees_with_the_judged_kind() -> None:
