@@ -113,6 +113,31 @@ def threshold_for_alarms(
     return float(safe[int(np.floor(alarms * len(safe)))]) + 1e-6
 
 
+def matcher_hits(items: Sequence[LabelledRisk]) -> np.ndarray:
+    """Whether the crisis patterns find risk (not negated, idiom or joking) in
+    each item's text: the pattern layer asks whatever the classifier says. The
+    patterns are rules, not fitted to data/safety, so their hits are as
+    out-of-sample as the classifier's out-of-fold scores."""
+    from bids_partner.rasa_plugins.nlu.crisis import default_detector
+
+    detector = default_detector()
+    docs = detector.nlp.pipe([i.text for i in items], batch_size=64)
+    return np.array([bool(detector.find(doc)) for doc in docs])
+
+
+def joint_check(
+    items: Sequence[LabelledRisk], scores: np.ndarray, hits: np.ndarray, recall: float
+) -> float:
+    """The highest check threshold at which the patterns or the classifier ask
+    about `recall` of the risk items (the patterns' catches let it rise)."""
+    risk = np.array([i.risk != NONE for i in items])
+    best = float(np.min(scores[risk]))
+    for threshold in np.unique(scores[risk]):
+        if np.mean((hits | (scores >= threshold))[risk]) >= recall:
+            best = float(threshold)
+    return best
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--recall", type=float, default=0.95)
@@ -123,6 +148,11 @@ def main() -> None:
     )
     only.add_argument(
         "--encoder-only", action="store_true", help="only the shipped candidate"
+    )
+    parser.add_argument(
+        "--with-matcher",
+        action="store_true",
+        help="also the check chosen with the patterns' catches counted (joint_check)",
     )
     parser.add_argument(
         "--with-shapes",
@@ -165,6 +195,37 @@ def main() -> None:
             f"{alarmed['alarms']:.1%} | {np.mean(everyday >= check):.1%} | "
             f"{np.mean(everyday >= full):.1%} | {at_bar['risk']:.1%} |"
         )
+    if arguments.with_matcher:
+        hits = matcher_hits(items)
+        risk = np.array([i.risk != NONE for i in items])
+        hard = np.array([i.risk == NONE and i.detail in HARD_KINDS for i in items])
+        print("\npatterns or classifier (last candidate), out of fold:")
+        print(
+            f"  patterns alone: risk {hits[risk].mean():.1%}, "
+            f"hard {hits[hard].mean():.1%}"
+        )
+        for label, t in (
+            ("check as chosen above", check),
+            ("joint check", joint_check(items, scores, hits, arguments.recall)),
+        ):
+            asked = hits | (scores >= t)
+            print(
+                f"  {label} {t:.3f}: risk asked {asked[risk].mean():.1%}, hard "
+                f"near-misses asked {asked[hard].mean():.1%} (classifier alone "
+                f"{(scores >= t)[hard].mean():.1%}), everyday talk asked by the "
+                f"classifier {np.mean(everyday >= t):.1%}"
+            )
+        # A pattern's catch counted only where the classifier gives at least
+        # `floor` (the check re-chosen for the recall each time).
+        for floor in (0.02, 0.05, 0.1, 0.2):
+            gated = hits & (scores >= floor)
+            t = joint_check(items, scores, gated, arguments.recall)
+            asked = gated | (scores >= t)
+            print(
+                f"  patterns only above {floor}: check {t:.3f}, risk asked "
+                f"{asked[risk].mean():.1%}, hard near-misses asked "
+                f"{asked[hard].mean():.1%}"
+            )
     by_kind: Dict[str, List[int]] = defaultdict(list)
     for k, item in enumerate(items):
         if item.risk == NONE:

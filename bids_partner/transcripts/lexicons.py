@@ -39,6 +39,11 @@ NOT_IDENTIFYING = {
     "venmo", "cashapp", "paypal", "zelle", "insta", "snap", "discord", "telegram",
     "reddit", "twitch", "gamertag", "username", "aadhaar", "aadhar", "eircode",
     "postcode", "medicare", "nhs", "ppsn",
+    # Apps people talk through and feasts they date things by ("on FaceTime",
+    # "before Tết"): named, but they identify no one.
+    "facetime", "wechat", "viber", "messenger", "kakaotalk", "kakao", "imo",
+    "gcash", "gofundme", "skype", "chuseok", "tết", "raya", "lohri", "holi",
+    "navratri", "onam", "pongal", "vesak", "nowruz", "kwanzaa", "hogmanay",
 }  # fmt: skip
 # Languages and nationalities stay ("we speak Tagalog at home", "he's
 # Nigerian"): a therapist needs them and they name no one.
@@ -76,6 +81,12 @@ KINSHIP_WORDS = {
     "bhaiya", "bhaiyya", "bhai", "chacha", "chachi", "mausi", "bua",
     "dadi", "nani", "ji", "abuela", "abuelo", "tia", "tio", "tía", "tío", "oma",
     "opa", "baba", "mzee",
+    # More of them, from the writers of 2026-12-04 (Urdu, Hindi, Hausa,
+    # Korean, Malay, Spanish, Italian, Afrikaans and Zulu speakers' English).
+    "khala", "khalu", "phuppo", "phuphi", "mamu", "chachu", "bhabhi", "bhabi",
+    "jiju", "alhaji", "hajiya", "noona", "unnie", "oppa", "hyung", "abang",
+    "kakak", "mak", "suegra", "suegro", "nonna", "nonno", "zia", "zio", "ouma",
+    "oupa", "tannie", "gogo", "doña",
 }  # fmt: skip
 # Numbers written out ("married forty-one years"): never a name.
 NUMBER_WORDS = {

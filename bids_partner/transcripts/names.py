@@ -124,7 +124,7 @@ def _from_a_social_place(after: list[str]) -> bool:
     rest = after[1:]
     if rest[:1] and rest[0] in {"the", "my", "our", "his", "her", "their"}:
         rest = rest[1:]
-    return bool(rest) and (rest[0] in SOCIAL_PLACES or rest[:2] == ["next"])
+    return bool(rest) and (rest[0] in SOCIAL_PLACES or rest[:2] == ["next", "door"])
 
 
 class NameFinder:
@@ -281,6 +281,9 @@ class NameFinder:
         if self._relation_follows(after):
             # "June, my wife of 20 years"
             return self._nameable(token, stop_names=True)
+        if self._and_their_relation(after):
+            # "Faith and her husband", "pat and his wife"
+            return self._nameable(token, stop_names=True)
         if self._after_relation(token):
             return self._nameable(token, strict=True)  # "my best friend joy"
         return False
@@ -318,7 +321,20 @@ class NameFinder:
             return True  # "wren (my sister)"
         if self._relation_follows(after):
             return True  # "wren, my stepmum"
+        if self._and_their_relation(after):
+            return not ordinary  # "wren and her husband"
         return self._after_relation(token) and not ordinary
+
+    def _and_their_relation(self, after: list[str]) -> bool:
+        """ "and", a third person's possessive and a relation follow the word
+        ("Faith and her husband"): the word is the relation's person. Not "my"
+        or "our" ("work and my husband")."""
+        return (
+            len(after) >= 3
+            and after[0] in AND
+            and after[1] in {"his", "her", "their"}
+            and (after[2] in RELATIONS or after[2] in self.lex.partner_words)
+        )
 
     def _relation_follows(self, after: list[str]) -> bool:
         """A comma, a possessive and a relation follow the word ("June, my wife"):

@@ -68,6 +68,33 @@ def test_a_bare_ok_is_asked_about_and_never_recorded(assistant) -> None:
     assert f"Alex{PARTNER_MARK}" in said and len(stored_turns(assistant, who)) == 1
 
 
+# Warm words with an edge, each of which the judge may hear as toward or as a
+# push back (it asks about a toward judgement that leaves against 0.25 or more).
+# Which of them it asks about depends on the trained model; at least one must be.
+TWO_WAYS = [
+    "I love you. I just didn't think I needed to keep saying it.",
+    "Of course I still love you. Where's this coming from all of a sudden?",
+    "Of course I love you, I say it all the time.",
+]
+
+
+def test_a_reply_heard_two_ways_is_asked_about_and_never_recorded(assistant) -> None:
+    who = sender()
+    start(assistant, who, "reassurance")
+    asked = TEXTS.two_ways.format(partner=SCENARIOS["reassurance"].partner.name)
+    recorded = 0
+    heard_two_ways = 0
+    for reply in TWO_WAYS:
+        said = assistant.texts(who, reply)
+        if said.startswith(asked):
+            heard_two_ways += 1
+        else:
+            recorded += 1
+        # Only a reply that was judged is stored as a turn.
+        assert len(stored_turns(assistant, who)) == recorded, said
+    assert heard_two_ways >= 1
+
+
 def test_the_partner_answers_an_apology_and_a_question(assistant) -> None:
     who = sender()
     start(assistant, who, "dinner_criticism")
