@@ -80,7 +80,7 @@ def test_consent_export_and_withdrawal(assistant, tmp_path: Path) -> None:
     assert "shared with your therapist" in reply
     assistant.texts(sharing, '/choose_scenario{"scenario":"sunset"}')
     assistant.texts(sharing, "/affirm")
-    assistant.texts(sharing, "I hear you, that sounds really hard")
+    assistant.texts(sharing, "That sounds really hard, I'm here with you")
     assistant.texts(sharing, "of course, come here, I'm right here with you")
 
     result = export(assistant, tmp_path / "first")
@@ -123,7 +123,9 @@ def test_consent_in_the_middle_of_a_scene(assistant) -> None:
         e for e in assistant.stored_events(who) if '"therapist_consent"' in e["data"]
     ]
     assert consent and '"value": true' in consent[-1]["data"]
-    assert PARTNER_MARK in assistant.texts(who, "I hear you, that sounds really hard")
+    assert PARTNER_MARK in assistant.texts(
+        who, "That sounds really hard, I'm here with you"
+    )
 
 
 def test_a_scene_ended_by_a_crisis_is_exported_once(assistant, tmp_path: Path) -> None:
@@ -131,7 +133,7 @@ def test_a_scene_ended_by_a_crisis_is_exported_once(assistant, tmp_path: Path) -
     assistant.texts(who, "I want to share this conversation with my therapist")
     assistant.texts(who, '/choose_scenario{"scenario":"sunset"}')
     assistant.texts(who, "/affirm")
-    assistant.texts(who, "I hear you, that sounds really hard")
+    assistant.texts(who, "That sounds really hard, I'm here with you")
     assert "988" in assistant.texts(who, "I want to kill myself")
     assistant.texts(who, "yes, I'm safe")
     # The next scene must not record the first again as "interrupted".

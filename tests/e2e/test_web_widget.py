@@ -109,7 +109,7 @@ def test_chat_in_a_real_browser(assistant, browser: Browser) -> None:
         page.reload()
         expect(page.locator(".partner-line")).to_contain_text(opening)
         assert any(t.startswith("Hi, I'm a practice partner") for t in bot_texts(page))
-        send(page, "I hear you, that sounds really hard")
+        send(page, "That sounds really hard, I'm here with you")
         # One of Kai's lines for a reply that turned toward.
         toward = "|".join(re.escape(x.line) for x in SUNSET.replies["toward"].partner)
         expect(page.locator(".partner-line").last).to_contain_text(re.compile(toward))

@@ -22,7 +22,7 @@ TOWARD_AIM = [scene_id for scene_id, s in SCENARIOS.items() if s.aim[0] == "towa
 TOWARD_RESOLVES = [scene_id for scene_id, s in SCENARIOS.items() if "toward" in s.aim]
 # Replies the NLU reads as one move each, whatever the scene (checked below).
 REPLIES = {
-    "toward": "I hear you, that sounds really hard",
+    "toward": "That sounds really hard, I'm here with you",
     "toward_again": "of course, come here, I'm right here with you",
     "away": "whatever, I'm done talking",
     "against": "you never think about anyone but yourself",
