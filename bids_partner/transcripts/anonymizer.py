@@ -392,10 +392,12 @@ class Anonymizer:
         comes") need only the model."""
         before = text[:start].rstrip()
         sentence_start = not before or before[-1] in '.!?\n:;"(…'
-        return (
-            (word.islower() or sentence_start)
-            and self.ordinary(word)
-            and self.names._lower_dominant(word.lower())
+        # A compound of everyday words is one too ("non-binary", "old-fashioned";
+        # not "jean-luc" or "hyun-woo").
+        parts = re.split(r"[-’']", word) if "-" in word else [word]
+        return (word.islower() or sentence_start) and all(
+            self.ordinary(part) and self.names._lower_dominant(part.lower())
+            for part in parts
         )
 
     def _model_findings(

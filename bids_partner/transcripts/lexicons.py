@@ -44,6 +44,9 @@ NOT_IDENTIFYING = {
     "facetime", "wechat", "viber", "messenger", "kakaotalk", "kakao", "imo",
     "gcash", "gofundme", "skype", "chuseok", "tết", "raya", "lohri", "holi",
     "navratri", "onam", "pongal", "vesak", "nowruz", "kwanzaa", "hogmanay",
+    # Pidgin and Singlish words people type between English ones ("abeg").
+    # (Not "abi", "oya" or "sia": names too.)
+    "abeg", "wahala", "lah", "lor", "leh",
 }  # fmt: skip
 # Languages and nationalities stay ("we speak Tagalog at home", "he's
 # Nigerian"): a therapist needs them and they name no one.
@@ -66,7 +69,10 @@ LANGUAGES_AND_PEOPLES = {
     "catholic", "muslim", "hindu", "sikh", "jewish", "buddhist", "christian",
     "baptist", "methodist", "anglican", "pentecostal", "protestant", "orthodox",
     "evangelical", "adventist", "presbyterian", "lutheran", "mormon", "jain",
-    "atheist", "agnostic",
+    "atheist", "agnostic", "hokkien", "teochew", "hakka", "taiwanese", "cebuano",
+    "ilocano", "bisaya", "twi", "pidgin", "patois", "creole", "konkani", "sindhi",
+    "pashto", "kurdish", "tigrinya", "oromo", "ndebele", "sesotho", "setswana",
+    "wolof", "lingala", "kinyarwanda",  # not "shona" or "dari": names too
 }  # fmt: skip
 # What people call their parents, grandparents, aunts, uncles and elder
 # siblings in the Englishes the guide asks for ("my nan", "Nanay", "Tita Baby",

@@ -482,6 +482,31 @@ def test_helplines_and_counted_numbers_stay(anonymizer: Anonymizer, text: str) -
             "[PERSON_1] (my older sis) told dad, thanks [PERSON_1] love that for me",
         ),
         ("My sister in New York sends nothing", "My sister in [PLACE_1] sends nothing"),
+        # aw4 (2026-12-04): "from next door" and "and her husband" say person;
+        # kinship words, apps, feasts, pidgin and compounds of words stay.
+        (
+            "June from next door has been telling everyone",
+            "[PERSON_1] from next door has been telling everyone",
+        ),
+        (
+            "Faith and her husband stopped inviting us",
+            "[PERSON_1] and her husband stopped inviting us",
+        ),
+        (
+            "my khala keeps pushing a rishta, my bhabhi agrees",
+            "my khala keeps pushing a rishta, my bhabhi agrees",
+        ),
+        (
+            "I only see him on FaceTime since Chuseok",
+            "I only see him on FaceTime since Chuseok",
+        ),
+        ("abeg just tell me the truth", "abeg just tell me the truth"),
+        ("Hokkien is what they speak at home", "Hokkien is what they speak at home"),
+        (
+            "she is non-binary and a bit old-fashioned",
+            "she is non-binary and a bit old-fashioned",
+        ),
+        ("texting jean-luc again at 2am", "texting [PERSON_1] again at 2am"),
     ],
 )
 def test_shapes_the_writers_revealed(
