@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from typing import Dict, List, Sequence
 
-from bids_partner.coaching.rehearsal.play import MIN_KIND_CONFIDENCE
-from bids_partner.contract import KINDS
+from bids_partner.coaching.rehearsal.play import confident_kind
+from bids_partner.contract import KINDS, REPLY_JUDGEMENT_KEY
 from bids_partner.language.replies import (
     LabelledReply,
     ReplyClassifier,
@@ -49,10 +49,9 @@ def readings(data: Sequence[LabelledReply]) -> List[Dict[str, object]]:
             model, [r.partner for r in test], [r.text for r in test]
         )
         for reply, (whole, clause_rankings) in zip(test, parts):
+            # As the rehearsal reads it, never asking (the rule swept here).
             judgement = judge(model, reply.partner, reply.text, 1.0)
-            kind = judgement.get("kind")
-            if float(judgement.get("confidence") or 0.0) < MIN_KIND_CONFIDENCE:
-                kind = "unjudged"
+            kind = confident_kind({REPLY_JUDGEMENT_KEY: judgement}) or "unjudged"
             against_whole = dict(whole)["against"]
             against_part = max(
                 [dict(r)["against"] for r in clause_rankings] or [against_whole]

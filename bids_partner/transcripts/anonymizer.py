@@ -394,7 +394,7 @@ class Anonymizer:
         sentence_start = not before or before[-1] in '.!?\n:;"(…'
         # A compound of everyday words is one too ("non-binary", "old-fashioned";
         # not "jean-luc" or "hyun-woo").
-        parts = re.split(r"[-’']", word) if "-" in word else [word]
+        parts = word.split("-")
         return (word.islower() or sentence_start) and all(
             self.ordinary(part) and self.names._lower_dominant(part.lower())
             for part in parts
