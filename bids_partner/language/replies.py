@@ -241,12 +241,11 @@ class SecondLook:
     believe you. I just thought you'd love our weekends more than your book"):
     a logistic regression over how the whole reply and its clauses read.
 
-    Not shipped (ReplyClassifier's with_second_look is off): measured on
-    2026-12-03 (benchmarks/reply_against_toward.py) it turned about as many toward
-    replies into against as against replies out of toward (leave-one-writer-out
-    34 -> 28 against judged toward, 31 -> 36 toward judged against; minimal pairs
-    18 -> 15 and 8 -> 11, toward recall 0.875 -> 0.865). Kept so that the blind
-    sets can measure it (a candidate of benchmarks/reply_compare.py)."""
+    Shipped since 2026-12-04 (ReplyJudge's `with_second_look`): with the
+    rehearsal asking about replies heard two ways, leave-one-writer-out gives
+    0.910 with it and 0.907 without (`make bench-replies`). On 2026-12-03, before
+    the asking, it turned about as many toward replies into against as against
+    replies out of toward (benchmarks/reply_against_toward.py)."""
 
     def __init__(self) -> None:
         self.model = LogisticRegression(

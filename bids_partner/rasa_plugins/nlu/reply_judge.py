@@ -69,6 +69,17 @@ def answered_line(tracker: DialogueStateTracker | None) -> str | None:
     return None
 
 
+def classifier_for(config: Dict[str, Any]) -> ReplyClassifier:
+    """An untrained classifier as this component's options (its defaults, then
+    config.yml's) ask: what `rasa train` fits, and what the tests judge with."""
+    config = {**ReplyJudge.get_default_config(), **config}
+    return ReplyClassifier(
+        C=config["C"],
+        seed=config["random_state"],
+        with_second_look=config["with_second_look"],
+    )
+
+
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True
 )
@@ -82,6 +93,7 @@ class ReplyJudge(GraphComponent):
             "C": 10.0,
             "random_state": 42,
             "ask_when_against": ASK_WHEN_AGAINST,
+            "with_second_look": False,
         }
 
     @classmethod
@@ -116,9 +128,7 @@ class ReplyJudge(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         replies = load_replies(ROOT / self.config["replies_dir"])
-        self.classifier = ReplyClassifier(
-            C=self.config["C"], seed=self.config["random_state"]
-        ).fit(replies)
+        self.classifier = classifier_for(self.config).fit(replies)
         model_files.save(
             self._model_storage, self._resource, MODEL_FILE, self.classifier
         )

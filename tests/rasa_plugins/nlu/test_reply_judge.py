@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
+import yaml
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -115,3 +116,13 @@ def test_the_fingerprint_follows_the_replies_data(tmp_path: Path) -> None:
     first = ReplyJudge.fingerprint_addon(config)
     (tmp_path / "a.yml").write_text("writer: a\nreplies: [ ]\n")
     assert ReplyJudge.fingerprint_addon(config) != first
+
+
+def test_the_second_look_is_trained_only_when_configured() -> None:
+    from bids_partner.rasa_plugins.nlu.reply_judge import classifier_for
+
+    assert classifier_for({}).with_second_look is False
+    assert classifier_for({"with_second_look": True}).with_second_look is True
+    shipped = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    [options] = [c for c in shipped["pipeline"] if c["name"].endswith(".ReplyJudge")]
+    assert classifier_for(options).with_second_look is True
