@@ -84,6 +84,16 @@ RELATION_MODIFIERS = {
     "female", "male", "gay", "straight", "trans", "former", "current",
 }  # fmt: skip
 POSSESSIVES = {"my", "our", "his", "her", "their", "your", "'s"}
+# Describing words between a determiner and an ordinary noun ("a lovely lad",
+# "her new fella", "a little prince"); none that go before a name in a greeting
+# or a pet name ("dear", "sweet").
+NOUN_ADJECTIVES = {"lovely", "little", "new", "big", "old", "retired", "nice"}
+# Words a month follows ("in june", "since may"); not "to" or "with" ("talked to
+# june and her mum").
+BEFORE_A_MONTH = {
+    "in", "since", "until", "till", "during", "every", "last", "next", "this",
+    "early", "late", "mid", "of", "before", "after", "through", "by",
+}  # fmt: skip
 # Where people meet: "Dawn from work", "Will from church", "Ana from the gym".
 SOCIAL_PLACES = {
     "work", "school", "church", "uni", "university", "college", "class", "yoga",
@@ -240,6 +250,24 @@ class NameFinder:
             i -= 1
         return i >= 0 and lows[i] in POSSESSIVES
 
+    def _after_determiner(self, token: Token) -> bool:
+        """A determiner before the word, perhaps with a describing word or two
+        between ("a hunter", "a lovely lad", "her new fella"): an ordinary noun."""
+        lows, i = self._lows(token.doc), token.i - 1
+        while i >= token.i - 2 and i >= 0 and lows[i] in NOUN_ADJECTIVES:
+            i -= 1
+        return i >= 0 and lows[i] in DETERMINERS
+
+    def _a_month(self, token: Token) -> bool:
+        """A month after a word that comes before a time ("in june and her mum",
+        "since April, my wife"): the month, not a person."""
+        i = token.i
+        return (
+            token.lower_ in MONTHS
+            and i > 0
+            and self._lows(token.doc)[i - 1] in BEFORE_A_MONTH
+        )
+
     @staticmethod
     def _lows(doc: Doc) -> list[str]:
         """The doc's words in lowercase, read once per doc."""
@@ -278,6 +306,8 @@ class NameFinder:
             return _from_a_social_place(after)
         if after[:2] and after[0] == "(" and after[1] in POSSESSIVES:
             return self._nameable(token, stop_names=True)  # "Faith (my sister)"
+        if self._a_month(token):
+            return False
         if self._relation_follows(after):
             # "June, my wife of 20 years"
             return self._nameable(token, stop_names=True)
@@ -319,6 +349,8 @@ class NameFinder:
             return _from_a_social_place(after)
         if after[:2] and after[0] == "(" and after[1] in POSSESSIVES:
             return True  # "wren (my sister)"
+        if self._a_month(token):
+            return False
         if self._relation_follows(after):
             return True  # "wren, my stepmum"
         if self._and_their_relation(after):
@@ -451,12 +483,8 @@ class NameFinder:
                 or self._capitalised(token)
                 or (listed and low not in STOP_WORDS and not self._inflected(token))
             )
-        if (
-            not self._capitalised(token)
-            and token.i > 0
-            and token.nbor(-1).lower_ in DETERMINERS
-        ):
-            return False  # "every autumn", "her will", "a hunter"
+        if not self._capitalised(token) and self._after_determiner(token):
+            return False  # "every autumn", "her will", "a lovely lad"
         if token.is_upper and len(token) > 2 and listed:
             # Shouting a name: "I HATE KEVIN", "so DEV (my ex) showed up".
             return not common or self._acts_like_a_name(token)

@@ -507,6 +507,21 @@ def test_helplines_and_counted_numbers_stay(anonymizer: Anonymizer, text: str) -
             "she is non-binary and a bit old-fashioned",
         ),
         ("texting jean-luc again at 2am", "texting [PERSON_1] again at 2am"),
+        # aw1-aw4 as dev sets (2026-12-04): a noun after a determiner and a
+        # describing word, a month after "in", stay; the names beside them go.
+        (
+            "she met a lovely lad called Tom, and her new fella hates it",
+            "she met a lovely lad called [PERSON_1], and her new fella hates it",
+        ),
+        (
+            "the wedding is in june and her mum is furious",
+            "the wedding is in june and her mum is furious",
+        ),
+        (
+            "talked to june and her mum about the wedding",
+            "talked to [PERSON_1] and her mum about the wedding",
+        ),
+        ("my ex dave and his mum", "my ex [PERSON_1] and his mum"),
     ],
 )
 def test_shapes_the_writers_revealed(
