@@ -57,17 +57,19 @@ def out_of_fold(
     with_encoder: bool,
     seed: int = 42,
     with_shapes: bool = False,
+    train_only: Sequence[LabelledRisk] = (),
 ) -> Tuple[np.ndarray, np.ndarray]:
     """Each item's risk score from a classifier trained without its writer, and
     each of data/nlu's ordinary examples' (`nlu`, as nlu_messages reads it) from
     one trained without its share of them (dealt out over the writers' folds):
-    how often everyday talk would be asked. The crisis examples always train."""
+    how often everyday talk would be asked. The crisis examples always train, and
+    so do `train_only` (writers whose effect is measured on the others' folds)."""
     crisis = [n for n in nlu if n.risk != NONE]
     ordinary = [n for n in nlu if n.risk == NONE]
     writers = sorted({i.writer for i in items})
     scores, ordinary_scores = np.zeros(len(items)), np.zeros(len(ordinary))
     for fold, writer in enumerate(writers):
-        train = [i for i in items if i.writer != writer]
+        train = [*(i for i in items if i.writer != writer), *train_only]
         held = [k for k, i in enumerate(items) if i.writer == writer]
         held_ordinary = [k for k in range(len(ordinary)) if k % len(writers) == fold]
         kept = [o for k, o in enumerate(ordinary) if k % len(writers) != fold]
@@ -159,12 +161,37 @@ def main() -> None:
         action="store_true",
         help="the MiniLM candidate with the negation and past marks (risk_shapes)",
     )
+    parser.add_argument(
+        "--train-only",
+        nargs="*",
+        default=[],
+        metavar="WRITER",
+        help="writers trained on in every fold but not measured (what they add)",
+    )
+    parser.add_argument(
+        "--leave-out",
+        nargs="*",
+        default=[],
+        metavar="WRITER",
+        help="writers neither trained on nor measured (the figures before them)",
+    )
     arguments = parser.parse_args()
-    items = load_safety(SAFETY_DIR)
+    every = load_safety(SAFETY_DIR)
+    items = [
+        i
+        for i in every
+        if i.writer not in arguments.train_only and i.writer not in arguments.leave_out
+    ]
+    train_only = [i for i in every if i.writer in arguments.train_only]
     singles = [i for i in items if i.turns == 1]
     writers = sorted({i.writer for i in items})
     print(
         f"{len(items)} labelled items by {len(writers)} writers ({', '.join(writers)})"
+        + (
+            f"; trained on in every fold: {', '.join(arguments.train_only)}"
+            if train_only
+            else ""
+        )
     )
     print(
         "\n| candidate | check / full threshold | clear asked | unsure asked"
@@ -183,7 +210,9 @@ def main() -> None:
         # The marks are a candidate, off in config.yml.
         shapes = encoder and arguments.with_shapes
         name = f"tfidf{' + MiniLM' if encoder else ''}{' + shapes' if shapes else ''}"
-        scores, everyday = out_of_fold(items, nlu, C, encoder, with_shapes=shapes)
+        scores, everyday = out_of_fold(
+            items, nlu, C, encoder, with_shapes=shapes, train_only=train_only
+        )
         check = threshold_for_recall(items, scores, arguments.recall)
         full = threshold_for_alarms(singles, scores[single], arguments.full_alarms)
         asked, alarmed = rates(items, scores, check), rates(items, scores, full)
