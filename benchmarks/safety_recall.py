@@ -69,6 +69,8 @@ LABELLED_SETS = {
     "tests/blind/safety sb6 (blind)": ("tests/blind/safety/sb6.yml",),
     # Written on 2026-12-03 night beside s11 and s12 (its writer saw the guide alone).
     "tests/blind/safety sb7 (blind)": ("tests/blind/safety/sb7.yml",),
+    # Written on 2026-12-04 beside s13 and s14; measured once, after them.
+    "tests/blind/safety sb8 (blind)": ("tests/blind/safety/sb8.yml",),
 }
 
 
