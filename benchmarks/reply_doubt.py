@@ -4,7 +4,8 @@ Issue 14's bar is that no reply meant as pushback is judged toward. The judge's
 probability for against, on a reply it judges toward, says how close the call was.
 This sweeps a threshold ("doubt"): a toward judgement whose against probability
 (of the whole reply, or of its most against clause) reaches it is asked about, as
-the rehearsal asks about a reply it cannot judge (counted as a miss).
+the rehearsal asks about a reply it cannot judge (counted as a miss). The judge
+is built as config.yml ships it (with its second look since 2026-12-04).
 
 Chosen by leave-one-writer-out on data/replies/ only (each fold reads a voice it
 never saw): the lowest threshold that keeps cross-writer accuracy >= 0.90 overall
@@ -24,12 +25,12 @@ from bids_partner.coaching.rehearsal.play import confident_kind
 from bids_partner.contract import KINDS, REPLY_JUDGEMENT_KEY
 from bids_partner.language.replies import (
     LabelledReply,
-    ReplyClassifier,
     accuracy_by_kind,
     judge,
     load_replies,
     read_with_clauses,
 )
+from bids_partner.rasa_plugins.nlu.reply_judge import shipped_classifier
 from bids_partner.settings import ROOT
 
 TRAIN_DIR = ROOT / "data" / "replies"
@@ -44,7 +45,7 @@ def readings(data: Sequence[LabelledReply]) -> List[Dict[str, object]]:
     rows: List[Dict[str, object]] = []
     for writer in sorted({r.writer for r in data}):
         test = [r for r in data if r.writer == writer and r.kind in KINDS]
-        model = ReplyClassifier().fit(r for r in data if r.writer != writer)
+        model = shipped_classifier().fit(r for r in data if r.writer != writer)
         parts = read_with_clauses(
             model, [r.partner for r in test], [r.text for r in test]
         )

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import List, Tuple
 
 import pytest
-import yaml
 
 from bids_partner.contract import KINDS
 from bids_partner.language.replies import (
@@ -25,11 +24,9 @@ from bids_partner.settings import ROOT
 @pytest.fixture(scope="module")
 def classifier() -> ReplyClassifier:
     """The judge as config.yml ships it, trained as `rasa train` trains it."""
-    from bids_partner.rasa_plugins.nlu.reply_judge import classifier_for
+    from bids_partner.rasa_plugins.nlu.reply_judge import shipped_classifier
 
-    pipeline = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    options = next(c for c in pipeline["pipeline"] if c["name"].endswith(".ReplyJudge"))
-    return classifier_for(options).fit(load_replies(ROOT / "data" / "replies"))
+    return shipped_classifier().fit(load_replies(ROOT / "data" / "replies"))
 
 
 @pytest.mark.parametrize(

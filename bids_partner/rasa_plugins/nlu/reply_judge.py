@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List
 
+import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -78,6 +79,14 @@ def classifier_for(config: Dict[str, Any]) -> ReplyClassifier:
         seed=config["random_state"],
         with_second_look=config["with_second_look"],
     )
+
+
+def shipped_classifier() -> ReplyClassifier:
+    """An untrained classifier as config.yml's ReplyJudge asks (for the tests and
+    benchmarks that judge as the assistant does)."""
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    [options] = [c for c in config["pipeline"] if c["name"].endswith(".ReplyJudge")]
+    return classifier_for(options)
 
 
 @DefaultV1Recipe.register(

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any, Dict, List
 
 import pytest
-import yaml
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -119,10 +118,11 @@ def test_the_fingerprint_follows_the_replies_data(tmp_path: Path) -> None:
 
 
 def test_the_second_look_is_trained_only_when_configured() -> None:
-    from bids_partner.rasa_plugins.nlu.reply_judge import classifier_for
+    from bids_partner.rasa_plugins.nlu.reply_judge import (
+        classifier_for,
+        shipped_classifier,
+    )
 
     assert classifier_for({}).with_second_look is False
     assert classifier_for({"with_second_look": True}).with_second_look is True
-    shipped = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    [options] = [c for c in shipped["pipeline"] if c["name"].endswith(".ReplyJudge")]
-    assert classifier_for(options).with_second_look is True
+    assert shipped_classifier().with_second_look is True
