@@ -29,6 +29,7 @@ from bids_partner.language.risk import (
     load_safety,
     training_items,
 )
+from bids_partner.language.risk_shapes import shape_text
 from bids_partner.rasa_plugins.nlu.risk_reader import nlu_examples
 from bids_partner.settings import ROOT
 
@@ -228,6 +229,7 @@ def main() -> None:
         hits = matcher_hits(items)
         risk = np.array([i.risk != NONE for i in items])
         hard = np.array([i.risk == NONE and i.detail in HARD_KINDS for i in items])
+        past = np.array([i.detail == "past_resolved" for i in items])
         print("\npatterns or classifier (last candidate), out of fold:")
         print(
             f"  patterns alone: risk {hits[risk].mean():.1%}, "
@@ -244,6 +246,18 @@ def main() -> None:
                 f"{(scores >= t)[hard].mean():.1%}), everyday talk asked by the "
                 f"classifier {np.mean(everyday >= t):.1%}"
             )
+        # A pattern's catch in a message that tells a past and then the present
+        # ("he hit me years ago, I'm safe now": risk_shapes' past_then_now)
+        # left to the classifier alone.
+        told_over = np.array(["past_then_now" in shape_text(i.text) for i in items])
+        kept = hits & ~told_over
+        asked = kept | (scores >= check)
+        print(
+            f"  patterns but not past-then-now, check {check:.3f}: risk asked "
+            f"{asked[risk].mean():.1%}, hard near-misses asked {asked[hard].mean():.1%}"
+            f" (past_resolved {asked[past].mean():.1%}); risk lost "
+            f"{int(((hits | (scores >= check)) & ~asked)[risk].sum())}"
+        )
         # A pattern's catch counted only where the classifier gives at least
         # `floor` (the check re-chosen for the recall each time).
         for floor in (0.02, 0.05, 0.1, 0.2):
