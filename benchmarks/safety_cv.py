@@ -4,7 +4,9 @@ Each writer of data/safety/ is held out in turn: the classifier is trained on th
 others (plus data/nlu/ and data/replies/, as the RiskReader trains), and scores the
 held-out writer's messages and conversations. The thresholds of the two tiers
 are then read off the pooled out-of-fold scores:
-- the gentle question (are you safe?) from `check`, chosen for recall;
+- the gentle question (are you safe?) from `check`, chosen for recall (the
+  shipped one since 2026-12-04: `--with-matcher`'s joint check, the patterns'
+  catches counted, as the product asks);
 - the full crisis text from `full`, chosen for few false alarms.
 Prints recall of clear and unsure risk, and false alarms on the near-misses and
 on everyday talk (data/nlu's ordinary examples, each scored by a classifier
