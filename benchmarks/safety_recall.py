@@ -28,11 +28,11 @@ from typing import TYPE_CHECKING, Any, Dict, List, Sequence
 import yaml
 
 from bids_partner.contract import safety_tier
+from bids_partner.settings import CONFIG_FILE, ROOT, pipeline_options
 
 if TYPE_CHECKING:
     from rasa.core.agent import Agent
 
-ROOT = Path(__file__).resolve().parent.parent
 # The sets of crisis messages and near-misses (one file each) the e2e tests use.
 SETS = {
     "tests/safety (tuned on)": (
@@ -183,13 +183,14 @@ async def measure(
     return groups
 
 
-def thresholds_of(config_file: Path = ROOT / "config.yml") -> Any:
+def thresholds_of(config_file: Path = CONFIG_FILE) -> Any:
     """CrisisMatcher's thresholds as config.yml sets them (the model's own)."""
     from bids_partner.rasa_plugins.nlu.crisis import CrisisMatcher, Thresholds
 
-    pipeline = yaml.safe_load(config_file.read_text(encoding="utf-8"))["pipeline"]
-    [settings] = [c for c in pipeline if c["name"].endswith(".CrisisMatcher")]
-    merged = {**CrisisMatcher.get_default_config(), **settings}
+    merged = {
+        **CrisisMatcher.get_default_config(),
+        **pipeline_options(CrisisMatcher.__name__, config_file),
+    }
     return Thresholds(
         merged["check_threshold"],
         merged["crisis_threshold"],

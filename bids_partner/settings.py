@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any, Dict
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -20,6 +23,16 @@ SPACY_PIPELINE = ROOT / "build" / "spacy" / "en_relational"
 # Local state of `make run`: the SQLite tracker store, the web sessions' secret.
 VAR_DIR = ROOT / "var"
 DEFAULT_TRACKER_URL = f"sqlite:///{VAR_DIR / 'tracker.db'}"
+CONFIG_FILE = ROOT / "config.yml"
+
+
+def pipeline_options(component: str, config_file: Path = CONFIG_FILE) -> Dict[str, Any]:
+    """The options config.yml gives the NLU pipeline component of class
+    `component` (for tests and benchmarks that build it as the model does)."""
+    pipeline = yaml.safe_load(config_file.read_text(encoding="utf-8"))["pipeline"]
+    [options] = [c for c in pipeline if c["name"].split(".")[-1] == component]
+    return options
+
 
 # Rasa processes: quieter TensorFlow, no telemetry to a network we do not have, no
 # deprecation noise from pinned dependencies.

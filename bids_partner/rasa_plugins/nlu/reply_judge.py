@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List
 
-import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -43,7 +42,7 @@ from bids_partner.language.replies import (
     load_replies,
 )
 from bids_partner.rasa_plugins.nlu import model_files
-from bids_partner.settings import ROOT
+from bids_partner.settings import ROOT, pipeline_options
 
 MODEL_FILE = "reply_classifier.skops"
 EXPECTED_TYPE_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.", "bids_partner.")
@@ -84,9 +83,7 @@ def classifier_for(config: Dict[str, Any]) -> ReplyClassifier:
 def shipped_classifier() -> ReplyClassifier:
     """An untrained classifier as config.yml's ReplyJudge asks (for the tests and
     benchmarks that judge as the assistant does)."""
-    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
-    [options] = [c for c in config["pipeline"] if c["name"].endswith(".ReplyJudge")]
-    return classifier_for(options)
+    return classifier_for(pipeline_options(ReplyJudge.__name__))
 
 
 @DefaultV1Recipe.register(
