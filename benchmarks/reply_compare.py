@@ -32,13 +32,11 @@ import argparse
 import json
 import re
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Dict, List, Sequence, Tuple
 
 from sklearn.metrics import confusion_matrix
 
-from benchmarks.reply_disagreements import labels_as_written
 from bids_partner.coaching import load_scenarios
 from bids_partner.coaching.rehearsal.play import Turn, aimed_kind, confident_kind
 from bids_partner.contract import KINDS, MOVE_KIND, REPLY_JUDGEMENT_KEY
@@ -106,22 +104,15 @@ def classifier_trainer(
     without: Sequence[str] = (),
     extra: Sequence[LabelledReply] = (),
     ask_when_against: float = ASK_WHEN_AGAINST,
-    relabel: Dict[Tuple[str, str, str], str] | None = None,
     **features: bool,
 ) -> Trainer:
     """`without`: writers left out of training (the same model on older data);
     `extra`: replies added to every training set, never a cross-writer fold;
-    `relabel`: kinds to train on instead, by (writer, partner line, reply);
     `ask_when_against`: a toward judgement that gives against at least this much
     is asked about, as the rehearsal does (1.0 never asks)."""
 
     def train(replies: Sequence[LabelledReply]) -> Predict:
         kept = [r for r in replies if r.writer not in without] + list(extra)
-        if relabel:
-            kept = [
-                replace(r, kind=relabel.get((r.writer, r.partner, r.text), r.kind))
-                for r in kept
-            ]
         classifier = ReplyClassifier(**features).fit(kept)
 
         def predict(
@@ -204,14 +195,6 @@ def main() -> None:
         # clauses read, that may make it against.
         candidates["pair+encoder, second look (shipped)"] = classifier_trainer(
             with_encoder=True, with_second_look=True
-        )
-        # The shipped model trained on the labels as their writers wrote them,
-        # before the second reading (docs/labelling/relabelling.md); scored
-        # against the labels as they are now.
-        candidates["pair+encoder, second look, labels as written (before)"] = (
-            classifier_trainer(
-                relabel=labels_as_written(), with_encoder=True, with_second_look=True
-            )
         )
         candidates["pair+encoder, no second look (before)"] = classifier_trainer(
             with_encoder=True

@@ -22,7 +22,7 @@ import random
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, List
 
 import yaml
 
@@ -114,24 +114,6 @@ def _kind_lines(path: Path) -> List[int]:
         next(v.start_mark.line for k, v in item.value if k.value == "kind")
         for item in replies.value
     ]
-
-
-_RELABELLED = re.compile(r"kind:\s*\w+\s*# relabelled [^:]*: was (\w+)")
-
-
-def labels_as_written() -> Dict[Tuple[str, str, str], str]:
-    """The writers' own labels of the replies relabelled by `apply`, by (writer,
-    partner line, reply): to train the judge on the data as it was written."""
-    written: Dict[Tuple[str, str, str], str] = {}
-    data = load_replies(TRAIN_DIR)
-    for path in sorted(TRAIN_DIR.glob("*.yml")):
-        lines = path.read_text(encoding="utf-8").split("\n")
-        own = [r for r in data if r.writer == path.stem]
-        for reply, index in zip(own, _kind_lines(path)):
-            was = _RELABELLED.search(lines[index])
-            if was:
-                written[reply.writer, reply.partner, reply.text] = was.group(1)
-    return written
 
 
 def apply(key_file: Path, first: Path, second: Path, note: str) -> None:
