@@ -260,29 +260,28 @@ def main() -> None:
             f" (past_resolved {asked[past].mean():.1%}); risk lost "
             f"{int(((hits | (scores >= check)) & ~asked)[risk].sum())}"
         )
-        # The same with the check re-chosen for the recall, as the shipped one is.
-        t = joint_check(items, scores, kept, arguments.recall)
-        asked = kept | (scores >= t)
-        print(
-            f"  patterns but not past-then-now, joint check {t:.3f}: risk asked "
-            f"{asked[risk].mean():.1%}, hard near-misses asked {asked[hard].mean():.1%}"
-            f" (past_resolved {asked[past].mean():.1%}), everyday talk asked by the "
-            f"classifier {np.mean(everyday >= t):.1%}"
-        )
+
+        def rechosen(label: str, kept: np.ndarray) -> float:
+            """The check re-chosen for the recall with only `kept` pattern
+            catches, as the shipped one is chosen; prints what it asks."""
+            t = joint_check(items, scores, kept, arguments.recall)
+            asked = kept | (scores >= t)
+            print(
+                f"  {label}: check {t:.3f}, risk asked {asked[risk].mean():.1%}, "
+                f"hard near-misses asked {asked[hard].mean():.1%} (past_resolved "
+                f"{asked[past].mean():.1%}), everyday talk asked by the classifier "
+                f"{np.mean(everyday >= t):.1%}"
+            )
+            return t
+
+        t = rechosen("patterns but not past-then-now, joint check", kept)
         # Training data, so the risk it gives up can be read.
         for k in np.flatnonzero(risk & hits & told_over & (scores < t)):
             print(f"    risk left to the classifier ({scores[k]:.2f}): {items[k].text}")
         # A pattern's catch counted only where the classifier gives at least
         # `floor` (the check re-chosen for the recall each time).
         for floor in (0.02, 0.05, 0.1, 0.2):
-            gated = hits & (scores >= floor)
-            t = joint_check(items, scores, gated, arguments.recall)
-            asked = gated | (scores >= t)
-            print(
-                f"  patterns only above {floor}: check {t:.3f}, risk asked "
-                f"{asked[risk].mean():.1%}, hard near-misses asked "
-                f"{asked[hard].mean():.1%}"
-            )
+            rechosen(f"patterns only above {floor}", hits & (scores >= floor))
     by_kind: Dict[str, List[int]] = defaultdict(list)
     for k, item in enumerate(items):
         if item.risk == NONE:
