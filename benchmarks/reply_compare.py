@@ -104,16 +104,18 @@ def classifier_trainer(
     without: Sequence[str] = (),
     extra: Sequence[LabelledReply] = (),
     ask_when_against: float = ASK_WHEN_AGAINST,
+    build: Callable[[], ReplyClassifier] | None = None,
     **features: bool,
 ) -> Trainer:
     """`without`: writers left out of training (the same model on older data);
     `extra`: replies added to every training set, never a cross-writer fold;
     `ask_when_against`: a toward judgement that gives against at least this much
-    is asked about, as the rehearsal does (1.0 never asks)."""
+    is asked about, as the rehearsal does (1.0 never asks); `build`: the
+    untrained classifier to fit instead of ReplyClassifier(**features)."""
 
     def train(replies: Sequence[LabelledReply]) -> Predict:
         kept = [r for r in replies if r.writer not in without] + list(extra)
-        classifier = ReplyClassifier(**features).fit(kept)
+        classifier = (build() if build else ReplyClassifier(**features)).fit(kept)
 
         def predict(
             batch: Sequence[LabelledReply], reached: List[bool] | None = None

@@ -22,13 +22,13 @@ import random
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Sequence, Tuple
 
 import yaml
 
-from bids_partner.coaching.rehearsal.play import confident_kind
-from bids_partner.contract import KINDS, REPLY_JUDGEMENT_KEY
-from bids_partner.language.replies import judge, load_replies
+from benchmarks.reply_compare import classifier_trainer, cross_writer
+from bids_partner.contract import KINDS
+from bids_partner.language.replies import LabelledReply, load_replies
 from bids_partner.rasa_plugins.nlu.reply_judge import shipped_classifier
 from bids_partner.settings import ROOT
 
@@ -38,54 +38,58 @@ CONTROLS = 150
 SEED = 1204
 
 
+def numbered(data: Sequence[LabelledReply]) -> List[Tuple[int, LabelledReply]]:
+    """Each reply with its number in its writer's file, from 1 (load_replies keeps
+    file order, one file per writer): how the key and `apply` find it."""
+    seen: Counter = Counter()
+    found = []
+    for reply in data:
+        seen[reply.writer] += 1
+        found.append((seen[reply.writer], reply))
+    return found
+
+
 def find() -> None:
     data = load_replies(TRAIN_DIR)
-    found: List[Dict[str, object]] = []
-    for writer in sorted({r.writer for r in data}):
-        own = [r for r in data if r.writer == writer]
-        model = shipped_classifier().fit(r for r in data if r.writer != writer)
-        for number, reply in enumerate(own, start=1):
-            if reply.kind not in KINDS:
-                continue
-            judgement = judge(model, reply.partner, reply.text)
+    gold, predicted = cross_writer(classifier_trainer(build=shipped_classifier), data)
+    # cross_writer's order: writers sorted, each writer's judged replies in turn.
+    judged = [(n, r) for n, r in numbered(data) if r.kind in KINDS]
+    tested = sorted(judged, key=lambda pair: pair[1].writer)
+    assert gold == [r.kind for _, r in tested]
+    found = [
+        {
+            "writer": reply.writer,
+            "number": number,
+            "scene": reply.scene,
+            "partner": reply.partner,
+            "text": reply.text,
+            "label": reply.kind,
             # str(): the judge's kinds are numpy strings, which YAML cannot write.
-            kind = str(confident_kind({REPLY_JUDGEMENT_KEY: judgement}) or "unjudged")
-            if kind != reply.kind:
-                found.append(
-                    {
-                        "writer": writer,
-                        "number": number,
-                        "scene": reply.scene,
-                        "partner": reply.partner,
-                        "text": reply.text,
-                        "label": reply.kind,
-                        "judged": kind,
-                    }
-                )
-        print(writer, sum(f["writer"] == writer for f in found), "of", len(own))
+            "judged": str(kind),
+        }
+        for (number, reply), kind in zip(tested, predicted)
+        if kind != reply.kind
+    ]
     FOUND.parent.mkdir(parents=True, exist_ok=True)
     FOUND.write_text(
         yaml.safe_dump(found, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
-    pairs = Counter((f["label"], f["judged"]) for f in found)
-    print(f"{len(found)} disagreements -> {FOUND}")
-    for (label, kind), count in pairs.most_common():
+    print(f"{len(found)} disagreements of {len(tested)} -> {FOUND}")
+    for (label, kind), count in Counter(
+        (f["label"], f["judged"]) for f in found
+    ).most_common():
         print(f"  labelled {label}, judged {kind}: {count}")
 
 
 def sheet(out: Path) -> None:
     disputed = yaml.safe_load(FOUND.read_text(encoding="utf-8"))
     taken = {(d["writer"], d["number"]) for d in disputed}
-    data = load_replies(TRAIN_DIR)
-    agreed = []
-    for writer in sorted({r.writer for r in data}):
-        own = [r for r in data if r.writer == writer]
-        agreed += [
-            {"writer": writer, "number": n, "scene": r.scene, "partner": r.partner,
-             "text": r.text, "label": r.kind}
-            for n, r in enumerate(own, start=1)
-            if r.kind in KINDS and (writer, n) not in taken
-        ]  # fmt: skip
+    agreed = [
+        {"writer": r.writer, "number": n, "scene": r.scene, "partner": r.partner,
+         "text": r.text, "label": r.kind}
+        for n, r in numbered(load_replies(TRAIN_DIR))
+        if r.kind in KINDS and (r.writer, n) not in taken
+    ]  # fmt: skip
     rng = random.Random(SEED)
     items = [dict(d, control=False) for d in disputed] + [
         dict(a, control=True) for a in rng.sample(agreed, CONTROLS)
