@@ -51,6 +51,7 @@ from bids_partner.language.replies import (
     judge,
     load_replies,
 )
+from bids_partner.rasa_plugins.nlu.reply_judge import shipped_classifier
 from bids_partner.settings import ROOT
 
 TRAIN_DIR = ROOT / "data" / "replies"
@@ -59,6 +60,8 @@ PAIRS_DIR = TRAIN_DIR / "minimal_pairs"
 BLIND_DIR = ROOT / "tests" / "blind" / "replies"
 NLU_DIR = ROOT / "data" / "nlu"
 OUT_DIR = ROOT / "results" / "replies-bench"
+# The writers added last (written to the guide's settled boundary cases).
+LATEST_WRITERS = ("w15", "w16")
 UNJUDGED = "unjudged"
 
 # A predictor may also say, into `reached`, which toward replies also made the
@@ -196,7 +199,12 @@ def main() -> None:
         # Shipped: a second look at each toward judgement, from how the reply's
         # clauses read, that may make it against.
         candidates["pair+encoder, second look (shipped)"] = classifier_trainer(
-            with_encoder=True, with_second_look=True
+            build=shipped_classifier
+        )
+        # The shipped model on the data before the latest writers, to measure
+        # what their replies change on the same folds and blind sets.
+        candidates[f"shipped, without {' '.join(LATEST_WRITERS)} (before)"] = (
+            classifier_trainer(without=LATEST_WRITERS, build=shipped_classifier)
         )
         candidates["pair+encoder, no second look (before)"] = classifier_trainer(
             with_encoder=True
