@@ -46,11 +46,13 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(reply_disagreements, "TRAIN_DIR", data)
     # Item ids as the sheet shuffles them: 7 is reply 1, 8 reply 2, 9 reply 3.
     key = [
-        {"id": 7, "writer": "wx", "number": 1, "label": "away", "control": False},
-        {"id": 8, "writer": "wx", "number": 2, "label": "toward", "control": True},
-        {"id": 9, "writer": "wx", "number": 3, "label": "against"},
+        {"id": i, "writer": "wx", "number": n, "label": label, "control": control}
+        for i, n, label, control in (
+            (7, 1, "away", False),
+            (8, 2, "toward", True),
+            (9, 3, "against", False),
+        )
     ]
-    key[2]["control"] = False
     _write(tmp_path / "key.yml", key)
     return tmp_path
 
