@@ -314,16 +314,18 @@ def test_the_partners_line_changes_the_judgement() -> None:
 # the scene's aim (a kind of its aim, or toward that also reached when it aims at
 # reach), and what the misread ones were read as.
 SUGGESTIONS_MEETING_THE_AIM = {
-    # The eight scenes of issue 14, all aiming at toward: 29 of 32. Before the
+    # The eight scenes of issue 14, all aiming at toward: 30 of 32. Before the
     # reply judge 11 of 32; 24 with four writers; 27 with the fifth; 29 once two
     # suggestions were rewritten by the guide (warm room before the need; thanks
-    # before the postponement) and labelled toward by an annotator. Still misread:
-    # "Let me take the dishes" (away), "One sec, I want to see it!" (away), "Can I
-    # sit with you?" (reach).
+    # before the postponement) and labelled toward by an annotator; 30 with w15
+    # and w16. Still misread: "One sec, I want to see it!" (away), "Can I sit
+    # with you?" (reach).
     "reassurance": 4,
     "surgeon": 4,
     "withdraws_after_fight": 4,
-    "dinner_criticism": 3,
+    # "Let me take the dishes" (help for the partner, toward by the guide since
+    # the third session) reads toward since w15 and w16 were trained on.
+    "dinner_criticism": 4,
     "sunset": 3,
     "partner_cries": 3,
     "time_alone": 4,
@@ -345,7 +347,12 @@ SUGGESTIONS_MEETING_THE_AIM = {
     # though..." (the limit, said as a fact, reads as away, not reach). With w12
     # and w13 the limits' clauses read away first, reach second (1 of 4 by the
     # first reading): a part that gives reach 0.3 also reaches (REACH_IN_A_PART).
-    "calls_at_work": 3,
+    # With w15 and w16 (2026-12-04, fourth session) "Mum, I can't talk at work,
+    # but I do want to hear from you. Send me a text, and I'll call you..." reads
+    # toward with no clause giving reach 0.3 (2 of 4): their writers, like b13's,
+    # call a limit with a way back toward, which leaves it short of the reach
+    # aim. The scene's aim against the guide's words, noted for a therapist.
+    "calls_at_work": 2,
     # Aim toward: "Sorry, I drifted off. Tell me about the interview? And after,
     # can I tell you about my week?" read as reach before w10 and w11; toward
     # since (measured 2026-12-03).
