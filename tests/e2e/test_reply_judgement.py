@@ -71,10 +71,13 @@ def test_a_bare_ok_is_asked_about_and_never_recorded(assistant) -> None:
 # Warm words with an edge, each of which the judge may hear as toward or as a
 # push back (it asks about a toward judgement that leaves against 0.25 or more).
 # Which of them it asks about depends on the trained model; at least one must be.
+# (With w15 and w16 the second look hears the first as against, and the judge
+# asks about the last; before them it asked about the first.)
 TWO_WAYS = [
     "I love you. I just didn't think I needed to keep saying it.",
     "Of course I still love you. Where's this coming from all of a sudden?",
     "Of course I love you, I say it all the time.",
+    "I love you, obviously. It's been a long few weeks for both of us.",
 ]
 
 
