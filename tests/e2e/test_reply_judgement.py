@@ -71,8 +71,8 @@ def test_a_bare_ok_is_asked_about_and_never_recorded(assistant) -> None:
 # Warm words with an edge, each of which the judge may hear as toward or as a
 # push back (it asks about a toward judgement that leaves against 0.25 or more).
 # Which of them it asks about depends on the trained model; at least one must be.
-# (With w15 and w16 the second look hears the first as against, and the judge
-# asks about the last; before them it asked about the first.)
+# (As answers to Sam's opening, the judge trained with w15 and w16 asks about the
+# last; the second look hears the first as against.)
 TWO_WAYS = [
     "I love you. I just didn't think I needed to keep saying it.",
     "Of course I still love you. Where's this coming from all of a sudden?",
@@ -82,19 +82,17 @@ TWO_WAYS = [
 
 
 def test_a_reply_heard_two_ways_is_asked_about_and_never_recorded(assistant) -> None:
-    who = sender()
-    start(assistant, who, "reassurance")
     asked = TEXTS.two_ways.format(partner=SCENARIOS["reassurance"].partner.name)
-    recorded = 0
     heard_two_ways = 0
     for reply in TWO_WAYS:
+        # Each answers the opening line, in a scene of its own.
+        who = sender()
+        start(assistant, who, "reassurance")
         said = assistant.texts(who, reply)
-        if said.startswith(asked):
-            heard_two_ways += 1
-        else:
-            recorded += 1
+        two_ways = said.startswith(asked)
+        heard_two_ways += two_ways
         # Only a reply that was judged is stored as a turn.
-        assert len(stored_turns(assistant, who)) == recorded, said
+        assert len(stored_turns(assistant, who)) == (0 if two_ways else 1), said
     assert heard_two_ways >= 1
 
 
