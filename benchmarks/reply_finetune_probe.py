@@ -7,7 +7,7 @@ it is worth it: writers are split into groups (each group read by models trained
 on the others, as the second look's folds are), and for each group it prints the
 base ranking's accuracy (argmax, no asking, no clause reading) of
 - the logistic regression over TF-IDF, pairs and frozen embeddings (the judge's
-  base model, `ReplyClassifier(with_second_look=False)`),
+  base model: config.yml's ReplyJudge options without the second look),
 - the fine-tuned encoder ([CLS] partner [SEP] reply [SEP], mean-pooled, a
   linear layer; AdamW, fixed seeds), and
 - the two averaged.
@@ -22,6 +22,7 @@ Writes results/replies-bench/finetune-probe.md (about 15 min per group on 2 core
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import time
@@ -31,22 +32,26 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-from safetensors.numpy import load_file  # noqa: E402
 
 from bids_partner.contract import KINDS  # noqa: E402
+from bids_partner.language.encoder_graph import weight_views  # noqa: E402
 from bids_partner.language.replies import (  # noqa: E402
     SECOND_LOOK_FOLDS,
     LabelledReply,
-    ReplyClassifier,
     accuracy_by_kind,
     load_replies,
 )
 from bids_partner.language.sentence_encoder import (  # noqa: E402
     SentenceEncoder,
-    check_weights,
+    WordPieceTokenizer,
+    check_digest,
     model_dir,
 )
-from bids_partner.settings import ROOT  # noqa: E402
+from bids_partner.rasa_plugins.nlu.reply_judge import (  # noqa: E402
+    ReplyJudge,
+    classifier_for,
+)
+from bids_partner.settings import ROOT, pipeline_options  # noqa: E402
 
 TRAIN_DIR = ROOT / "data" / "replies"
 OUT = ROOT / "results" / "replies-bench" / "finetune-probe.md"
@@ -62,14 +67,17 @@ class CrossEncoder(tf.Module):
 
     def __init__(self, classes: int) -> None:
         folder = model_dir()
-        check_weights(folder / "model.safetensors")
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         self.eps = float(config["layer_norm_eps"])
         self.heads = int(config["num_attention_heads"])
-        w = {
-            k.removeprefix("bert."): v.astype(np.float32)
-            for k, v in load_file(str(folder / "model.safetensors")).items()
-        }
+        # As the assistant's encoder reads them: mapped, checked, then copied
+        # into variables.
+        weights_file = folder / "model.safetensors"
+        mapped, views = weight_views(weights_file)
+        check_digest(weights_file, hashlib.sha256(mapped).hexdigest())
+        w = {k: np.array(v, np.float32) for k, v in views.items()}
+        del views
+        mapped.close()
 
         def var(name: str, transpose: bool = False) -> tf.Variable:
             value = w[name].T if transpose else w[name]
@@ -162,16 +170,16 @@ class CrossEncoder(tf.Module):
 
 
 def pair_ids(
-    tokenizer: object, partners: Sequence[str], texts: Sequence[str]
+    tokenizer: WordPieceTokenizer, partners: Sequence[str], texts: Sequence[str]
 ) -> List[tuple]:
     """[CLS] partner [SEP] reply [SEP] ids and token types, the partner cut
     first when the pair is too long."""
     pairs = []
     for partner, text in zip(partners, texts):
-        a, b = tokenizer.tokenize(partner), tokenizer.tokenize(text)  # type: ignore[attr-defined]
+        a, b = tokenizer.tokenize(partner), tokenizer.tokenize(text)
         b = b[: MAX_TOKENS // 2 + max(0, MAX_TOKENS // 2 - 3 - len(a))]
         a = a[: MAX_TOKENS - 3 - len(b)]
-        ids = [tokenizer.cls, *a, tokenizer.sep, *b, tokenizer.sep]  # type: ignore[attr-defined]
+        ids = [tokenizer.cls, *a, tokenizer.sep, *b, tokenizer.sep]
         pairs.append((ids, [0] * (len(a) + 2) + [1] * (len(b) + 1)))
     return pairs
 
@@ -192,11 +200,13 @@ def batches(
 
 
 def fine_tune(
-    train: Sequence[LabelledReply], test: Sequence[LabelledReply], epochs: int
+    tokenizer: WordPieceTokenizer,
+    train: Sequence[LabelledReply],
+    test: Sequence[LabelledReply],
+    epochs: int,
 ) -> np.ndarray:
     """Probabilities (in KINDS order) for `test` from a model fine-tuned on `train`."""
     tf.random.set_seed(SEED)
-    tokenizer = SentenceEncoder().tokenizer
     model = CrossEncoder(len(KINDS))
     train_pairs = pair_ids(
         tokenizer, [r.partner for r in train], [r.text for r in train]
@@ -246,9 +256,20 @@ def fine_tune(
 def regression(
     train: Sequence[LabelledReply], test: Sequence[LabelledReply]
 ) -> np.ndarray:
-    model = ReplyClassifier(with_second_look=False).fit(train)
+    options = {**pipeline_options(ReplyJudge.__name__), "with_second_look": False}
+    model = classifier_for(options).fit(train)
     rows = model.rank_many([r.partner for r in test], [r.text for r in test])
     return np.array([[dict(row)[k] for k in KINDS] for row in rows])
+
+
+def result_row(
+    held_out: str, name: str, truth: Sequence[str], predicted: Sequence[str]
+) -> str:
+    """A table row: accuracy over all and per kind, and against judged toward."""
+    figures = accuracy_by_kind(truth, predicted)
+    cells = " | ".join(f"{figures[k]:.3f}" for k in ("all", *KINDS))
+    against = sum(g == "against" and p == "toward" for g, p in zip(truth, predicted))
+    return f"| {held_out} | {name} | {cells} | {against} |"
 
 
 def main() -> None:
@@ -259,6 +280,8 @@ def main() -> None:
     tf.config.threading.set_inter_op_parallelism_threads(1)
     data = [r for r in load_replies(TRAIN_DIR) if r.kind in KINDS]
     writers = sorted({r.writer for r in data})
+    # Built once: checks the vocabulary and configuration the cross-encoder reads.
+    tokenizer = SentenceEncoder().tokenizer
     gold: List[str] = []
     found: Dict[str, List[str]] = {"regression": [], "fine-tuned": [], "averaged": []}
     seconds = 0.0
@@ -280,7 +303,7 @@ def main() -> None:
         test = [r for r in data if r.writer in held_out]
         print(f"group {group}: held out {held_out}, {len(train)} / {len(test)}")
         started = time.perf_counter()
-        tuned = fine_tune(train, test, args.epochs)
+        tuned = fine_tune(tokenizer, train, test, args.epochs)
         seconds += time.perf_counter() - started
         linear = regression(train, test)
         truth = [r.kind for r in test]
@@ -292,18 +315,10 @@ def main() -> None:
         ):
             predicted = [KINDS[i] for i in probabilities.argmax(1)]
             found[name] += predicted
-            figures = accuracy_by_kind(truth, predicted)
-            cells = " | ".join(f"{figures[k]:.3f}" for k in ("all", *KINDS))
-            against = sum(
-                g == "against" and p == "toward" for g, p in zip(truth, predicted)
-            )
-            lines.append(f"| {' '.join(held_out)} | {name} | {cells} | {against} |")
+            lines.append(result_row(" ".join(held_out), name, truth, predicted))
             print(lines[-1], flush=True)
     for name, predicted in found.items():
-        figures = accuracy_by_kind(gold, predicted)
-        cells = " | ".join(f"{figures[k]:.3f}" for k in ("all", *KINDS))
-        against = sum(g == "against" and p == "toward" for g, p in zip(gold, predicted))
-        lines.append(f"| all groups | {name} | {cells} | {against} |")
+        lines.append(result_row("all groups", name, gold, predicted))
     lines += ["", f"Fine-tuning: {seconds:.0f} s in all on this machine."]
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
