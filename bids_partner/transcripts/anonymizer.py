@@ -501,6 +501,7 @@ class Anonymizer:
             for m in _PRONOUNS_GIVEN.finditer(text)
         )
         found = self._tidy_names(text, found)
+        found.extend(self._coordinated(found, parsed.tokens))
         found.extend(
             Finding(m.start("v"), m.end("v"), "place") for m in _STREET.finditer(text)
         )
@@ -516,6 +517,21 @@ class Anonymizer:
             f for f in found if all(f.end <= s or f.start >= e for s, e in protected)
         ]
         return tuple(_mentioned_again(text, resolve(found, text)))
+
+    def _coordinated(self, found: List[Finding], doc: Doc) -> List[Finding]:
+        """A name joined by "and" to a person found ("[Ana] and dusty", "max
+        and [Ana]"): people are named beside people."""
+        more = []
+        for finding in found:
+            if finding.kind != "person":
+                continue
+            span = doc.char_span(finding.start, finding.end, alignment_mode="expand")
+            if span is None:
+                continue
+            for i in self.names.coordinated(doc, span.start, span.end):
+                token = doc[i]
+                more.append(Finding(token.idx, token.idx + len(token), "person"))
+        return more
 
     def _tidy_names(self, text: str, found: List[Finding]) -> List[Finding]:
         """People and places without the words beside them that name no one: a
@@ -551,6 +567,8 @@ class Anonymizer:
                 text[start:end].islower()
                 and before
                 and (before[-1].isdigit() or number_word(before[-1]))
+                # "the one deon proposed with": one is no count there.
+                and not (before[-1] == "one" and before[-2:-1] in (["the"], ["that"]))
             ):
                 continue
             tidy.append(Finding(start, end, kind))

@@ -94,6 +94,62 @@ KINSHIP_WORDS = {
     "kakak", "mak", "suegra", "suegro", "nonna", "nonno", "zia", "zio", "ouma",
     "oupa", "tannie", "gogo", "doña",
 }  # fmt: skip
+# What people of other languages call their family, typed between English words
+# ("my babcia", "chị Lan", "eomma says"): none of them is also a first name
+# often enough to count ("anh", "em", "anna", "saba", "sisi" are left out).
+KINSHIP_WORDS |= {
+    # Spanish, Portuguese, Italian, French, German, Polish
+    "mamá", "papá", "abuelita", "abuelito", "tía", "prima", "primo", "hermano",
+    "hermana", "cuñado", "cuñada", "compadre", "comadre", "padrino", "madrina",
+    "mãe", "pai", "avó", "avô", "vovó", "vovô", "vovo", "sogra", "sogro",
+    "cunhado", "cunhada", "mamma", "suocera", "suocero", "maman", "mamie",
+    "papi", "tonton", "mutti", "vati", "babcia", "dziadek", "ciocia", "wujek",
+    "teściowa", "mamusia",
+    # Arabic, Hebrew, Yiddish
+    "teta", "jiddo", "sitti", "ammo", "khalto", "khalo", "bubbe", "zayde",
+    "savta", "ima",
+    # South Asian
+    "thatha", "paati", "ammamma", "achan", "chettan", "chechi", "thambi",
+    "thangachi", "maama", "athai", "chithi", "periyamma", "nanima", "dadima",
+    "nanaji", "dadaji", "saas", "sasur", "devar", "nanad", "bahu", "beta",
+    "beti", "bhaiyaa", "baji", "apa", "apu", "phupho",
+    # East and South-East Asian
+    "chị", "chú", "dì", "mẹ", "bố", "ông", "bà", "eomma", "omma", "umma",
+    "appa", "halmeoni", "halmoni", "harabeoji", "ajumma", "ajusshi", "nainai",
+    "yeye", "laolao", "waipo", "waigong", "ahma", "ahgong", "jiejie", "gege",
+    "meimei", "ayi", "shushu", "ninang", "ninong", "inaanak",
+    # African and Caribbean
+    "mkhulu", "makoti", "bhuti", "umama", "ubaba", "iyawo", "mumma",
+    "puppa", "bredda",
+}  # fmt: skip
+# Words of other languages for love, marriage and the people in it ("mi novio",
+# "the rishta", "lobola talks", "di pickney"): chat in many Englishes uses them,
+# English word lists do not have them, so without this list they read as names.
+RELATIONSHIP_WORDS_ABROAD = {
+    "novio", "novia", "esposo", "esposa", "marido", "hijo", "hija", "mija",
+    "mijo", "cariño", "querido", "querida", "amor", "familia", "boda",
+    "quinceañera", "namorado", "namorada", "filho", "filha", "saudade",
+    "saudades", "família", "amore", "tesoro", "chéri", "chérie", "copain",
+    "copine", "schatz", "liebling", "kochanie", "narzeczony", "narzeczona",
+    "rishta", "rishtas", "rishtay", "shaadi", "nikah", "mehndi", "baraat",
+    "walima", "dulha", "dulhan", "sasural", "jaanu", "yaar", "pyaar", "dahej",
+    "khandaan", "biradari", "haldi", "kundli", "habibi", "habibti", "hayati",
+    "mahr", "inshallah", "mashallah", "wallah", "alhamdulillah", "yalla",
+    "shidduch", "chuppah", "mishpacha", "lobola", "ilobolo", "magadi",
+    "pickney", "pikin", "pickny", "yute", "bredren", "sistren", "gyal", "bwoy",
+    "wetin", "oga", "chale", "asawa", "anak", "jowa", "barkada",
+    "pasalubong", "balikbayan", "kilig", "tampo", "lambing", "tsismis",
+    "tsismosa", "chismosa", "chisme", "jagiya", "jagi", "sunbae", "hoobae",
+    "laopo", "laogong", "baobei", "qinai",
+}  # fmt: skip
+NOT_IDENTIFYING |= RELATIONSHIP_WORDS_ABROAD
+# Of those, the words for a partner or a child, which a name can follow as it
+# follows "my boyfriend" ("mi novio nacho", "my jowa Paolo").
+PEOPLE_WORDS_ABROAD = {
+    "novio", "novia", "esposo", "esposa", "marido", "hijo", "hija", "namorado",
+    "namorada", "filho", "filha", "narzeczony", "narzeczona", "dulha", "dulhan",
+    "asawa", "anak", "jowa", "laopo", "laogong",
+}  # fmt: skip
 # Numbers written out ("married forty-one years"): never a name.
 NUMBER_WORDS = {
     "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
@@ -135,6 +191,14 @@ PLACE_WORDS = {
     "valley", "heights", "village", "county", "bridge", "square", "mall", "island",
     "bay", "falls", "springs", "gardens", "plaza", "harbor", "harbour", "station",
     "airport", "downtown", "district", "borough", "canyon", "coast",
+}  # fmt: skip
+
+
+# Everyday words people are named that Faker's lists lack ("rain keeps asking",
+# "norm said"): listed, they still need a person's context to count.
+WORD_NAMES = {
+    "rain", "ash", "norm", "gift", "poppy", "honor", "honour", "favour",
+    "unity", "ocean", "tiff", "mo", "tee",
 }  # fmt: skip
 
 
@@ -226,7 +290,7 @@ def lexicons() -> Lexicons:
     project = load_lexicon()
     prob = load_lookups("en", ["lexeme_prob"]).get_table("lexeme_prob")
     return Lexicons(
-        first_names=frozenset(first),
+        first_names=frozenset(first | WORD_NAMES),
         last_names=frozenset(last),
         places=frozenset(places),
         countries=frozenset(countries),

@@ -28,6 +28,7 @@ from bids_partner.transcripts.lexicons import (
     MONTHS,
     NOT_IDENTIFYING,
     ORG_WORDS,
+    PEOPLE_WORDS_ABROAD,
     PLACE_WORDS,
     TITLES,
     WEEKDAYS,
@@ -42,7 +43,9 @@ REPORTING = {
     "said", "says", "told", "texted", "called", "asked", "yelled", "thinks",
     "wants", "left", "came", "keeps", "never", "always", "is", "was", "and",
 }  # fmt: skip
-STRONG_REPORTING = REPORTING - {"is", "was", "and", "never", "always"}
+STRONG_REPORTING = REPORTING - {"is", "was", "and", "never", "always"} | {
+    "reckons", "swears", "claims", "insists", "admits", "promised", "promises",
+}  # fmt: skip
 PLACE_CUES = {
     "in", "to", "from", "near", "around", "visit", "visiting", "visited", "moved",
     "live", "lives", "lived", "living", "downtown", "outside",
@@ -63,6 +66,19 @@ CONTACT_VERBS = {
     "facetiming", "blocked", "unblocked", "ghosted", "kissed", "hugged", "dumped",
     "met",
 }  # fmt: skip
+# Verbs a person follows after "to" or "with": "talking to faisal", "a chat
+# with ify"; not "moved", "went" or "lives": places follow those.
+TALK_VERBS = {
+    "talk", "talks", "talking", "talked", "speak", "speaks", "speaking",
+    "spoke", "chat", "chats", "chatting", "chatted", "arguing", "argued",
+    "fighting", "fought", "sleeping", "slept", "engaged", "married",
+}  # fmt: skip
+# Words a name is said after when the writer speaks to that person ("thanks
+# ray", "love you tho cam", "sorry jade"), at the end of a sentence.
+BEFORE_A_VOCATIVE = {
+    "thanks", "thx", "ty", "cheers", "hey", "hi", "hiya", "bye", "sorry",
+    "oi", "tho", "though", "night", "morning", "congrats",
+}  # fmt: skip
 RELATIONS = {
     "friend", "bestie", "bff", "bestfriend", "mate", "buddy", "pal", "sister",
     "brother", "sis", "bro", "cousin", "aunt", "auntie", "aunty", "uncle", "niece",
@@ -76,14 +92,14 @@ RELATIONS = {
     "lover", "kid", "child", "baby", "twin", "mother", "father", "mom", "mum",
     "dad", "babysitter", "nanny", "lawyer", "sponsor", "godmother", "godfather",
     "sister-in-law", "brother-in-law", "mother-in-law", "father-in-law",
-}  # fmt: skip
+} | PEOPLE_WORDS_ABROAD  # fmt: skip
 RELATION_MODIFIERS = {
     "best", "close", "old", "oldest", "new", "little", "big", "older", "younger",
     "baby", "twin", "step", "half", "ex", "late", "dear", "work", "school",
     "childhood", "good", "only", "eldest", "youngest", "middle", "lovely", "other",
     "female", "male", "gay", "straight", "trans", "former", "current",
 }  # fmt: skip
-POSSESSIVES = {"my", "our", "his", "her", "their", "your", "'s"}
+POSSESSIVES = {"my", "our", "his", "her", "their", "your", "'s", "mi", "su"}
 # Describing words between a determiner and an ordinary noun ("a lovely lad",
 # "her new fella", "a little prince"); none that go before a name in a greeting
 # or a pet name ("dear", "sweet").
@@ -116,7 +132,27 @@ DETERMINERS = {
     "any", "no", "another", "his", "her", "their", "its", "your", "our", "whose",
     "which", "what", "such", "much", "more", "most", "all", "both", "few",
     "several", "many", "my",
+    # Spanish and patois possessives and articles typed in English ("mi novio",
+    # "di pickney"), lowercase only: capitalised they start names ("El Sayed").
+    "mi", "di", "el", "su", "mis", "sus",
 }  # fmt: skip
+# What a person's possessive is followed by ("june's mum", "dawn's 21st",
+# "ash's car"), beside the relation words.
+OWNED_BY_A_PERSON = {
+    "party", "birthday", "bday", "wedding", "funeral", "christening", "house",
+    "place", "flat", "apartment", "car", "room", "bedroom", "21st", "18th",
+    "30th", "40th", "50th", "engagement", "graduation", "parents", "folks",
+    "family", "number", "phone", "instagram", "insta", "ig", "dog", "cat",
+}  # fmt: skip
+# Past tenses that do not end in -ed: "clay sent me his number", "rain got".
+IRREGULAR_PAST = {
+    # Not "broke", "went" or "kept": "dawn broke", "summer went by".
+    "sent", "got", "gave", "took", "bought", "found",
+    "saw", "thought", "knew", "wrote", "forgot", "paid",
+    "spent", "lent", "stole", "swore", "lied", "ghosted", "blocked",
+}  # fmt: skip
+# "his name is wade", "her actual name's georgia".
+NAME_IS = (["name", "is"], ["name", "was"], ["name", "'s"], ["names", "is"])
 AND = {"and", "n", "&", "an'", "'n'"}
 ME = {"me", "myself"}
 # Stop words that are also first names: after "me and", a name ("me and will").
@@ -238,7 +274,9 @@ class NameFinder:
             return True
         if self._inflected(token) and (strict or not first):
             return False
-        return first or low not in self.lex.known_words
+        # A word English text never has, though a dictionary lists it
+        # ("faisal": King Faisal), can be a person in context too.
+        return first or low not in self.lex.known_words or self.lex.logprob(low) is None
 
     def _after_relation(self, token: Token) -> bool:
         """ "my best friend joy", "her boss Rob", "my sister's friend Kat"."""
@@ -281,6 +319,8 @@ class NameFinder:
         i, lows = token.i, self._lows(token.doc)
         before = lows[max(0, i - 2) : i]
         after = lows[i + 1 : i + 4]
+        if self._addressed(token, before, lows[i + 1 : i + 6]):
+            return self._nameable(token, strict=True)  # "thanks ray"
         if before and before[-1] in DETERMINERS and not self._capitalised(token):
             return False  # "a guy from work", "the kids and I"
         if len(before) == 2 and before[0] in ME and before[1] in AND:
@@ -301,13 +341,19 @@ class NameFinder:
             )
         if before and before[-1] in CONTACT_VERBS:
             return self._nameable(token)  # "texting chase"
+        if len(before) == 2 and before[0] in TALK_VERBS and before[1] in {"to", "with"}:
+            return self._nameable(token, strict=True)  # "talking to faisal"
         if after[:1] == ["from"] and self._nameable(token, stop_names=True):
             # "Dawn from work", "Will from church", "Ana from next door".
             return _from_a_social_place(after)
         if after[:2] and after[0] == "(" and after[1] in POSSESSIVES:
             return self._nameable(token, stop_names=True)  # "Faith (my sister)"
+        if before in NAME_IS:
+            return self._nameable(token, stop_names=True)  # "his name is wade"
         if self._a_month(token):
             return False
+        if self._owned_follows(after):
+            return self._nameable(token, strict=True)  # "june's mum"
         if self._relation_follows(after):
             # "June, my wife of 20 years"
             return self._nameable(token, stop_names=True)
@@ -356,6 +402,61 @@ class NameFinder:
         if self._and_their_relation(after):
             return not ordinary  # "wren and her husband"
         return self._after_relation(token) and not ordinary
+
+    def _addressed(self, token: Token, before: list[str], after: list[str]) -> bool:
+        """Someone spoken to: "thanks ray.", "love you tho cam", "hope if
+        you're reading this", "if ur reading this jade": a listed first name or
+        a word English does not have."""
+        low = token.lower_
+        if low not in self.lex.first_names and low in self.lex.known_words:
+            return False
+        at_end = not after or after[0] in SENTENCE_ENDS or after[0] in {",", "!"}
+        if before and before[-1] in BEFORE_A_VOCATIVE and at_end:
+            return True
+        if before[-2:] == ["reading", "this"] and at_end:
+            return True  # "if you're reading this jade"
+        return (
+            after[:1] == ["if"]
+            and "reading" in after[1:5]
+            and (not before or self._sentence_start(token))
+        )
+
+    def _owned_follows(self, after: list[str]) -> bool:
+        """A possessive and a relation or a person's belonging follow the word
+        ("june's mum", "gift's dad", "dawn's 21st")."""
+        return (
+            len(after) >= 2
+            and after[0] == "'s"
+            and (
+                after[1] in RELATIONS
+                or after[1] in KINSHIP_WORDS
+                or after[1] in self.lex.partner_words
+                or after[1] in OWNED_BY_A_PERSON
+            )
+        )
+
+    def coordinated(self, doc: Doc, start: int, end: int) -> list[int]:
+        """Words joined by "and" to a person found at tokens start..end that
+        can be a person themselves ("[Ana] and dusty", "max and [Ana]"): a
+        name beside a name. Not an everyday word, a pronoun or a relation
+        ("Ana and work", "Ana and her husband", "the kids and Ana")."""
+        lows, found = self._lows(doc), []
+        if end + 1 < len(doc) and lows[end] in AND:
+            found.append(end + 1)
+        if start >= 2 and lows[start - 1] in AND:
+            before = lows[start - 3] if start >= 3 else ""
+            if before not in DETERMINERS and before not in NOT_BEFORE_NAME:
+                found.append(start - 2)
+        return [
+            i
+            for i in found
+            if self._nameable(doc[i], strict=True)
+            and (
+                (self._capitalised(doc[i]) and not self._sentence_start(doc[i]))
+                or lows[i] in self.lex.first_names
+                or lows[i] not in self.lex.known_words
+            )
+        ]
 
     def _and_their_relation(self, after: list[str]) -> bool:
         """ "and", a third person's possessive and a relation follow the word
@@ -416,8 +517,14 @@ class NameFinder:
         following = self._next(token, 1)
         if following in STRONG_REPORTING:
             return True
-        if following == "'s" or (following.endswith("ed") and len(following) > 3):
+        if following == "'s" and self._next(token, 2) not in DETERMINERS:
+            # "june's mum"; "'s" is "is" in "autumn's my favourite season" (not
+            # in "bob's not talking", "mark's been": people too).
             return True
+        if following.endswith("ed") and len(following) > 3:
+            return True
+        if following in IRREGULAR_PAST:
+            return True  # "clay sent me his number"
         after = self._next(token, 2)
         if following == "and" and after in {"i", "me"}:
             return True  # "Joy and I"
@@ -435,6 +542,17 @@ class NameFinder:
         if following == "(" and after in {"my", "our", "his", "her"}:
             return True  # "Faith (my sister)"
         return following == "," and self._next(token, 2) in {"my", "our", "his", "her"}
+
+    def _rare_after_cue(self, token: Token) -> bool:
+        """A lowercase word English text rarely has, or a listed place, after
+        where someone works or lives ("works at deloitte", "in shoreditch",
+        "from bangalore"): the place's or workplace's name."""
+        low = token.lower_
+        rare = (self.lex.logprob(low) or -99.0) < ENGLISH_LOGPROB
+        if not (rare or low in self.lex.places):
+            return False
+        previous = token.nbor(-1).lower_ if token.i > 0 else ""
+        return self._after_work_word(token) or previous in PLACE_CUES
 
     def _after_work_word(self, token: Token) -> bool:
         """ "works at X", "my job at X", "her boss at X"."""
@@ -514,6 +632,8 @@ class NameFinder:
         # Lowercase: names that are not also ordinary words, short ones only in
         # context ("uni", "ur" are chat words); and words English text never has
         # ("xiaoming", "chidi"): a name more often than not.
+        if not common and self._rare_after_cue(token):
+            return True  # "works at deloitte", "he's in bangalore now"
         if listed and not common and self._ordinary_word(token):
             # "a keen deer hunter", "love you babe": the word, unless it acts
             # like a name ("hunter said").

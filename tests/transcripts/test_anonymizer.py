@@ -530,6 +530,69 @@ def test_shapes_the_writers_revealed(
     assert clean(anonymizer, text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # aw5 and aw1-aw4 as dev sets (2026-12-04, fifth session): a word joined
+        # by "and" to a person found is a person too.
+        ("Priya and dusty fell out again", "[PERSON_1] and [PERSON_2] fell out again"),
+        (
+            "max and Priya both slid into my dms",
+            "[PERSON_1] and [PERSON_2] both slid into my dms",
+        ),
+        # ... but not an everyday word, a relation or a pronoun beside them.
+        (
+            "Priya and work are all he thinks about",
+            "[PERSON_1] and work are all he thinks about",
+        ),
+        ("Priya and her husband left early", "[PERSON_1] and her husband left early"),
+        # Said to be the name.
+        ("his name is wade btw", "his name is [PERSON_1] btw"),
+        ("her real name is georgia lol", "her real name is [PERSON_1] lol"),
+        # A possessive before a relation or a person's belongings.
+        ("june's mum found my hoodie", "[PERSON_1]'s mum found my hoodie"),
+        ("we drove home from dawn's 21st", "we drove home from [PERSON_1]'s 21st"),
+        ("autumn's my favourite season", "autumn's my favourite season"),
+        # Everyday words people are named, acting as a person does.
+        ("rain keeps asking me for money", "[PERSON_1] keeps asking me for money"),
+        (
+            "norm said his parents won't accept me",
+            "[PERSON_1] said his parents won't accept me",
+        ),
+        ("clay sent me his number", "[PERSON_1] sent me his number"),
+        ("lane reckons i'm jealous", "[PERSON_1] reckons i'm jealous"),
+        ("dawn broke and i still hadn't slept", "dawn broke and i still hadn't slept"),
+        # Spoken to, talked to.
+        (
+            "i tried the i-statements. thanks ray",
+            "i tried the i-statements. thanks [PERSON_1]",
+        ),
+        ("if ur reading this jade, stop", "if ur reading this [PERSON_1], stop"),
+        ("i've been talking to faisal", "i've been talking to [PERSON_1]"),
+        (
+            "the ring, the one deon proposed with",
+            "the ring, the one [PERSON_1] proposed with",
+        ),
+        # A rare word where someone works or lives is the workplace or place.
+        ("my bf works at deloitte", "my bf works at [ORG_1]"),
+        ("he's in bangalore now", "he's in [PLACE_1] now"),
+        ("she works in sales, lives in town", "she works in sales, lives in town"),
+        # Words of other languages for family and love stay; the names go.
+        (
+            "mi novio nacho still lives with his ex",
+            "mi novio [PERSON_1] still lives with his ex",
+        ),
+        ("my babcia and chị Lan came", "my babcia and chị [PERSON_1] came"),
+        ("lobola talks start in may", "lobola talks start in may"),
+        ("di pickney dem need shoes", "di pickney dem need shoes"),
+    ],
+)
+def test_shapes_found_in_the_fifth_sessions_dev_sets(
+    anonymizer: Anonymizer, text: str, expected: str
+) -> None:
+    assert clean(anonymizer, text) == expected
+
+
 class _TakesMarkupTagsForNames:
     """A name model that takes every word after '<' for a person, as the trained
     one did once ('svg' in '<svg onload=...>') after a change to its inputs."""
