@@ -151,8 +151,17 @@ IRREGULAR_PAST = {
     "saw", "thought", "knew", "wrote", "forgot", "paid",
     "spent", "lent", "stole", "swore", "lied", "ghosted", "blocked",
 }  # fmt: skip
+# What follows a person who is the subject ("ash even likes me", "april has
+# been"; not "is": "Faith is hard for me"), and the pronouns that tell of them.
+SUBJECT_VERBS = {
+    "has", "had", "can't", "cant", "won't", "wont", "doesn't",
+    "doesnt", "didn't", "didnt", "never", "always", "just", "finally", "even",
+    "still", "literally", "really", "actually", "isn't", "isnt", "wasn't",
+}  # fmt: skip
+THIRD_PERSON = {"he", "she", "him", "his", "hes", "shes", "her", "hers"}
 # "his name is wade", "her actual name's georgia".
 NAME_IS = (["name", "is"], ["name", "was"], ["name", "'s"], ["names", "is"])
+NAME_IS_ADVERBS = {"literally", "actually", "really", "just", "still"}
 AND = {"and", "n", "&", "an'", "'n'"}
 ME = {"me", "myself"}
 # Stop words that are also first names: after "me and", a name ("me and will").
@@ -348,12 +357,17 @@ class NameFinder:
             return _from_a_social_place(after)
         if after[:2] and after[0] == "(" and after[1] in POSSESSIVES:
             return self._nameable(token, stop_names=True)  # "Faith (my sister)"
-        if before in NAME_IS:
-            return self._nameable(token, stop_names=True)  # "his name is wade"
+        if before in NAME_IS or (
+            lows[max(0, i - 3) : i - 1] in NAME_IS and before[-1] in NAME_IS_ADVERBS
+        ):
+            # "his name is wade", "his name is literally guy"
+            return self._nameable(token, stop_names=True)
         if self._a_month(token):
             return False
         if self._owned_follows(after):
             return self._nameable(token, strict=True)  # "june's mum"
+        if self._subject_told_of(token):
+            return self._nameable(token, strict=True)  # "hunter is such a..., his mum"
         if self._relation_follows(after):
             # "June, my wife of 20 years"
             return self._nameable(token, stop_names=True)
@@ -419,6 +433,20 @@ class NameFinder:
             after[:1] == ["if"]
             and "reading" in after[1:5]
             and (not before or self._sentence_start(token))
+        )
+
+    def _subject_told_of(self, token: Token) -> bool:
+        """A listed first name starting a sentence, a verb after it, and "he"
+        or "she" later in the message: "april has been my best friend ... she's
+        not speaking to me", "ash even likes me, he only texts at night"."""
+        if not self._sentence_start(token) or token.lower_ not in self.lex.first_names:
+            return False
+        lows = self._lows(token.doc)
+        following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+        if following is None:
+            return False
+        return following.lower_ in SUBJECT_VERBS and bool(
+            THIRD_PERSON & set(lows[token.i + 2 :])
         )
 
     def _owned_follows(self, after: list[str]) -> bool:

@@ -549,6 +549,16 @@ def test_shapes_the_writers_revealed(
         # Said to be the name.
         ("his name is wade btw", "his name is [PERSON_1] btw"),
         ("her real name is georgia lol", "her real name is [PERSON_1] lol"),
+        ("his name is literally guy", "his name is literally [PERSON_1]"),
+        # A listed name starting a sentence, acting, and told of as he or she.
+        (
+            "april has been my best friend and now she's not speaking to me",
+            "[PERSON_1] has been my best friend and now she's not speaking to me",
+        ),
+        (
+            "Faith is hard for me since the miscarriage. He prays",
+            "Faith is hard for me since the miscarriage. He prays",
+        ),
         # A possessive before a relation or a person's belongings.
         ("june's mum found my hoodie", "[PERSON_1]'s mum found my hoodie"),
         ("we drove home from dawn's 21st", "we drove home from [PERSON_1]'s 21st"),
