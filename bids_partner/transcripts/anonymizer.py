@@ -437,10 +437,14 @@ class Anonymizer:
             # A markup tag someone pasted ("<svg onload=...>") names no one.
             if _MARKUP_TAG_BEFORE.search(text, 0, start):
                 continue
-            if all(self._everyday(text, s, w) for s, _, w in pieces):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            # A phrase of another language ("hensem sangat") is no name either.
+            foreign = span is not None and all(
+                self.names.in_foreign_phrase(t) for t in span if t.is_alpha
+            )
+            if foreign or all(self._everyday(text, s, w) for s, _, w in pieces):
                 # Model and context must agree: "texting quill", not "kids'
                 # soccer games" or "a keen deer hunter".
-                span = doc.char_span(start, end, alignment_mode="expand")
                 if span is None or not (
                     self.names.cued(span[0]) or self._acts_like_a_name(span)
                 ):

@@ -673,7 +673,37 @@ class NameFinder:
             len(token) >= 4
             and self.lex.logprob(low) is None
             and low not in self.lex.known_words
+            and not self.in_foreign_phrase(token)
         )
+
+    def _foreign(self, token: Token) -> bool:
+        """A lowercase word neither English nor a listed name, nor a word the
+        anonymizer knows (a kinship word, "lah"), nor a chat abbreviation
+        ("ngl", "smh": no vowel)."""
+        low = token.lower_
+        return (
+            token.is_alpha
+            and token.is_lower
+            and len(token) >= 3
+            and any(c in "aeiouy" for c in low)
+            and low not in KINSHIP_WORDS
+            and low not in NOT_IDENTIFYING
+            and low not in self.lex.first_names
+            and low not in self.lex.last_names
+            and low not in self.lex.known_words
+            and low not in self.lex.common_words
+            and (self.lex.logprob(low) or -99.0) < ENGLISH_LOGPROB
+        )
+
+    def in_foreign_phrase(self, token: Token) -> bool:
+        """A word beside another word that is neither English nor a name
+        ("hensem sangat", "aso ebi", "nuh ansa"): a phrase of another
+        language, not a name."""
+        doc = token.doc
+        return any(
+            0 <= j < len(doc) and self._foreign(doc[j])
+            for j in (token.i - 1, token.i + 1)
+        ) and self._foreign(token)
 
     # Spans --------------------------------------------------------------------
 

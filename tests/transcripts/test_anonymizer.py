@@ -595,6 +595,11 @@ def test_shapes_the_writers_revealed(
         ("my babcia and chị Lan came", "my babcia and chị [PERSON_1] came"),
         ("lobola talks start in may", "lobola talks start in may"),
         ("di pickney dem need shoes", "di pickney dem need shoes"),
+        # A phrase of another language is no name; a name beside a kinship
+        # word or joined to a person still is.
+        ("his ig pic, hensem sangat lah", "his ig pic, hensem sangat lah"),
+        ("kiran bhaiya is getting married", "[PERSON_1] bhaiya is getting married"),
+        ("me and chidi okafor had a fight", "me and [PERSON_1] had a fight"),
     ],
 )
 def test_shapes_found_in_the_fifth_sessions_dev_sets(
