@@ -64,16 +64,26 @@ _SOCIAL = (
 )
 
 # E-mail addresses spelled out: "ana dot ruiz at gmail dot com", "bo(at)x.org".
-_TLD = r"(?:com|net|org|co|uk|ie|ca|au|nz|in|edu|gov|io|me|de|fr|es|it|nl|us|info)"
+# Country endings too ("dot co dot za", "dot gov dot gh"), none an English word.
+_TLD = (
+    r"(?:com|net|org|edu|gov|info|io|co|uk|ie|ca|au|nz|in|me|us|de|fr|es|it|nl|"
+    r"za|gh|ng|ke|ph|sg|pk|jm|tt|br|mx|ar|pl|pt|ro|ru|ua|tr|ae|sa|eg|vn|kr|jp|"
+    r"cn|hk|tw|lk|bd|np|fj|zw|ug|tz|rw|cm|ch|se|dk|fi|gr|hu|cz|sk)"
+)
 _MAIL_HOST = (
     r"(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|icloud|aol|protonmail|"
     r"proton|live|msn|gmx|yandex|zoho)"
 )
-_DOT = r"(?:\.|\s*[(\[{]\s*dot\s*[)\]}]\s*|\s+dot\s+)"
-_AT = r"(?:\s*@\s*|\s*[(\[{]\s*at\s*[)\]}]\s*|\s+at\s+)"
+# "dot", and the word in Spanish, Portuguese and French ("punto", "ponto",
+# "point"); "at", "at the rate" (Indian English) and "arroba".
+_DOT = r"(?:\.|\s*[(\[{]\s*dot\s*[)\]}]\s*|\s+(?:dot|punto|ponto|point)\s+)"
+_AT = (
+    r"(?:\s*@\s*|\s*[(\[{]\s*at\s*[)\]}]\s*|\s+at\s+the\s+rate(?:\s+of)?\s+|"
+    r"\s+(?:at|arroba)\s+)"
+)
 _JOIN = (
     r"(?:[._-]|\s*[(\[{]\s*dot\s*[)\]}]\s*|"
-    r"\s+(?:dot|underscore|dash|hyphen|period)\s+)"
+    r"\s+(?:dot|underscore|dash|hyphen|period|punto|ponto)\s+)"
 )
 _NOT_MAILBOX = (
     r"(?!(?:i|me|him|her|them|us|you|it|we|he|she|they|was|is|am|are|were|be|"
@@ -165,6 +175,8 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
     ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     # Typed letter by letter: "s i o b h a n . r y a n @ e i r c o m . n e t".
     ("email", re.compile(r"(?<!\S)(?:[\w.+-] ){3,}@(?: [\w.-]){3,}(?!\S)")),
+    # Spaces round the @ and the dots: "ana @ gmail . com".
+    ("email", re.compile(r"[\w.+-]+\s+@\s+[\w-]+(?:\s*\.\s*[\w-]+)+")),
     # A payment ID or address with no domain ending: UPI "ramesh.k@okaxis".
     (
         "handle",
