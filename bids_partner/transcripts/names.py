@@ -159,6 +159,12 @@ SUBJECT_VERBS = {
     "still", "literally", "really", "actually", "isn't", "isnt", "wasn't",
 }  # fmt: skip
 THIRD_PERSON = {"he", "she", "him", "his", "hes", "shes", "her", "hers"}
+YOU = {"you", "u", "ya", "your", "ur", "yours", "youre", "you're", "yourself"}
+# What people call someone they speak to that is no name.
+ADDRESSED_AS = {
+    "love", "dear", "son", "girl", "boy", "man", "lady", "kid", "child", "baby",
+    "darling", "sweetie", "guys", "folks", "everyone", "people",
+}  # fmt: skip
 # "his name is wade", "her actual name's georgia".
 NAME_IS = (["name", "is"], ["name", "was"], ["name", "'s"], ["names", "is"])
 NAME_IS_ADVERBS = {"literally", "actually", "really", "just", "still"}
@@ -429,6 +435,8 @@ class NameFinder:
             return True
         if before[-2:] == ["reading", "this"] and at_end:
             return True  # "if you're reading this jade"
+        if self._spoken_to_by_name(token):
+            return True  # "dawn, you matter to me", "will you listen, mark?"
         return (
             after[:1] == ["if"]
             and "reading" in after[1:5]
@@ -448,6 +456,36 @@ class NameFinder:
         return following.lower_ in SUBJECT_VERBS and bool(
             THIRD_PERSON & set(lows[token.i + 2 :])
         )
+
+    def _spoken_to_by_name(self, token: Token) -> bool:
+        """A name set off by a comma at either end of a sentence that speaks to
+        "you", as people type the lines they rehearse: "dawn, you matter to
+        me", "hope, can you hear me?", "will you listen to me, mark?"."""
+        doc, lows, i = token.doc, self._lows(token.doc), token.i
+        low = lows[i]
+        if (
+            low in ADDRESSED_AS
+            or low in TITLES
+            or low in WEEKDAYS
+            or low in MONTHS
+            or low in self.lex.feelings
+        ):
+            return False  # "Love, you know I care", "thank you, doctor"
+        start = self._sentence_start(token)
+        end = i + 1 >= len(doc) or lows[i + 1] in SENTENCE_ENDS
+        if start and i + 1 < len(doc) and lows[i + 1] == ",":
+            j = i + 2
+            while j < len(doc) and lows[j] not in SENTENCE_ENDS:
+                if lows[j] in YOU:
+                    return True
+                j += 1
+        if end and i > 0 and lows[i - 1] == ",":
+            j = i - 2
+            while j >= 0 and lows[j] not in SENTENCE_ENDS:
+                if lows[j] in YOU:
+                    return True
+                j -= 1
+        return False
 
     def _owned_follows(self, after: list[str]) -> bool:
         """A possessive and a relation or a person's belonging follow the word

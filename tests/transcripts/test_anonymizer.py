@@ -599,6 +599,14 @@ def test_shapes_the_writers_revealed(
             "the ring, the one deon proposed with",
             "the ring, the one [PERSON_1] proposed with",
         ),
+        # Spoken to by name in a rehearsed line, set off by a comma.
+        ("dawn, you matter to me", "[PERSON_1], you matter to me"),
+        ("ok i'd say: grace, i love you", "ok i'd say: [PERSON_1], i love you"),
+        ("will you listen to me, mark?", "will you listen to me, [PERSON_1]?"),
+        ("hope, can we talk about sunday?", "hope, can we talk about sunday?"),
+        ("Love, you know I care", "Love, you know I care"),
+        ("thank you, doctor", "thank you, doctor"),
+        ("Sunday, you said you'd come", "Sunday, you said you'd come"),
         # A rare word where someone works or lives is the workplace or place.
         ("my bf works at deloitte", "my bf works at [ORG_1]"),
         ("he's in bangalore now", "he's in [PLACE_1] now"),
