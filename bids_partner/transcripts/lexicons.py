@@ -43,6 +43,7 @@ NOT_IDENTIFYING = {
     # "before Tết"): named, but they identify no one.
     "facetime", "wechat", "viber", "messenger", "kakaotalk", "kakao", "imo",
     "gcash", "gofundme", "skype", "chuseok", "tết", "raya", "lohri", "holi",
+    "deepavali", "mass", "vaisakhi", "baisakhi", "songkran", "cny",
     "navratri", "onam", "pongal", "vesak", "nowruz", "kwanzaa", "hogmanay",
     # Pidgin and Singlish words people type between English ones ("abeg").
     # (Not "abi", "oya" or "sia": names too.)
@@ -73,6 +74,7 @@ LANGUAGES_AND_PEOPLES = {
     "ilocano", "bisaya", "twi", "pidgin", "patois", "creole", "konkani", "sindhi",
     "pashto", "kurdish", "tigrinya", "oromo", "ndebele", "sesotho", "setswana",
     "wolof", "lingala", "kinyarwanda",  # not "shona" or "dari": names too
+    "black", "white",  # "she is Black"; surnames after a first name still go
 }  # fmt: skip
 # What people call their parents, grandparents, aunts, uncles and elder
 # siblings in the Englishes the guide asks for ("my nan", "Nanay", "Tita Baby",
@@ -120,7 +122,11 @@ KINSHIP_WORDS |= {
     "meimei", "ayi", "shushu", "ninang", "ninong", "inaanak",
     # African and Caribbean
     "mkhulu", "makoti", "bhuti", "umama", "ubaba", "iyawo", "mumma",
-    "puppa", "bredda",
+    "puppa", "bredda", "kaka", "nwanne", "abah", "wami",
+    # Welsh, Scots, Irish; South Indian, Punjabi, Singaporean Chinese
+    "taid", "nain", "mamgu", "tadcu", "periyappa", "periamma", "chithappa",
+    "achayan", "ammachi", "appachan", "kanna", "mol", "mone",
+    "bapu", "korkor", "kiddo", "aai", "baba-ji",
 }  # fmt: skip
 # Words of other languages for love, marriage and the people in it ("mi novio",
 # "the rishta", "lobola talks", "di pickney"): chat in many Englishes uses them,

@@ -160,10 +160,42 @@ SUBJECT_VERBS = {
 }  # fmt: skip
 THIRD_PERSON = {"he", "she", "him", "his", "hes", "shes", "her", "hers"}
 YOU = {"you", "u", "ya", "your", "ur", "yours", "youre", "you're", "yourself"}
+# Words that lead into what is said to someone: "honestly hope, you...".
+LEAD_INS = {
+    "honestly", "look", "listen", "ok", "okay", "so", "and", "but", "please",
+    "oh", "hey", "hi", "sorry", "well", "right", "babe", "basically",
+}  # fmt: skip
+# What a line said to someone by name starts with after the name, without a
+# comma: "wei ling can you stop", "storm i know u hate", "bec i swear".
+OPENS_WHAT_IS_SAID = {
+    "i", "i'm", "im", "you", "u", "ur", "you're", "youre", "can", "please",
+    "pls", "plz", "my", "yaar", "listen", "look",
+}  # fmt: skip
+# Words that start a sentence and take a clause ("hope i'm not", "guess you
+# were right"): not someone spoken to.
+CLAUSE_OPENERS = {
+    "hope", "guess", "think", "wish", "bet", "swear", "pray", "trust", "suppose",
+    "know", "mean", "promise", "thank", "thanks", "love", "miss", "need",
+    "want", "tell", "say", "feel", "believe", "reckon", "glad", "sorry",
+    "imagine", "remember", "forget", "see", "hear", "look", "listen", "wait",
+    "sure", "maybe", "honestly", "seriously", "ok", "okay", "yes", "yeah",
+    "no", "oh", "well", "lol", "omg", "god", "please", "dear", "like", "ask",
+}  # fmt: skip
 # What people call someone they speak to that is no name.
 ADDRESSED_AS = {
     "love", "dear", "son", "girl", "boy", "man", "lady", "kid", "child", "baby",
     "darling", "sweetie", "guys", "folks", "everyone", "people",
+}  # fmt: skip
+# Where an organisation's initials follow ("at UCLA", "quit NUS").
+ACRONYM_CUES = {"at", "from", "quit", "left", "joined", "with", "to", "for"}
+# Initials that name no one: services, places in a hospital, school subjects.
+COMMON_ABBREVIATIONS = {
+    "aa", "na", "er", "icu", "hr", "gp", "pe", "it", "uk", "us", "usa", "eu",
+    "nhs", "atm", "ceo", "ok", "lol", "omg", "idk", "tbh", "btw", "asap", "fyi",
+    "dm", "dms", "pm", "am", "ivf", "adhd", "ocd", "ptsd", "ed", "iep", "sat",
+    "gcse", "bbq", "diy", "tv", "pc", "ae", "a&e", "uni", "cv", "id", "pin",
+    "ot", "ob", "mri", "ct", "std", "sti", "hiv", "lgbt", "lgbtq", "pta",
+    "cps", "dcfs", "acs", "sos", "911", "999",
 }  # fmt: skip
 # "his name is wade", "her actual name's georgia".
 NAME_IS = (["name", "is"], ["name", "was"], ["name", "'s"], ["names", "is"])
@@ -268,6 +300,7 @@ class NameFinder:
             or low in NOT_IDENTIFYING
             or low in RELATIONS
             or low in KINSHIP_WORDS
+            or low in COMMON_ABBREVIATIONS
             or (low in LANGUAGES_AND_PEOPLES and not self._capitalised(token))
         ):
             return False
@@ -289,9 +322,15 @@ class NameFinder:
             return True
         if self._inflected(token) and (strict or not first):
             return False
-        # A word English text never has, though a dictionary lists it
-        # ("faisal": King Faisal), can be a person in context too.
-        return first or low not in self.lex.known_words or self.lex.logprob(low) is None
+        # A word English text rarely has, though a dictionary lists it
+        # ("faisal": King Faisal; "mei"), can be a person in context too.
+        return first or low not in self.lex.known_words or self._rare(token)
+
+    def _rare(self, token: Token) -> bool:
+        """Rarer in English text than English words are, and no common word."""
+        logprob = self.lex.logprob(token.lower_)
+        rare = logprob is None or logprob < ENGLISH_LOGPROB
+        return rare and not self._common(token)
 
     def _after_relation(self, token: Token) -> bool:
         """ "my best friend joy", "her boss Rob", "my sister's friend Kat"."""
@@ -335,7 +374,7 @@ class NameFinder:
         before = lows[max(0, i - 2) : i]
         after = lows[i + 1 : i + 4]
         if self._addressed(token, before, lows[i + 1 : i + 6]):
-            return self._nameable(token, strict=True)  # "thanks ray"
+            return self._nameable(token)  # "thanks ray", "drew, i'm not ok"
         if before and before[-1] in DETERMINERS and not self._capitalised(token):
             return False  # "a guy from work", "the kids and I"
         if len(before) == 2 and before[0] in ME and before[1] in AND:
@@ -428,7 +467,11 @@ class NameFinder:
         you're reading this", "if ur reading this jade": a listed first name or
         a word English does not have."""
         low = token.lower_
-        if low not in self.lex.first_names and low in self.lex.known_words:
+        if (
+            low not in self.lex.first_names
+            and low in self.lex.known_words
+            and not self._rare(token)
+        ):
             return False
         at_end = not after or after[0] in SENTENCE_ENDS or after[0] in {",", "!"}
         if before and before[-1] in BEFORE_A_VOCATIVE and at_end:
@@ -471,14 +514,27 @@ class NameFinder:
             or low in self.lex.feelings
         ):
             return False  # "Love, you know I care", "thank you, doctor"
-        start = self._sentence_start(token)
+        # At the start of a sentence or after a word that leads into what is
+        # said ("honestly hope, you don't...", "look kit, i'm not angry").
+        start = self._sentence_start(token) or (
+            i > 0
+            and lows[i - 1] in LEAD_INS
+            and (self._sentence_start(doc[i - 1]) or lows[i - 2 : i - 1] == [","])
+        )
         end = i + 1 >= len(doc) or lows[i + 1] in SENTENCE_ENDS
-        if start and i + 1 < len(doc) and lows[i + 1] == ",":
-            j = i + 2
-            while j < len(doc) and lows[j] not in SENTENCE_ENDS:
-                if lows[j] in YOU:
-                    return True
-                j += 1
+        following = lows[i + 1] if i + 1 < len(doc) else ""
+        spoken_to = bool(YOU & set(lows[i + 1 :]))
+        if start and following == "," and spoken_to:
+            return True  # "Pat, I've been meaning to say this... when you were"
+        if (
+            start
+            and following in OPENS_WHAT_IS_SAID
+            and spoken_to
+            and low not in CLAUSE_OPENERS
+            and low not in STOP_WORDS
+            and lows[i + 1 : i + 3] != ["my", "words"]  # "Mark my words, you'll..."
+        ):
+            return True  # "mark i'm done covering for you"; not "hope i'm ok"
         if end and i > 0 and lows[i - 1] == ",":
             j = i - 2
             while j >= 0 and lows[j] not in SENTENCE_ENDS:
@@ -609,6 +665,22 @@ class NameFinder:
             return True  # "Faith (my sister)"
         return following == "," and self._next(token, 2) in {"my", "our", "his", "her"}
 
+    def _acronym_after_cue(self, token: Token) -> bool:
+        """Capitals that are no English word or known abbreviation, after where
+        someone works, studies or banks ("at UCLA", "quit NUS", "from TCS",
+        "the POSB account"): the organisation."""
+        text, low = token.text, token.lower_
+        letters = text.replace("of", "").replace("&", "")
+        if not (2 <= len(text) <= 6 and letters.isupper() and letters.isalpha()):
+            return False
+        if low in COMMON_ABBREVIATIONS or low in NOT_IDENTIFYING:
+            return False
+        if low in self.lex.known_words and not self._rare(token):
+            return False
+        previous = token.nbor(-1).lower_ if token.i > 0 else ""
+        following = self._next(token, 1)
+        return previous in ACRONYM_CUES or following in {"account", "card", "bank"}
+
     def _rare_after_cue(self, token: Token) -> bool:
         """A lowercase word English text rarely has, or a listed place, after
         where someone works or lives ("works at deloitte", "in shoreditch",
@@ -669,6 +741,8 @@ class NameFinder:
             )
         if not self._capitalised(token) and self._after_determiner(token):
             return False  # "every autumn", "her will", "a lovely lad"
+        if self._acronym_after_cue(token):
+            return True  # "my lab partner at UCLA", "he quit NUS"
         if token.is_upper and len(token) > 2 and listed:
             # Shouting a name: "I HATE KEVIN", "so DEV (my ex) showed up".
             return not common or self._acts_like_a_name(token)
@@ -829,6 +903,8 @@ class NameFinder:
         return start, end
 
     def _kind(self, doc: Doc, start: int, end: int) -> str:
+        if end - start == 1 and self._acronym_after_cue(doc[start]):
+            return "org"
         words = [t.lower_ for t in doc[start:end]]
         before = [t.lower_ for t in doc[max(0, start - 3) : start]]
         if words[-1] in ORG_WORDS or (

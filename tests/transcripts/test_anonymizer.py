@@ -607,6 +607,29 @@ def test_shapes_the_writers_revealed(
         ("Love, you know I care", "Love, you know I care"),
         ("thank you, doctor", "thank you, doctor"),
         ("Sunday, you said you'd come", "Sunday, you said you'd come"),
+        # ... without a comma, the line going on to "you" (aw6, rehearsed lines).
+        (
+            "storm i know u hate it when i bring it up",
+            "[PERSON_1] i know u hate it when i bring it up",
+        ),
+        (
+            "bec i swear i didnt kiss him, ask ur sister",
+            "[PERSON_1] i swear i didnt kiss him, ask ur sister",
+        ),
+        ("hope i'm not too late for you", "hope i'm not too late for you"),
+        ("Mark my words, you'll regret it", "Mark my words, you'll regret it"),
+        (
+            "and then i'd say, honestly hope, you don't get to",
+            "and then i'd say, honestly [PERSON_1], you don't get to",
+        ),
+        (
+            "Pat, I've been meaning to say this. I'm sorry you were alone",
+            "[PERSON_1], I've been meaning to say this. I'm sorry you were alone",
+        ),
+        # Initials where someone studies or works are the organisation.
+        ("he's my lab partner at UCLA", "he's my lab partner at [ORG_1]"),
+        ("she's threatening to call CPS on me", "she's threatening to call CPS on me"),
+        ("i saw him at AA last week", "i saw him at AA last week"),
         # A rare word where someone works or lives is the workplace or place.
         ("my bf works at deloitte", "my bf works at [ORG_1]"),
         ("he's in bangalore now", "he's in [PLACE_1] now"),
