@@ -438,11 +438,12 @@ class Anonymizer:
             if _MARKUP_TAG_BEFORE.search(text, 0, start):
                 continue
             span = doc.char_span(start, end, alignment_mode="expand")
-            # A phrase of another language ("hensem sangat") is no name either.
-            foreign = span is not None and all(
-                self.names.in_foreign_phrase(t) for t in span if t.is_alpha
-            )
-            if foreign or all(self._everyday(text, s, w) for s, _, w in pieces):
+            # Everyday words, or a phrase of another language ("hensem
+            # sangat"), are a name only where the context says so.
+            if all(self._everyday(text, s, w) for s, _, w in pieces) or (
+                span is not None
+                and all(self.names.in_foreign_phrase(t) for t in span if t.is_alpha)
+            ):
                 # Model and context must agree: "texting quill", not "kids'
                 # soccer games" or "a keen deer hunter".
                 if span is None or not (

@@ -322,9 +322,18 @@ class NameFinder:
             return True
         if self._inflected(token) and (strict or not first):
             return False
-        # A word English text rarely has, though a dictionary lists it
-        # ("faisal": King Faisal; "mei"), can be a person in context too.
-        return first or low not in self.lex.known_words or self._rare(token)
+        return self._name_like(token)
+
+    def _name_like(self, token: Token) -> bool:
+        """A listed first name, a word English does not have, or one English
+        text rarely has though a dictionary lists it ("faisal": King Faisal;
+        "mei"): a person where context says so."""
+        low = token.lower_
+        return (
+            low in self.lex.first_names
+            or low not in self.lex.known_words
+            or self._rare(token)
+        )
 
     def _rare(self, token: Token) -> bool:
         """Rarer in English text than English words are, and no common word."""
@@ -466,12 +475,7 @@ class NameFinder:
         """Someone spoken to: "thanks ray.", "love you tho cam", "hope if
         you're reading this", "if ur reading this jade": a listed first name or
         a word English does not have."""
-        low = token.lower_
-        if (
-            low not in self.lex.first_names
-            and low in self.lex.known_words
-            and not self._rare(token)
-        ):
+        if not self._name_like(token):
             return False
         at_end = not after or after[0] in SENTENCE_ENDS or after[0] in {",", "!"}
         if before and before[-1] in BEFORE_A_VOCATIVE and at_end:
@@ -492,12 +496,8 @@ class NameFinder:
         not speaking to me", "ash even likes me, he only texts at night"."""
         if not self._sentence_start(token) or token.lower_ not in self.lex.first_names:
             return False
-        lows = self._lows(token.doc)
-        following = token.nbor(1) if token.i + 1 < len(token.doc) else None
-        if following is None:
-            return False
-        return following.lower_ in SUBJECT_VERBS and bool(
-            THIRD_PERSON & set(lows[token.i + 2 :])
+        return self._next(token, 1) in SUBJECT_VERBS and bool(
+            THIRD_PERSON & set(self._lows(token.doc)[token.i + 2 :])
         )
 
     def _spoken_to_by_name(self, token: Token) -> bool:
@@ -685,9 +685,7 @@ class NameFinder:
         """A lowercase word English text rarely has, or a listed place, after
         where someone works or lives ("works at deloitte", "in shoreditch",
         "from bangalore"): the place's or workplace's name."""
-        low = token.lower_
-        rare = (self.lex.logprob(low) or -99.0) < ENGLISH_LOGPROB
-        if not (rare or low in self.lex.places):
+        if not (self._rare(token) or token.lower_ in self.lex.places):
             return False
         previous = token.nbor(-1).lower_ if token.i > 0 else ""
         return self._after_work_word(token) or previous in PLACE_CUES
@@ -812,10 +810,10 @@ class NameFinder:
         ("hensem sangat", "aso ebi", "nuh ansa"): a phrase of another
         language, not a name."""
         doc = token.doc
-        return any(
+        return self._foreign(token) and any(
             0 <= j < len(doc) and self._foreign(doc[j])
             for j in (token.i - 1, token.i + 1)
-        ) and self._foreign(token)
+        )
 
     # Spans --------------------------------------------------------------------
 
