@@ -115,8 +115,6 @@ MIN_DIGITS = {
     "US_DRIVER_LICENSE": 4,
 }
 FINDINGS_CACHE = 4096
-# A word this frequent in English text is no made-up handle.
-ORDINARY_LOGPROB = -15.0
 # Which name finders run: the rules; both (the rules and the name model, its
 # spans filtered); or, for measuring, the model's raw output alone, or both
 # without the filters.
@@ -321,12 +319,9 @@ class Anonymizer:
         "passwords", "private"; not "jakeyboy"."""
         low = word.lower()
         return (
-            low in self.lex.known_words
-            or low in self.lex.common_words
-            or low in self.lex.feelings
+            low in self.lex.feelings
             or low in self.lex.partner_words
-            or (low.endswith("s") and low[:-1] in self.lex.known_words)
-            or (self.lex.logprob(low) or -99.0) > ORDINARY_LOGPROB
+            or self.lex.english(low)
         )
 
     def use(self, name_finders: str, model: NameModel | None = None) -> None:

@@ -21,6 +21,8 @@ from bids_partner.language.spacy_pipeline import load_lexicon
 
 # Below this log-probability a word is rare in English text: a name is more likely.
 COMMON_WORD_LOGPROB = -11.0
+# A word this frequent in English text is English ("jae", "yeon" are rarer).
+ENGLISH_LOGPROB = -15.0
 # Capitalised for reasons other than identifying someone.
 NOT_IDENTIFYING = {
     "i", "i'm", "i've", "i'd", "i'll", "im", "ok", "okay", "mom", "mum", "dad",
@@ -222,6 +224,17 @@ class Lexicons:
     partner_words: FrozenSet[str]
     # log-probability of a lowercase word in English text; None if never seen.
     logprob: Callable[[str], float | None]
+
+    def english(self, word: str) -> bool:
+        """A word of English, lowercase ("downs", "put", "passwords"), not "jae",
+        "yeon" or "jakeyboy": the one test the name finder and the anonymizer
+        share."""
+        return (
+            word in self.known_words
+            or word in self.common_words
+            or (word.endswith("s") and word[:-1] in self.known_words)
+            or (self.logprob(word) or -99.0) > ENGLISH_LOGPROB
+        )
 
 
 def _latin(word: str) -> bool:

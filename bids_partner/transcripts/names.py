@@ -23,6 +23,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Token
 
 from bids_partner.transcripts.lexicons import (
+    ENGLISH_LOGPROB,
     KINSHIP_WORDS,
     LANGUAGES_AND_PEOPLES,
     MONTHS,
@@ -204,8 +205,6 @@ AND = {"and", "n", "&", "an'", "'n'"}
 ME = {"me", "myself"}
 # Stop words that are also first names: after "me and", a name ("me and will").
 NAME_STOP_WORDS = {"will", "may"}
-# A word this frequent in English text is English ("jae", "yeon" are rarer).
-ENGLISH_LOGPROB = -15.0
 # A short listed name this frequent in English text is a chat word without context.
 SHORT_NAME_LOGPROB = -12.5
 JOINERS = {"-", "of", "'s", "st.", "st", "de", "van", "von", "da", "del", "la", "bin"}
@@ -800,9 +799,7 @@ class NameFinder:
             and low not in NOT_IDENTIFYING
             and low not in self.lex.first_names
             and low not in self.lex.last_names
-            and low not in self.lex.known_words
-            and low not in self.lex.common_words
-            and (self.lex.logprob(low) or -99.0) < ENGLISH_LOGPROB
+            and not self.lex.english(low)
         )
 
     def in_foreign_phrase(self, token: Token) -> bool:
@@ -964,16 +961,7 @@ class NameFinder:
             p in NOT_IDENTIFYING or p in self.lex.partner_words for p in parts
         ):
             return False
-        return any(not self._english(p) for p in parts)
-
-    def _english(self, word: str) -> bool:
-        """A word of English ("downs", "put"), not "jae" or "yeon"."""
-        return (
-            word in self.lex.known_words
-            or word in self.lex.common_words
-            or (word.endswith("s") and word[:-1] in self.lex.known_words)
-            or (self.lex.logprob(word) or -99.0) > ENGLISH_LOGPROB
-        )
+        return any(not self.lex.english(p) for p in parts)
 
     def find(self, doc: Doc) -> Iterator[Finding]:
         i = 0
