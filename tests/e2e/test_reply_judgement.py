@@ -69,7 +69,7 @@ def test_a_bare_ok_is_asked_about_and_never_recorded(assistant) -> None:
 
 
 # Warm words with an edge, each of which the judge may hear as toward or as a
-# push back (it asks about a toward judgement that leaves against 0.25 or more).
+# push back (it asks about a toward judgement that leaves against 0.2 or more).
 # Which of them it asks about depends on the trained model; at least one must be.
 # (As answers to Sam's opening, the judge trained with w15 and w16 asks about the
 # last; the second look hears the first as against.)
