@@ -628,8 +628,10 @@ class NameFinder:
 
     @staticmethod
     def _next(token: Token, offset: int) -> str:
+        """The word `offset` tokens away (before it when negative), lowercase;
+        "" past either end of the message."""
         i = token.i + offset
-        return token.doc[i].lower_ if i < len(token.doc) else ""
+        return token.doc[i].lower_ if 0 <= i < len(token.doc) else ""
 
     def _acts_like_a_name(self, token: Token) -> bool:
         """What follows a name, not the ordinary word: a reported act ("Will
@@ -676,7 +678,7 @@ class NameFinder:
             return False
         if low in self.lex.known_words and not self._rare(token):
             return False
-        previous = token.nbor(-1).lower_ if token.i > 0 else ""
+        previous = self._next(token, -1)
         following = self._next(token, 1)
         return previous in ACRONYM_CUES or following in {"account", "card", "bank"}
 
@@ -686,7 +688,7 @@ class NameFinder:
         "from bangalore"): the place's or workplace's name."""
         if not (self._rare(token) or token.lower_ in self.lex.places):
             return False
-        previous = token.nbor(-1).lower_ if token.i > 0 else ""
+        previous = self._next(token, -1)
         return self._after_work_word(token) or previous in PLACE_CUES
 
     def _after_work_word(self, token: Token) -> bool:
