@@ -38,6 +38,12 @@ def run_rasa_command(arguments: List[str]) -> None:
 
 
 def main(arguments: List[str]) -> None:
+    # skops.io (which loads the trained classifiers) lists its trusted types at
+    # import by searching every loaded module for each NumPy and SciPy ufunc:
+    # after Rasa and TensorFlow (5,600 modules) that took about 6 s of start-up,
+    # before them about 1 s.
+    import skops.io  # noqa: F401
+
     run_rasa_command([*arguments, *http_api_arguments(os.environ)])
 
 
