@@ -25,6 +25,7 @@ from typing import Dict, List, Sequence, Tuple
 import numpy as np
 
 from bids_partner.language.risk import (
+    NEAR_MISS_KINDS,
     NONE,
     LabelledRisk,
     RiskClassifier,
@@ -37,7 +38,7 @@ from bids_partner.settings import ROOT
 
 SAFETY_DIR = ROOT / "data" / "safety"
 NLU_DIR = ROOT / "data" / "nlu"
-HARD_KINDS = ("idiom", "negated", "past_resolved", "harmless_sense", "ordinary_hurt")
+HARD_KINDS = NEAR_MISS_KINDS
 
 
 def nlu_messages(folder: Path = NLU_DIR) -> List[LabelledRisk]:

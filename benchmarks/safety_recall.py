@@ -71,6 +71,10 @@ LABELLED_SETS = {
     "tests/blind/safety sb7 (blind)": ("tests/blind/safety/sb7.yml",),
     # Written on 2026-12-04 beside s13 and s14; measured once, after them.
     "tests/blind/safety sb8 (blind)": ("tests/blind/safety/sb8.yml",),
+    # Written on 2026-12-04 (seventh session): long rambling and clipped messages,
+    # quoted speech, dictation, second-language writers; measured once, after the
+    # near-miss kinds became classes of their own.
+    "tests/blind/safety sb9 (blind)": ("tests/blind/safety/sb9.yml",),
 }
 
 

@@ -5,7 +5,8 @@ writers) say whether a message shows risk (clear, unsure or none) and of which
 category. This module loads them and holds the classifier that the NLU component
 (rasa_plugins/nlu/risk_reader.py) and `make bench-safety` share: TF-IDF of words
 and characters with all-MiniLM-L6-v2 sentence embeddings, logistic regression over
-"none" and the three categories. The risk score is the probability of any category.
+"none" (each kind of hard near-miss apart) and the three categories. The risk
+score is the probability of any category.
 No Rasa imports.
 """
 
@@ -33,9 +34,24 @@ from bids_partner.language.risk_shapes import shape_text
 RISKS = ("clear", "unsure", "none")
 CATEGORIES = ("self_harm", "abuse", "harm_to_others")
 NONE = "none"
+# The kinds of hard near-miss (docs/labelling/safety.md): messages that use risk's
+# words and show none.
+NEAR_MISS_KINDS = (
+    "idiom",
+    "negated",
+    "past_resolved",
+    "harmless_sense",
+    "ordinary_hurt",
+)
+SAFE_KINDS = (*NEAR_MISS_KINDS, "everyday")
+# Safe talk from the other data, labelled by where it comes from.
+ORDINARY, REPLY = "ordinary", "reply"
 # Risk whose category nobody labelled (the crisis intent's examples in data/nlu):
 # it counts toward the risk score, never as the category named.
 UNSPECIFIED = "unspecified"
+# Part of the RiskReader's fingerprint: a change to what the classifier learns
+# (not only to the data) must retrain it rather than restore it from Rasa's cache.
+TRAINING_SCHEME = "2: each kind of safe talk a class of its own"
 # Recent messages are read together as one text, the oldest first.
 TURN_SEPARATOR = " … "
 
@@ -55,7 +71,15 @@ class LabelledRisk:
 
     @property
     def label(self) -> str:
-        return NONE if self.risk == NONE else self.category
+        """The class learnt: the category of a risk, or "none" with the kind of
+        safe talk ("none:idiom", "none:reply"). One "none" class has to hold
+        idioms, negations, past events and small talk on one side of a single
+        plane; as classes of their own, at 95% of risk asked, hard near-misses
+        were asked 30.0% -> 25.3% and everyday talk 5.7% -> 3.7%
+        (results/safety-cv/safe-kinds-as-classes.md)."""
+        if self.risk != NONE:
+            return self.category
+        return f"{NONE}:{self.detail}" if self.detail else NONE
 
 
 def join_turns(turns: Sequence[str]) -> str:
@@ -70,6 +94,9 @@ def _item(path: Path, where: str, item: object, text: str, writer: str, turns: i
         raise SafetyDataError(f"{path}: {where} has risk {risk!r}")
     if risk != NONE and category not in CATEGORIES:
         raise SafetyDataError(f"{path}: {where} has category {category!r}")
+    # A misspelt kind would silently become a class of its own.
+    if item.get("near_miss") and item["near_miss"] not in SAFE_KINDS:
+        raise SafetyDataError(f"{path}: {where} has near_miss {item['near_miss']!r}")
     return LabelledRisk(
         text,
         str(risk),
@@ -151,7 +178,7 @@ def replies_to_a_partner(folder: Path) -> List[LabelledRisk]:
     rehearsal people answer a partner who is hurt, angry or crying, and those
     words must not read as risk."""
     return [
-        LabelledRisk(reply.text, NONE, NONE, "replies", "reply")
+        LabelledRisk(reply.text, NONE, NONE, "replies", REPLY)
         for reply in load_replies(folder)
     ]
 
@@ -224,12 +251,12 @@ class RiskClassifier:
         probabilities = self.model.predict_proba(
             self._features(texts, fit=False, vectors=vectors)
         )
-        classes = list(self.model.classes_)
-        none = classes.index(NONE)
+        classes = [str(c) for c in self.model.classes_]
+        safe = [i for i, c in enumerate(classes) if c.split(":")[0] == NONE]
         found = []
         for row in probabilities:
             risky = [(row[i], c) for i, c in enumerate(classes) if c in CATEGORIES]
-            found.append((float(1.0 - row[none]), max(risky)[1]))
+            found.append((float(1.0 - row[safe].sum()), max(risky)[1]))
         return found
 
     def score(self, text: str) -> Tuple[float, str]:

@@ -9,6 +9,7 @@ import pytest
 
 from bids_partner.language.risk import (
     NONE,
+    SAFE_KINDS,
     LabelledRisk,
     RiskClassifier,
     SafetyDataError,
@@ -42,7 +43,7 @@ conversations:
     )
     assert [(i.label, i.turns, i.writer) for i in items] == [
         ("self_harm", 1, "w"),
-        (NONE, 1, "w"),
+        ("none:idiom", 1, "w"),
         ("abuse", 2, "w"),
     ]
     assert items[1].detail == "idiom"
@@ -57,6 +58,7 @@ conversations:
         ("messages:\n  - {text: '', risk: none}\n", "message 1 needs a text"),
         ("messages:\n  - {text: 'x', risk: maybe}\n", "risk 'maybe'"),
         ("messages:\n  - {text: 'x', risk: clear}\n", "category None"),
+        ("messages:\n  - {text: 'x', risk: none, near_miss: idiomm}\n", "'idiomm'"),
         ("messages: []\nconversations:\n  - {turns: 'x', risk: none}\n", "`turns`"),
     ],
 )
@@ -68,7 +70,13 @@ def test_bad_files_are_clear_errors(tmp_path: Path, text: str, complaint: str) -
 def test_the_training_data_loads_from_several_writers() -> None:
     items = load_safety(ROOT / "data" / "safety")
     assert len({i.writer for i in items}) >= 3
-    assert {i.label for i in items} == {NONE, "self_harm", "abuse", "harm_to_others"}
+    assert {i.label for i in items} == {
+        NONE,
+        *(f"{NONE}:{kind}" for kind in SAFE_KINDS),
+        "self_harm",
+        "abuse",
+        "harm_to_others",
+    }
 
 
 def test_recent_turns_keep_the_label_of_the_last_message() -> None:
@@ -99,6 +107,33 @@ def test_the_classifier_tells_risk_from_ordinary_talk() -> None:
         ["i want to end my life", "we argued about the dishes"]
     )
     assert high > 0.5 > low and category == "self_harm"
+
+
+def test_every_kind_of_near_miss_is_safe_and_only_risk_is_scored() -> None:
+    # Each kind of safe talk is its own class; the risk score must not count
+    # any of them (a score of 1 - P("none") alone would call every idiom risk).
+    risk = ["i want to end my life", "i have pills saved up", "he hit me again"]
+    near = {
+        "idiom": ["this traffic is killing me", "my boss will be the death of me"],
+        "negated": ["i would never end my life", "i dont want to die"],
+        "past_resolved": ["years ago he hit me, i am safe now"],
+    }
+    train = [LabelledRisk(t, "clear", "self_harm", "w") for t in risk[:2]]
+    train += [LabelledRisk(risk[2], "clear", "abuse", "w")]
+    train += [
+        LabelledRisk(t, NONE, NONE, "w", kind) for kind, ts in near.items() for t in ts
+    ]
+    train += [LabelledRisk("we argued about dishes", NONE, NONE, "w")]
+    classifier = RiskClassifier(with_encoder=False).fit(train)
+    assert len(classifier.model.classes_) == 6
+    [(idiom, _), (plain, _), (danger, category)] = classifier.scores(
+        [
+            "this traffic is killing me",
+            "we argued about dishes",
+            "i want to end my life",
+        ]
+    )
+    assert idiom < 0.5 and plain < 0.5 < danger and category == "self_harm"
 
 
 def test_scope_marks_carry_a_negation_to_words_it_was_not_seen_with() -> None:

@@ -28,6 +28,8 @@ from bids_partner.contract import RISK_KEY, SAFETY_RESPONSES
 from bids_partner.language.replies import embed
 from bids_partner.language.risk import (
     NONE,
+    ORDINARY,
+    TRAINING_SCHEME,
     UNSPECIFIED,
     LabelledRisk,
     RiskClassifier,
@@ -73,7 +75,7 @@ def nlu_examples(training_data: TrainingData) -> List[LabelledRisk]:
     return [
         LabelledRisk(m.get(TEXT), "clear", UNSPECIFIED, "nlu")
         if m.get(INTENT) == CRISIS_INTENT
-        else LabelledRisk(m.get(TEXT), NONE, NONE, "nlu", "ordinary")
+        else LabelledRisk(m.get(TEXT), NONE, NONE, "nlu", ORDINARY)
         for m in training_data.intent_examples
         if m.get(TEXT)
     ]
@@ -109,11 +111,12 @@ class RiskReader(GraphComponent):
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
         # The labelled messages are read from disk, not from Rasa's training data:
-        # a change to them must retrain this component.
-        return model_files.folders_digest(
+        # a change to them, or to how they are learnt, must retrain this component.
+        digest = model_files.folders_digest(
             ROOT / config.get("safety_dir", "data/safety"),
             ROOT / config.get("replies_dir", "data/replies"),
         )
+        return f"{digest}/{TRAINING_SCHEME}"
 
     def __init__(
         self,

@@ -154,3 +154,19 @@ def test_a_classifier_with_scope_marks_is_saved_and_loaded(tmp_path) -> None:
     text = "i dont hurt myself"
     assert loaded.shapes is not None
     assert loaded.score(text) == classifier.score(text)
+
+
+def test_the_fingerprint_follows_the_data_and_how_it_is_learnt(
+    tmp_path, monkeypatch
+) -> None:
+    # Rasa restores a component from its cache when the fingerprint is the same:
+    # a changed labelling scheme with the same data must still retrain it.
+    from bids_partner.rasa_plugins.nlu import risk_reader
+
+    (tmp_path / "s.yml").write_text("writer: s\nmessages: []\n")
+    config = {"safety_dir": str(tmp_path), "replies_dir": str(tmp_path)}
+    first = RiskReader.fingerprint_addon(config)
+    monkeypatch.setattr(risk_reader, "TRAINING_SCHEME", "another scheme")
+    second = RiskReader.fingerprint_addon(config)
+    (tmp_path / "s.yml").write_text("writer: s\nmessages: [ ]\n")
+    assert len({first, second, RiskReader.fingerprint_addon(config)}) == 3
