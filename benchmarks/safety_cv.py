@@ -38,7 +38,6 @@ from bids_partner.settings import ROOT
 
 SAFETY_DIR = ROOT / "data" / "safety"
 NLU_DIR = ROOT / "data" / "nlu"
-HARD_KINDS = NEAR_MISS_KINDS
 
 
 def nlu_messages(folder: Path = NLU_DIR) -> List[LabelledRisk]:
@@ -231,7 +230,7 @@ def main() -> None:
     if arguments.with_matcher:
         hits = matcher_hits(items)
         risk = np.array([i.risk != NONE for i in items])
-        hard = np.array([i.risk == NONE and i.detail in HARD_KINDS for i in items])
+        hard = np.array([i.risk == NONE and i.detail in NEAR_MISS_KINDS for i in items])
         past = np.array([i.detail == "past_resolved" for i in items])
         print("\npatterns or classifier (last candidate), out of fold:")
         print(
@@ -289,7 +288,7 @@ def main() -> None:
             by_kind[item.detail or "conversation"].append(k)
     # The product's bar is on the hard kinds, everyday talk apart.
     by_kind["hard (all but everyday)"] = [
-        k for kind, ks in by_kind.items() if kind in HARD_KINDS for k in ks
+        k for kind, ks in by_kind.items() if kind in NEAR_MISS_KINDS for k in ks
     ]
     print("\nnear-miss asked / full text (last candidate), by kind:")
     for kind, ks in sorted(by_kind.items()):

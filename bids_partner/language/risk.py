@@ -5,7 +5,7 @@ writers) say whether a message shows risk (clear, unsure or none) and of which
 category. This module loads them and holds the classifier that the NLU component
 (rasa_plugins/nlu/risk_reader.py) and `make bench-safety` share: TF-IDF of words
 and characters with all-MiniLM-L6-v2 sentence embeddings, logistic regression over
-"none" (each kind of hard near-miss apart) and the three categories. The risk
+each kind of safe talk ("none:idiom", ...) and the three categories. The risk
 score is the probability of any category.
 No Rasa imports.
 """
@@ -44,6 +44,8 @@ NEAR_MISS_KINDS = (
     "ordinary_hurt",
 )
 SAFE_KINDS = (*NEAR_MISS_KINDS, "everyday")
+# A safe class is "none" or "none:<kind>" (LabelledRisk.label).
+SAFE_CLASS_PREFIX = f"{NONE}:"
 # Safe talk from the other data, labelled by where it comes from.
 ORDINARY, REPLY = "ordinary", "reply"
 # Risk whose category nobody labelled (the crisis intent's examples in data/nlu):
@@ -79,7 +81,7 @@ class LabelledRisk:
         (results/safety-cv/safe-kinds-as-classes.md)."""
         if self.risk != NONE:
             return self.category
-        return f"{NONE}:{self.detail}" if self.detail else NONE
+        return f"{SAFE_CLASS_PREFIX}{self.detail}" if self.detail else NONE
 
 
 def join_turns(turns: Sequence[str]) -> str:
@@ -252,7 +254,11 @@ class RiskClassifier:
             self._features(texts, fit=False, vectors=vectors)
         )
         classes = [str(c) for c in self.model.classes_]
-        safe = [i for i, c in enumerate(classes) if c.split(":")[0] == NONE]
+        safe = [
+            i
+            for i, c in enumerate(classes)
+            if c == NONE or c.startswith(SAFE_CLASS_PREFIX)
+        ]
         found = []
         for row in probabilities:
             risky = [(row[i], c) for i, c in enumerate(classes) if c in CATEGORIES]
