@@ -75,6 +75,10 @@ LABELLED_SETS = {
     # quoted speech, dictation, second-language writers; measured once, after the
     # near-miss kinds became classes of their own.
     "tests/blind/safety sb9 (blind)": ("tests/blind/safety/sb9.yml",),
+    # Written on 2026-12-05 (eighth session): answers to the coach's prompts and
+    # rehearsed lines, jobs that use deathly words; measured once, after the
+    # patterns' catches were weighed by the classifier.
+    "tests/blind/safety sb10 (blind)": ("tests/blind/safety/sb10.yml",),
 }
 
 
