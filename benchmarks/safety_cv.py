@@ -118,16 +118,26 @@ def threshold_for_alarms(
     return float(safe[int(np.floor(alarms * len(safe)))]) + 1e-6
 
 
-def matcher_hits(items: Sequence[LabelledRisk]) -> np.ndarray:
-    """Whether the crisis patterns find risk (not negated, idiom or joking) in
-    each item's text: the pattern layer asks whatever the classifier says. The
-    patterns are rules, not fitted to data/safety, so their hits are as
-    out-of-sample as the classifier's out-of-fold scores."""
+def matcher_found(items: Sequence[LabelledRisk]) -> List[list]:
+    """The crisis patterns' catches of risk (not negated, idiom or joking) in
+    each item's text. The patterns are rules, not fitted to data/safety, so
+    their hits are as out-of-sample as the classifier's out-of-fold scores."""
     from bids_partner.rasa_plugins.nlu.crisis import default_detector
 
     detector = default_detector()
     docs = detector.nlp.pipe([i.text for i in items], batch_size=64)
-    return np.array([bool(detector.find(doc)) for doc in docs])
+    return [detector.find(doc) for doc in docs]
+
+
+def counted_hits(found: Sequence[list], scores: np.ndarray, floor: float) -> np.ndarray:
+    """Whether a pattern's catch counts as the CrisisMatcher counts it: `direct`
+    ones always, the others where the classifier gives at least `floor`."""
+    from bids_partner.rasa_plugins.nlu.crisis import Thresholds, counted
+
+    thresholds = Thresholds(check=1.0, crisis=1.0, context=1.0, pattern_floor=floor)
+    return np.array(
+        [bool(counted(f, {"score": s}, thresholds)) for f, s in zip(found, scores)]
+    )
 
 
 def joint_check(
@@ -178,6 +188,13 @@ def main() -> None:
         metavar="WRITER",
         help="writers neither trained on nor measured (the figures before them)",
     )
+    parser.add_argument(
+        "--save-scores",
+        type=Path,
+        metavar="FILE.npz",
+        help="keep the last candidate's out-of-fold scores, to study the patterns "
+        "beside them without retraining (texts, labels, scores, everyday scores)",
+    )
     arguments = parser.parse_args()
     every = load_safety(SAFETY_DIR)
     items = [
@@ -227,8 +244,20 @@ def main() -> None:
             f"{alarmed['alarms']:.1%} | {np.mean(everyday >= check):.1%} | "
             f"{np.mean(everyday >= full):.1%} | {at_bar['risk']:.1%} |"
         )
+    if arguments.save_scores:
+        np.savez(
+            arguments.save_scores,
+            texts=np.array([i.text for i in items]),
+            risk=np.array([i.risk for i in items]),
+            detail=np.array([i.detail or "" for i in items]),
+            writer=np.array([i.writer for i in items]),
+            turns=np.array([i.turns for i in items]),
+            scores=scores,
+            everyday=everyday,
+        )
     if arguments.with_matcher:
-        hits = matcher_hits(items)
+        found = matcher_found(items)
+        hits = np.array([bool(f) for f in found])
         risk = np.array([i.risk != NONE for i in items])
         hard = np.array([i.risk == NONE and i.detail in NEAR_MISS_KINDS for i in items])
         past = np.array([i.detail == "past_resolved" for i in items])
@@ -279,9 +308,15 @@ def main() -> None:
         for k in np.flatnonzero(risk & hits & told_over & (scores < t)):
             print(f"    risk left to the classifier ({scores[k]:.2f}): {items[k].text}")
         # A pattern's catch counted only where the classifier gives at least
-        # `floor` (the check re-chosen for the recall each time).
+        # `floor` (the check re-chosen for the recall each time), and as the
+        # CrisisMatcher counts it: `direct` patterns whatever the score (the
+        # shipped pattern_floor is 0.1).
         for floor in (0.02, 0.05, 0.1, 0.2):
             rechosen(f"patterns only above {floor}", hits & (scores >= floor))
+            rechosen(
+                f"direct patterns, the others above {floor}",
+                counted_hits(found, scores, floor),
+            )
     by_kind: Dict[str, List[int]] = defaultdict(list)
     for k, item in enumerate(items):
         if item.risk == NONE:

@@ -203,6 +203,7 @@ def thresholds_of(config_file: Path = CONFIG_FILE) -> Any:
         merged["check_threshold"],
         merged["crisis_threshold"],
         merged["context_threshold"],
+        merged["pattern_floor"],
     )
 
 

@@ -3,7 +3,9 @@
 This is the layer that does not depend on what DIET learned: patterns over
 lowercased tokens and lookup lemmas (crisis_patterns.yml), aware of negation
 ("I'd never hurt myself"), of harmless idioms ("he beat me at chess") and of jokes
-("I'll kill him if he spoils the finale lol").
+("I'll kill him if he spoils the finale lol"). A pattern's catch counts where the
+risk classifier sees at least a little risk (`pattern_floor`), and always where
+the pattern is marked `direct`: a wish to die or suicide said outright.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ CRISIS_INTENT = "crisis"
 CLASSIFIER_INTENT_KEY = "classifier_intent"
 HARMLESS = "harmless"
 MENTIONS = "mentions"
+DIRECT = "direct"
 # How far back a negation reaches, in tokens, within the same clause.
 NEGATION_WINDOW = 5
 MENTION_NEGATION_WINDOW = 2
@@ -62,6 +65,7 @@ class CrisisMatch:
     pattern: str
     start: int  # character offsets in the message
     end: int
+    direct: bool = False  # counts whatever the classifier says (see safety_tier)
 
 
 def _token_spec(word: str, groups: Dict[str, str], where: str) -> Dict[str, Any]:
@@ -103,6 +107,20 @@ def compile_pattern(
     return specs, is_gap
 
 
+def _pattern_text(entry: Any, category: str, where: str) -> str:
+    """A pattern is a string, or `{direct: "..."}` for a risk category's pattern
+    whose catch counts whatever the classifier says."""
+    if isinstance(entry, dict):
+        if list(entry) != [DIRECT] or not isinstance(entry[DIRECT], str):
+            raise PatternError(f'{where}: a mapping must be {{direct: "pattern"}}')
+        if category not in CATEGORIES:
+            raise PatternError(f"{where}: only a risk pattern can be direct")
+        return entry[DIRECT]
+    if not isinstance(entry, (str, int, float)):
+        raise PatternError(f"{where}: a pattern must be a string")
+    return str(entry)
+
+
 class CrisisDetector:
     """Matches crisis_patterns.yml against spaCy docs."""
 
@@ -118,14 +136,18 @@ class CrisisDetector:
         self.matcher = Matcher(nlp.vocab)
         self.gaps: Dict[str, List[bool]] = {}
         self.texts: Dict[str, str] = {}
+        self.direct: set[str] = set()
         for category in (*CATEGORIES, HARMLESS, MENTIONS):
             patterns = config.get(category)
             if not isinstance(patterns, list) or not patterns:
                 raise PatternError(f"{patterns_file}: `{category}` needs patterns")
-            for index, text in enumerate(patterns):
+            for index, entry in enumerate(patterns):
                 key = f"{category}:{index}"
-                specs, self.gaps[key] = compile_pattern(str(text), groups, key)
-                self.texts[key] = str(text)
+                text = _pattern_text(entry, category, key)
+                if text != entry:
+                    self.direct.add(key)
+                specs, self.gaps[key] = compile_pattern(text, groups, key)
+                self.texts[key] = text
                 self.matcher.add(key, [specs])
         self.joking_cancels = set(config.get("joking_cancels") or [])
         self.negation = re.compile(f"^(?:{groups['neg']})$")
@@ -174,7 +196,11 @@ class CrisisDetector:
                 continue
             span = doc[start:end]
             match = CrisisMatch(
-                category, self.texts[key], span.start_char, span.end_char
+                category,
+                self.texts[key],
+                span.start_char,
+                span.end_char,
+                key in self.direct,
             )
             joking = laughing and (
                 category in self.joking_cancels or match.pattern in self.joking_cancels
@@ -212,6 +238,25 @@ class Thresholds:
     check: float
     crisis: float
     context: float
+    # A pattern that is not `direct` counts only where the message's score (or
+    # the recent turns') reaches this.
+    pattern_floor: float = 0.0
+
+
+def counted(
+    found: List[CrisisMatch], risk: Dict[str, Any], thresholds: Thresholds
+) -> List[CrisisMatch]:
+    """The patterns' catches that count: `direct` ones, and the others where the
+    classifier gives the message or the recent turns at least `pattern_floor`.
+    Past events, idioms and harmless senses raise patterns the classifier has
+    learnt to tell apart (out of fold, at 95% of risk asked, hard near-misses
+    asked 25.3% -> 20.2%, past_resolved 46.7% -> 27.5%); a wish to die said
+    outright is never left to the classifier. Without a score (no classifier),
+    every catch counts."""
+    if "score" not in risk:
+        return found
+    seen = max(float(risk.get("score", 0.0)), float(risk.get("context_score", 0.0)))
+    return [m for m in found if m.direct or seen >= thresholds.pattern_floor]
 
 
 def safety_tier(
@@ -225,9 +270,11 @@ def safety_tier(
     A pattern or a classifier score above `check` asks the gentle question; the
     full crisis text needs a score above `crisis`. A score whose only crisis words
     the patterns found negated, idiomatic or joking is asked about, never more.
-    The recent turns read together can only ask.
+    The recent turns read together can only ask. Only the patterns `counted`
+    are taken.
     """
     score = float(risk.get("score", 0.0))
+    found = counted(found, risk, thresholds)
     category = found[0].category if found else risk.get("category")
     if score >= thresholds.crisis:
         return (TIER_CHECK if cancelled and not found else TIER_CRISIS), category
@@ -303,6 +350,7 @@ class CrisisMatcher(GraphComponent):
                 config["check_threshold"],
                 config["crisis_threshold"],
                 config["context_threshold"],
+                config["pattern_floor"],
             )
         )
 
@@ -311,9 +359,10 @@ class CrisisMatcher(GraphComponent):
         # Chosen by cross-writer validation (`make bench-safety`): the gentle
         # question for recall, the full crisis text for few false alarms.
         return {
-            "check_threshold": 0.42,
-            "crisis_threshold": 0.89,
+            "check_threshold": 0.31,
+            "crisis_threshold": 0.73,
             "context_threshold": 0.7,
+            "pattern_floor": 0.1,
         }
 
     @classmethod
@@ -339,10 +388,10 @@ class CrisisMatcher(GraphComponent):
             if doc is None:
                 continue
             found, cancelled = detector.analyse(doc)
-            tier, category = safety_tier(
-                found, cancelled, message.get(RISK_KEY) or {}, self.thresholds
-            )
+            risk = message.get(RISK_KEY) or {}
+            tier, category = safety_tier(found, cancelled, risk, self.thresholds)
             if tier:
+                found = counted(found, risk, self.thresholds)
                 force_crisis(message, tier, category, found[0] if found else None)
             else:
                 overrule_crisis(message)

@@ -65,6 +65,48 @@ def test_unknown_group_is_a_clear_error(tmp_path: Path) -> None:
         CrisisDetector(nlp, tmp_path / "p.yml")
 
 
+@pytest.mark.parametrize(
+    "text, direct",
+    [
+        ("honestly i just want to die", True),
+        ("how do I practise a bid with someone who slaps me", True),
+        # "hit" may be a past event, left to the classifier.
+        ("ok so he hit me", False),
+    ],
+)
+def test_what_is_said_outright_is_direct(text: str, direct: bool) -> None:
+    found = default_detector().find(nlp(text))
+    assert found and any(m.direct for m in found) == direct
+
+
+@pytest.mark.parametrize(
+    "entry, error",
+    [
+        ("{direct: 3}", "direct"),
+        ('{strong: "kms"}', "direct"),
+        ('["kms"]', "string"),
+    ],
+)
+def test_a_malformed_pattern_entry_is_a_clear_error(
+    tmp_path: Path, entry: str, error: str
+) -> None:
+    bad = PATTERNS_FILE.read_text().replace('- direct: "kms"', f"- {entry}")
+    assert bad != PATTERNS_FILE.read_text()
+    (tmp_path / "p.yml").write_text(bad)
+    with pytest.raises(PatternError, match=error):
+        CrisisDetector(nlp, tmp_path / "p.yml")
+
+
+def test_only_a_risk_pattern_can_be_direct(tmp_path: Path) -> None:
+    text = PATTERNS_FILE.read_text()
+    harmless = text.index("harmless:")
+    first = text.index("  - ", harmless)
+    bad = text[:first] + "  - direct: " + text[first + len("  - ") :]
+    (tmp_path / "p.yml").write_text(bad)
+    with pytest.raises(PatternError, match="harmless:0: only a risk pattern"):
+        CrisisDetector(nlp, tmp_path / "p.yml")
+
+
 def test_malformed_patterns_file_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "p.yml").write_text("groups: [oops")
     with pytest.raises(PatternError):
@@ -129,3 +171,64 @@ MATCH = crisis.CrisisMatch("self_harm", "want to die", 0, 11)
 )
 def test_safety_tier(found, cancelled, risk, expected) -> None:
     assert crisis.safety_tier(found, cancelled, risk, THRESHOLDS) == expected
+
+
+FLOORED = crisis.Thresholds(check=0.3, crisis=0.9, context=0.5, pattern_floor=0.1)
+HIT = crisis.CrisisMatch("abuse", "@partner ~3 @violence me", 0, 9)
+WISH = crisis.CrisisMatch("self_harm", "@want [@to] ~1 @die", 0, 11, direct=True)
+
+
+@pytest.mark.parametrize(
+    "found, risk, expected",
+    [
+        # Below the floor a pattern's catch does not count ("he hit me once,
+        # years ago, we got help"), unless it is direct.
+        ([HIT], {"score": 0.05, "category": "none"}, (None, None)),
+        ([HIT], {"score": 0.1, "category": "none"}, ("check", "abuse")),
+        ([WISH], {"score": 0.0, "category": "none"}, ("check", "self_harm")),
+        ([HIT, WISH], {"score": 0.05}, ("check", "self_harm")),
+        # The recent turns read together lift the floor too.
+        ([HIT], {"score": 0.05, "context_score": 0.2}, ("check", "abuse")),
+        # No classifier score (no RiskReader): the patterns alone decide.
+        ([HIT], {}, ("check", "abuse")),
+    ],
+)
+def test_a_pattern_counts_above_the_floor_or_when_direct(found, risk, expected) -> None:
+    assert crisis.safety_tier(found, [], risk, FLOORED) == expected
+
+
+@pytest.mark.parametrize(
+    "score, tier, where",
+    [
+        # The classifier has learnt that a past, resolved hit is safe talk.
+        (0.02, None, None),
+        # Where it sees some risk, the pattern asks and marks its words.
+        (0.2, "check", "he hit me"),
+    ],
+)
+def test_the_matcher_weighs_a_pattern_by_the_risk_score(
+    score: float, tier: str | None, where: str | None
+) -> None:
+    from rasa.engine.graph import ExecutionContext, GraphSchema
+    from rasa.engine.storage.local_model_storage import LocalModelStorage
+    from rasa.engine.storage.resource import Resource
+    from rasa.nlu.utils.spacy_utils import SpacyModel
+    from rasa.shared.nlu.training_data.message import Message
+
+    from bids_partner.contract import RISK_KEY, safety_tier
+
+    matcher = crisis.CrisisMatcher.create(
+        {},
+        LocalModelStorage(Path("/nonexistent")),
+        Resource("crisis"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
+    text = "years ago he hit me once, we did counselling and it never happened again"
+    message = Message(
+        data={"text": text, RISK_KEY: {"score": score, "category": "none"}}
+    )
+    matcher.process([message], model=SpacyModel(model=nlp, model_name="en_relational"))
+    entities = message.get("entities") or []
+    assert safety_tier(entities) == tier
+    marked = [e for e in entities if e["entity"] == "crisis_category"]
+    assert [text[e["start"] : e["end"]] for e in marked] == ([where] if where else [])
