@@ -51,9 +51,6 @@ ORDINARY, REPLY = "ordinary", "reply"
 # Risk whose category nobody labelled (the crisis intent's examples in data/nlu):
 # it counts toward the risk score, never as the category named.
 UNSPECIFIED = "unspecified"
-# Part of the RiskReader's fingerprint: a change to what the classifier learns
-# (not only to the data) must retrain it rather than restore it from Rasa's cache.
-TRAINING_SCHEME = "2: each kind of safe talk a class of its own"
 # Recent messages are read together as one text, the oldest first.
 TURN_SEPARATOR = " … "
 

@@ -46,6 +46,12 @@ from bids_partner.rasa_plugins.nlu.sentence_embedding import message_embedding
 from bids_partner.settings import ROOT
 
 MODEL_FILE = "concept_classifier.skops"
+# The modules whose code decides what the reader learns (its fingerprint).
+LEARNS_WITH = (
+    "bids_partner.language.concepts",
+    "bids_partner.language.replies",
+    "bids_partner.language.sentence_encoder",
+)
 EXPECTED_TYPE_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.", "bids_partner.")
 PSYCHOEDUCATION = "psychoeducation.yml"
 
@@ -79,8 +85,10 @@ class ConceptReader(GraphComponent):
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
         # The questions and the concepts are read from disk, not from Rasa's
-        # training data: a change to them must retrain this component.
+        # training data: a change to them, or to how they are learnt, must
+        # retrain this component.
         digest = hashlib.sha256()
+        digest.update(model_files.code_digest(__name__, *LEARNS_WITH).encode())
         digest.update(
             model_files.folders_digest(
                 ROOT / config.get("concepts_dir", "data/concepts")

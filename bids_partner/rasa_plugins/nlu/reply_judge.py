@@ -45,6 +45,11 @@ from bids_partner.rasa_plugins.nlu import model_files
 from bids_partner.settings import ROOT, pipeline_options
 
 MODEL_FILE = "reply_classifier.skops"
+# The modules whose code decides what the judge learns (its fingerprint).
+LEARNS_WITH = (
+    "bids_partner.language.replies",
+    "bids_partner.language.sentence_encoder",
+)
 EXPECTED_TYPE_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.", "bids_partner.")
 PARTNER_LINE = re.compile(PARTNER_LINE_PATTERN)
 
@@ -105,10 +110,12 @@ class ReplyJudge(GraphComponent):
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
         # The replies are read from disk, not from Rasa's training data: a change
-        # to them must retrain this component instead of restoring it from cache.
-        return model_files.folders_digest(
+        # to them, or to how they are learnt, must retrain this component instead
+        # of restoring it from cache.
+        data = model_files.folders_digest(
             ROOT / config.get("replies_dir", "data/replies")
         )
+        return f"{data}/{model_files.code_digest(__name__, *LEARNS_WITH)}"
 
     def __init__(
         self,

@@ -29,7 +29,6 @@ from bids_partner.language.replies import embed
 from bids_partner.language.risk import (
     NONE,
     ORDINARY,
-    TRAINING_SCHEME,
     UNSPECIFIED,
     LabelledRisk,
     RiskClassifier,
@@ -41,6 +40,13 @@ from bids_partner.rasa_plugins.nlu import model_files, sentence_embedding
 from bids_partner.settings import ROOT
 
 MODEL_FILE = "risk_classifier.skops"
+# The modules whose code decides what the classifier learns (its fingerprint).
+LEARNS_WITH = (
+    "bids_partner.language.risk",
+    "bids_partner.language.risk_shapes",
+    "bids_partner.language.replies",
+    "bids_partner.language.sentence_encoder",
+)
 EXPECTED_TYPE_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.", "bids_partner.")
 CRISIS_INTENT = "crisis"
 # Each turn read together with the others is cut to its last characters: risk that
@@ -112,11 +118,12 @@ class RiskReader(GraphComponent):
     def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
         # The labelled messages are read from disk, not from Rasa's training data:
         # a change to them, or to how they are learnt, must retrain this component.
-        digest = model_files.folders_digest(
+        data = model_files.folders_digest(
             ROOT / config.get("safety_dir", "data/safety"),
             ROOT / config.get("replies_dir", "data/replies"),
         )
-        return f"{digest}/{TRAINING_SCHEME}"
+        code = model_files.code_digest(__name__, *LEARNS_WITH)
+        return f"{data}/{code}"
 
     def __init__(
         self,

@@ -59,6 +59,11 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
             "ranking_length": 10,
         }
 
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
+        # A change to how the intents are learnt must retrain, not restore.
+        return model_files.code_digest(__name__)
+
     def __init__(
         self,
         config: Dict[str, Any],

@@ -166,7 +166,9 @@ def test_the_fingerprint_follows_the_data_and_how_it_is_learnt(
     (tmp_path / "s.yml").write_text("writer: s\nmessages: []\n")
     config = {"safety_dir": str(tmp_path), "replies_dir": str(tmp_path)}
     first = RiskReader.fingerprint_addon(config)
-    monkeypatch.setattr(risk_reader, "TRAINING_SCHEME", "another scheme")
+    monkeypatch.setattr(
+        risk_reader.model_files, "code_digest", lambda *modules: "another scheme"
+    )
     second = RiskReader.fingerprint_addon(config)
     (tmp_path / "s.yml").write_text("writer: s\nmessages: [ ]\n")
     assert len({first, second, RiskReader.fingerprint_addon(config)}) == 3

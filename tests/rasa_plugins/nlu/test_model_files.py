@@ -1,0 +1,36 @@
+"""The trained components' fingerprints follow their code, not only their data."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from bids_partner.rasa_plugins.nlu import model_files
+from bids_partner.rasa_plugins.nlu.concept_reader import ConceptReader
+from bids_partner.rasa_plugins.nlu.reply_judge import ReplyJudge
+from bids_partner.rasa_plugins.nlu.risk_reader import RiskReader
+from bids_partner.rasa_plugins.nlu.tfidf_classifier import TfidfIntentClassifier
+
+
+def test_the_code_digest_follows_the_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    module = tmp_path / "learner_under_test.py"
+    module.write_text("C = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    first = model_files.code_digest("learner_under_test")
+    module.write_text("C = 2\n")
+    assert model_files.code_digest("learner_under_test") != first
+    sys.modules.pop("learner_under_test", None)
+
+
+@pytest.mark.parametrize(
+    "component", [RiskReader, ReplyJudge, ConceptReader, TfidfIntentClassifier]
+)
+def test_a_change_to_how_a_component_learns_retrains_it(
+    component: type, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Rasa restores a component from its cache while its fingerprint is the same.
+    before = component.fingerprint_addon({})
+    monkeypatch.setattr(model_files, "code_digest", lambda *modules: "changed code")
+    assert component.fingerprint_addon({}) != before
