@@ -79,6 +79,10 @@ LABELLED_SETS = {
     # rehearsed lines, jobs that use deathly words; measured once, after the
     # patterns' catches were weighed by the classifier.
     "tests/blind/safety sb10 (blind)": ("tests/blind/safety/sb10.yml",),
+    # Written on 2026-12-05 (eighth session): people over 50, terse men, people in
+    # recovery, teenagers, second-language writers; measured once, after the
+    # direct patterns were told in the present (want_now).
+    "tests/blind/safety sb11 (blind)": ("tests/blind/safety/sb11.yml",),
 }
 
 
