@@ -186,6 +186,24 @@ def unsure_message(assistant) -> str:
     pytest.fail("no labelled risk message gets the gentle question")
 
 
+@pytest.mark.parametrize(
+    "text, asked",
+    [
+        # A pattern's catch the classifier sees no risk in (pattern_floor).
+        (
+            "years ago he hit me once, we did counselling and it never happened again",
+            False,
+        ),
+        # Violence told in the present is asked about whatever the classifier says.
+        ("he slaps me whenever I bring up my feelings", True),
+    ],
+)
+def test_a_pattern_counts_where_the_classifier_sees_risk_or_it_is_direct(
+    assistant, text: str, asked: bool
+) -> None:
+    assert (tier(assistant, text) is not None) == asked
+
+
 def load_labelled() -> List[LabelledRisk]:
     return load_safety(ROOT / "data" / "safety")
 

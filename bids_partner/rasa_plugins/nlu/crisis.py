@@ -250,7 +250,7 @@ def counted(
     classifier gives the message or the recent turns at least `pattern_floor`.
     Past events, idioms and harmless senses raise patterns the classifier has
     learnt to tell apart (out of fold, at 95% of risk asked, hard near-misses
-    asked 25.3% -> 20.2%, past_resolved 46.7% -> 27.5%); a wish to die said
+    asked 25.3% -> 20.2%, past_resolved 46.7% -> 26.5%); a wish to die said
     outright is never left to the classifier. Without a score (no classifier),
     every catch counts."""
     if "score" not in risk:

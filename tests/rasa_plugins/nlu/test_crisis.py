@@ -70,8 +70,10 @@ def test_unknown_group_is_a_clear_error(tmp_path: Path) -> None:
     [
         ("honestly i just want to die", True),
         ("how do I practise a bid with someone who slaps me", True),
-        # "hit" may be a past event, left to the classifier.
+        # "hit" may be a past event, and so is a wish told in the past: left to
+        # the classifier.
         ("ok so he hit me", False),
+        ("when I was 19 I wanted to die, therapy helped", False),
     ],
 )
 def test_what_is_said_outright_is_direct(text: str, direct: bool) -> None:
