@@ -5,7 +5,8 @@ lowercased tokens and lookup lemmas (crisis_patterns.yml), aware of negation
 ("I'd never hurt myself"), of harmless idioms ("he beat me at chess") and of jokes
 ("I'll kill him if he spoils the finale lol"). A pattern's catch counts where the
 risk classifier sees at least a little risk (`pattern_floor`), and always where
-the pattern is marked `direct`: a wish to die or suicide said outright.
+the pattern is marked `direct`: a wish to die, suicide, a plan or farewell, or
+violence told in the present, said outright.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ class CrisisMatch:
     pattern: str
     start: int  # character offsets in the message
     end: int
-    direct: bool = False  # counts whatever the classifier says (see safety_tier)
+    direct: bool = False  # counts whatever the classifier says (see `counted`)
 
 
 def _token_spec(word: str, groups: Dict[str, str], where: str) -> Dict[str, Any]:
@@ -144,7 +145,7 @@ class CrisisDetector:
             for index, entry in enumerate(patterns):
                 key = f"{category}:{index}"
                 text = _pattern_text(entry, category, key)
-                if text != entry:
+                if isinstance(entry, dict):
                     self.direct.add(key)
                 specs, self.gaps[key] = compile_pattern(text, groups, key)
                 self.texts[key] = text
