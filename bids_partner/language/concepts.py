@@ -22,6 +22,7 @@ import yaml
 from sklearn.linear_model import LogisticRegression
 
 from bids_partner.language.replies import tfidf_and_embedding, word_and_char_tfidf
+from bids_partner.language.sparse_models import column_major
 
 if TYPE_CHECKING:
     from bids_partner.coaching.schema import Concept
@@ -110,9 +111,11 @@ class ConceptClassifier:
 
     def fit(self, questions: Iterable[LabelledQuestion]) -> ConceptClassifier:
         questions = list(questions)
-        self.model.fit(
-            self._features([q.text for q in questions], fit=True),
-            [q.topic for q in questions],
+        column_major(
+            self.model.fit(
+                self._features([q.text for q in questions], fit=True),
+                [q.topic for q in questions],
+            )
         )
         return self
 

@@ -23,6 +23,7 @@ from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bids_partner.contract import KINDS
+from bids_partner.language.sparse_models import KeptIdfVectorizer, column_major
 
 TOO_SHORT = "too_short"
 
@@ -135,10 +136,10 @@ def embed(texts: Sequence[str], remember: bool = True) -> np.ndarray:
 def word_and_char_tfidf() -> Tuple[TfidfVectorizer, TfidfVectorizer]:
     """The TF-IDF pair every text classifier here starts from: words and word
     pairs (apostrophes kept), and character 2-5-grams within words."""
-    words = TfidfVectorizer(
+    words = KeptIdfVectorizer(
         ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w[\w']*\b"
     )
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
+    chars = KeptIdfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
     return words, chars
 
 
@@ -176,7 +177,7 @@ class ReplyFeatures:
         self.with_encoder = with_encoder
         self.with_tfidf = with_tfidf
         self.words, self.chars = word_and_char_tfidf()
-        self.partner = TfidfVectorizer(ngram_range=(1, 1), sublinear_tf=True)
+        self.partner = KeptIdfVectorizer(ngram_range=(1, 1), sublinear_tf=True)
         self.pairs = HashingVectorizer(
             n_features=2**14, token_pattern=r"\S+", alternate_sign=False, norm="l2"
         )
@@ -315,7 +316,7 @@ class ReplyClassifier:
         matrix = self.features.fit_transform(
             [r.partner for r in judged], [r.text for r in judged]
         )
-        self.model.fit(matrix, [r.kind for r in judged])
+        column_major(self.model.fit(matrix, [r.kind for r in judged]))
         return self
 
     def _fit_second_look(self, judged: Sequence[LabelledReply]) -> SecondLook | None:

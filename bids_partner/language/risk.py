@@ -30,6 +30,7 @@ from bids_partner.language.replies import (
     word_and_char_tfidf,
 )
 from bids_partner.language.risk_shapes import shape_text
+from bids_partner.language.sparse_models import KeptIdfVectorizer, column_major
 
 RISKS = ("clear", "unsure", "none")
 CATEGORIES = ("self_harm", "abuse", "harm_to_others")
@@ -213,7 +214,9 @@ class RiskClassifier:
         self.words, self.chars = word_and_char_tfidf()
         # Words marked with the negation or past they sit in (risk_shapes.py).
         self.shapes: TfidfVectorizer | None = (
-            TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+")
+            KeptIdfVectorizer(
+                ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"\S+"
+            )
             if with_shapes
             else None
         )
@@ -237,8 +240,11 @@ class RiskClassifier:
 
     def fit(self, items: Iterable[LabelledRisk]) -> RiskClassifier:
         items = list(items)
-        self.model.fit(
-            self._features([i.text for i in items], fit=True), [i.label for i in items]
+        column_major(
+            self.model.fit(
+                self._features([i.text for i in items], fit=True),
+                [i.label for i in items],
+            )
         )
         return self
 

@@ -48,6 +48,7 @@ from bids_partner.settings import ROOT
 MODEL_FILE = "concept_classifier.skops"
 # The modules whose code decides what the reader learns (its fingerprint).
 LEARNS_WITH = (
+    "bids_partner.language.sparse_models",
     "bids_partner.language.concepts",
     "bids_partner.language.replies",
     "bids_partner.language.sentence_encoder",

@@ -47,6 +47,7 @@ from bids_partner.settings import ROOT, pipeline_options
 MODEL_FILE = "reply_classifier.skops"
 # The modules whose code decides what the judge learns (its fingerprint).
 LEARNS_WITH = (
+    "bids_partner.language.sparse_models",
     "bids_partner.language.replies",
     "bids_partner.language.sentence_encoder",
 )

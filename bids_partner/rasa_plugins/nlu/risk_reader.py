@@ -42,6 +42,7 @@ from bids_partner.settings import ROOT
 MODEL_FILE = "risk_classifier.skops"
 # The modules whose code decides what the classifier learns (its fingerprint).
 LEARNS_WITH = (
+    "bids_partner.language.sparse_models",
     "bids_partner.language.risk",
     "bids_partner.language.risk_shapes",
     "bids_partner.language.replies",

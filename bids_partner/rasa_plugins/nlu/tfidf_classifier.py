@@ -25,12 +25,13 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from bids_partner.language.sparse_models import KeptIdfVectorizer, column_major
 from bids_partner.rasa_plugins.nlu import model_files
 
 logger = logging.getLogger(__name__)
 MODEL_FILE = "tfidf_intent_classifier.skops"
 # Only our own sklearn, numpy and scipy objects are ever written to the file.
-EXPECTED_TYPE_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.")
+EXPECTED_TYPE_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.", "bids_partner.")
 
 
 def _tokens_text(message: Message) -> str:
@@ -62,7 +63,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
     @classmethod
     def fingerprint_addon(cls, config: Dict[str, Any]) -> str | None:
         # A change to how the intents are learnt must retrain, not restore.
-        return model_files.code_digest(__name__)
+        return model_files.code_digest(__name__, "bids_partner.language.sparse_models")
 
     def __init__(
         self,
@@ -84,12 +85,12 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                 models["clf"],
             )
         else:
-            self.words = TfidfVectorizer(
+            self.words = KeptIdfVectorizer(
                 ngram_range=tuple(self.config["word_ngram_range"]),
                 token_pattern=r"\S+",
                 sublinear_tf=True,
             )
-            self.chars = TfidfVectorizer(
+            self.chars = KeptIdfVectorizer(
                 analyzer="char_wb",
                 ngram_range=tuple(self.config["char_ngram_range"]),
                 sublinear_tf=True,
@@ -129,8 +130,11 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         if not examples:
             logger.debug("No intent examples: %s is not trained.", type(self).__name__)
             return self._resource
-        self.clf.fit(
-            self._features(examples, fit=True), [e.get(INTENT) for e in examples]
+        column_major(
+            self.clf.fit(
+                self._features(examples, fit=True),
+                [e.get(INTENT) for e in examples],
+            )
         )
         self.persist()
         return self._resource

@@ -148,3 +148,9 @@ def test_a_corrupt_file_is_refused(storage) -> None:
 def test_a_missing_model_is_refused(storage) -> None:
     with pytest.raises(ModelFileError):
         load(storage)
+
+
+def test_its_weights_are_read_in_place_after_a_save_and_load(storage) -> None:
+    # Column-major weights spare a copy of them on every message (sparse_models.py).
+    trained(storage)
+    assert load(storage).clf.coef_.T.flags["C_CONTIGUOUS"]
