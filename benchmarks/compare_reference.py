@@ -64,7 +64,7 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Dict, List
 
@@ -259,9 +259,12 @@ def reference_bot(folder: Path, model: Path, patched: bool = False) -> Bot:
     )
 
 
-def our_bot(tmp: Path, patched: bool = True) -> Bot:
-    """Ours as `make run` starts it; without `patched`, with Rasa as shipped."""
-    name = "ours" if patched else "ours-plain"
+def our_bot(
+    tmp: Path, patched: bool = True, model: Path | None = None, name: str = ""
+) -> Bot:
+    """Ours as `make run` starts it; without `patched`, with Rasa as shipped;
+    with `model`, that trained model instead of the newest."""
+    name = name or ("ours" if patched else "ours-plain")
     config = scratch_config(
         LOGS / name,
         {
@@ -270,6 +273,8 @@ def our_bot(tmp: Path, patched: bool = True) -> Bot:
             **({} if patched else {"RASA_PATCHES": "off"}),
         },
     )
+    if model is not None:
+        config = replace(config, model=model)
     stack = Stack(config)
     return Bot(
         name=name,
