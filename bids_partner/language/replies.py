@@ -133,6 +133,13 @@ def embed(texts: Sequence[str], remember: bool = True) -> np.ndarray:
     return vectors
 
 
+def read_whole_by_the_encoder(text: str) -> bool:
+    """Whether the encoder reads all of `text`: it reads the first MAX_TOKENS."""
+    from bids_partner.language.sentence_encoder import MAX_TOKENS
+
+    return len(_encoder().tokenizer.tokenize(text)) <= MAX_TOKENS - 2
+
+
 def word_and_char_tfidf() -> Tuple[TfidfVectorizer, TfidfVectorizer]:
     """The TF-IDF pair every text classifier here starts from: words and word
     pairs (apostrophes kept), and character 2-5-grams within words."""

@@ -25,7 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bids_partner.contract import RISK_KEY, SAFETY_RESPONSES
-from bids_partner.language.replies import embed
+from bids_partner.language.replies import embed, read_whole_by_the_encoder
 from bids_partner.language.risk import (
     NONE,
     ORDINARY,
@@ -54,6 +54,18 @@ CRISIS_INTENT = "crisis"
 # builds is told in short messages, and a long one is read whole on its own (a
 # turn's cost grows with the text: 4,000 characters take ~40 ms, three ~110 ms).
 CONTEXT_CHARS_PER_TURN = 500
+
+
+def newest_turns_the_encoder_reads(turns: List[str]) -> str:
+    """The turns joined, the oldest left out until the encoder reads them whole:
+    it reads a text's first tokens only, and the newest turn, the message being
+    read, is the one the recent turns are read for (whatever its length, it is
+    kept)."""
+    for start in range(len(turns) - 1):
+        joined = join_turns(turns[start:])
+        if read_whole_by_the_encoder(joined):
+            return joined
+    return join_turns(turns[-1:])
 
 
 def recent_user_texts(tracker: DialogueStateTracker | None, turns: int) -> List[str]:
@@ -200,7 +212,10 @@ class RiskReader(GraphComponent):
             if self.classifier.with_encoder:
                 # Encoded here once, and left on the message for the components
                 # after this one that read it too (the ConceptReader).
-                vectors = embed(texts, remember=False)
+                # TF-IDF reads every recent turn; the encoder, the newest it
+                # reads whole.
+                encoded = [text, newest_turns_the_encoder_reads(together)]
+                vectors = embed(encoded[: len(texts)], remember=False)
                 sentence_embedding.keep(message, vectors[0])
             scored = self.classifier.scores(texts, vectors)
             score, category = scored[0]

@@ -26,6 +26,7 @@ from bids_partner.rasa_plugins.nlu.risk_reader import (
     EXPECTED_TYPE_PREFIXES,
     MODEL_FILE,
     RiskReader,
+    newest_turns_the_encoder_reads,
     recent_user_texts,
 )
 
@@ -172,3 +173,43 @@ def test_the_fingerprint_follows_the_data_and_how_it_is_learnt(
     second = RiskReader.fingerprint_addon(config)
     (tmp_path / "s.yml").write_text("writer: s\nmessages: [ ]\n")
     assert len({first, second, RiskReader.fingerprint_addon(config)}) == 3
+
+
+def test_the_encoder_reads_the_newest_of_long_recent_turns(
+    tmp_path, monkeypatch
+) -> None:
+    # The encoder reads a text's first 126 tokens: read from the oldest turn, a
+    # long conversation would leave out the message being read.
+    classifier = RiskClassifier(with_encoder=True).fit(
+        [
+            LabelledRisk("i want to die", "clear", "self_harm"),
+            LabelledRisk("we had lunch", NONE, NONE),
+        ]
+    )
+    risk_reader = RiskReader({}, LocalModelStorage(tmp_path), Resource("r"), classifier)
+    seen = {}
+    original = classifier.scores
+
+    def spy(texts, vectors=None):
+        seen.update(texts=texts, vectors=vectors)
+        return original(texts, vectors)
+
+    monkeypatch.setattr(risk_reader.classifier, "scores", spy)
+    story = "we talked about the school run, the car, his mum and the holidays. " * 7
+    message = "i keep thinking about the tracks"
+    earlier = [*said(story[:400] + " first"), *said(story[:400] + " second")]
+    risk_reader.process([Message(data={"text": message})], tracker(earlier))
+    texts, vectors = seen["texts"], seen["vectors"]
+    assert "first" in texts[1] and texts[1].endswith(message)  # TF-IDF: all
+    read = newest_turns_the_encoder_reads(
+        [story[:400] + " first", story[:400] + " second", message]
+    )
+    assert "first" not in read and "second" in read and read.endswith(message)
+    assert np.allclose(vectors[1], embed([read], remember=False)[0], atol=1e-5)
+    assert not np.allclose(vectors[1], embed([texts[1]], remember=False)[0], atol=1e-3)
+
+
+def test_a_message_too_long_for_the_encoder_is_read_alone() -> None:
+    long = "i keep thinking about the tracks by my work " * 30
+    assert newest_turns_the_encoder_reads(["we had lunch", long]) == long.strip()
+    assert newest_turns_the_encoder_reads(["hi", "bye"]).endswith("bye")
