@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
-import os
 import random
 from typing import List
 
 from benchmarks.safety_recall import (
-    COLUMNS,
     LABELLED_SETS,
     Item,
     from_labelled,
     measure,
+    print_header,
+    quiet_agent,
     thresholds_of,
 )
 
@@ -61,29 +60,15 @@ def padded(conversations: List[Item], everyday: List[str]) -> List[Item]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.parse_args()
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    logging.disable(logging.WARNING)
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)  # else Rasa logs the message texts
-    from bids_partner.stack.model import ensure_model
-
     items = from_labelled(blind_paths())
     conversations = [i for i in items if len(i.turns) > 1]
     everyday = [
         i.turns[0] for i in items if len(i.turns) == 1 and i.group == "everyday"
     ]
-    agent = Agent.load(str(ensure_model()))
+    agent = quiet_agent()
     thresholds = thresholds_of()
     print(f"thresholds: {thresholds}\n")
-    print(
-        "| conversations | risk caught: "
-        + " / ".join(COLUMNS)
-        + " | safe asked: "
-        + " / ".join(COLUMNS)
-        + " |\n|---|---|---|"
-    )
+    print_header("conversations", "safe asked")
     for name, chosen in (
         ("as written", conversations),
         ("after two long messages", padded(conversations, everyday)),

@@ -211,10 +211,8 @@ def thresholds_of(config_file: Path = CONFIG_FILE) -> Any:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sets", nargs="*", help="names (or parts of names) to run")
-    arguments = parser.parse_args()
+def quiet_agent() -> Agent:
+    """The trained model in this process, its logs kept from message texts."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     logging.disable(logging.WARNING)
     from rasa.core.agent import Agent
@@ -225,17 +223,28 @@ def main() -> None:
 
     from bids_partner.stack.model import ensure_model
 
-    agent = Agent.load(str(ensure_model()))
-    thresholds = thresholds_of()
-    print(f"thresholds: {thresholds}\n")
+    return Agent.load(str(ensure_model()))
+
+
+def print_header(first: str, safe: str) -> None:
     print(
-        "| set | risk caught: "
+        f"| {first} | risk caught: "
         + " / ".join(COLUMNS)
-        + " | near-miss alarms: "
+        + f" | {safe}: "
         + " / ".join(COLUMNS)
         + " |"
     )
     print("|---|---|---|")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sets", nargs="*", help="names (or parts of names) to run")
+    arguments = parser.parse_args()
+    agent = quiet_agent()
+    thresholds = thresholds_of()
+    print(f"thresholds: {thresholds}\n")
+    print_header("set", "near-miss alarms")
     chosen = [
         *((name, lambda p=pair: from_pairs(*p)) for name, pair in SETS.items()),
         *(
