@@ -351,7 +351,8 @@ def main() -> None:
         )
     # A run of some candidates keeps the full run's summary.
     stem = "summary" + ("-" + "-".join(args.only) if args.only else "")
-    stem += "-" + "-".join(args.sets) if args.sets else ""
+    if args.sets:
+        stem += "-" + "-".join(args.sets)
     stem = re.sub(r"[^\w-]+", "_", stem)
     (OUT_DIR / f"{stem}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (OUT_DIR / f"{stem}.json").write_text(json.dumps(report, indent=2))

@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import Dict, List
 
 from benchmarks.compare_reference import (
-    LATENCY_CONVERSATIONS,
-    TURNS_PER_CONVERSATION,
     our_bot,
     percentile_ms,
     start_and_time,
@@ -52,8 +50,8 @@ def main() -> None:
                 seconds[label] += measured.seconds
                 errors += measured.errors
                 print(f"round {round_number + 1}: {label} done", flush=True)
-    turns = LATENCY_CONVERSATIONS * TURNS_PER_CONVERSATION * args.rounds
-    print(f"\n{turns} turns per model, {errors} failed")
+    counts = " and ".join(str(len(seconds[k])) for k in ("before", "after"))
+    print(f"\n{counts} turns measured, {errors} failed")
     print("| figure | before | after | ratio (after/before) |\n|---|---|---|---|")
     for q in (50, 95):
         before, after = (percentile_ms(seconds[k], q) for k in ("before", "after"))

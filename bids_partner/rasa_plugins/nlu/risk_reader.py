@@ -214,8 +214,12 @@ class RiskReader(GraphComponent):
                 # after this one that read it too (the ConceptReader).
                 # TF-IDF reads every recent turn; the encoder, the newest it
                 # reads whole.
-                encoded = [text, newest_turns_the_encoder_reads(together)]
-                vectors = embed(encoded[: len(texts)], remember=False)
+                encoded = (
+                    [text, newest_turns_the_encoder_reads(together)]
+                    if earlier
+                    else [text]
+                )
+                vectors = embed(encoded, remember=False)
                 sentence_embedding.keep(message, vectors[0])
             scored = self.classifier.scores(texts, vectors)
             score, category = scored[0]
