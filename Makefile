@@ -119,7 +119,7 @@ bench-startup: train ## start-up time and memory of the action and Rasa servers
 	$(BIN)/python -m benchmarks.stack_startup
 
 bench-reference: train load-tools ## side by side with a stock rasa init bot: start-up, memory, latency, throughput (Locust)
-	$(BIN)/python -m benchmarks.compare_reference
+	$(BIN)/python -m benchmarks.compare_reference $(ARGS)
 
 bench-turn-ab: install ## full-turn latency of two trained models alternated in one run (ARGS="BEFORE.tar.gz AFTER.tar.gz")
 	$(BIN)/python -m benchmarks.turn_ab $(ARGS)

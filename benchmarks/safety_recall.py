@@ -83,6 +83,13 @@ LABELLED_SETS = {
     # recovery, teenagers, second-language writers; measured once, after the
     # direct patterns were told in the present (want_now).
     "tests/blind/safety sb11 (blind)": ("tests/blind/safety/sb11.yml",),
+    # Written on 2026-12-05 (tenth session) by two writers apart: long messages
+    # (110-230 words), the risk mostly in their last third; measured with the
+    # message read whole and in windows (risk_reader.py), once each.
+    "tests/blind/safety sb12+sb13 long (blind)": (
+        "tests/blind/safety/sb12.yml",
+        "tests/blind/safety/sb13.yml",
+    ),
 }
 
 

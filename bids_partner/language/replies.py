@@ -133,11 +133,52 @@ def embed(texts: Sequence[str], remember: bool = True) -> np.ndarray:
     return vectors
 
 
-def read_whole_by_the_encoder(text: str) -> bool:
-    """Whether the encoder reads all of `text`: it reads the first MAX_TOKENS."""
+def _room() -> int:
+    """The tokens of a text the encoder reads: MAX_TOKENS less [CLS] and [SEP]."""
     from bids_partner.language.sentence_encoder import MAX_TOKENS
 
-    return len(_encoder().tokenizer.tokenize(text)) <= MAX_TOKENS - 2
+    return MAX_TOKENS - 2
+
+
+def read_whole_by_the_encoder(text: str) -> bool:
+    """Whether the encoder reads all of `text`: it reads the first tokens only."""
+    return len(_encoder().tokenizer.tokenize(text)) <= _room()
+
+
+# Where a sentence ends: after . ! ? or an ellipsis and a space, or at a line break.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?\u2026])\s+|\s*\n\s*")
+
+
+def windows_the_encoder_reads(text: str) -> List[str]:
+    """`text` as windows the encoder reads whole: its sentences in order, packed,
+    each window starting with the last sentence of the one before, so that what
+    is said across a break is read together. A sentence over half a window
+    (a run-on without stops) is cut at words first."""
+    tokenizer = _encoder().tokenizer
+    pieces: List[Tuple[str, int]] = []
+    for sentence in _SENTENCE_BREAK.split(text):
+        words, count = [], 0
+        for word in sentence.split():
+            tokens = len(tokenizer.tokenize(word))
+            if words and count + tokens > _room() // 2:
+                pieces.append((" ".join(words), count))
+                words, count = [], 0
+            words.append(word)
+            count += tokens
+        if words:
+            pieces.append((" ".join(words), count))
+    windows: List[str] = []
+    start = 0
+    while start < len(pieces):
+        end, used = start + 1, pieces[start][1]
+        while end < len(pieces) and used + pieces[end][1] <= _room():
+            used += pieces[end][1]
+            end += 1
+        windows.append(" ".join(piece for piece, _ in pieces[start:end]))
+        if end == len(pieces):
+            break
+        start = max(end - 1, start + 1)
+    return windows
 
 
 def word_and_char_tfidf() -> Tuple[TfidfVectorizer, TfidfVectorizer]:

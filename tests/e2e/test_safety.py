@@ -71,6 +71,39 @@ def test_near_misses_rarely_get_the_safety_reply(assistant) -> None:
     )
 
 
+# A long everyday message (about 190 words) before the risk: the encoder reads a
+# text's first 126 tokens, so the risk at its end was read by TF-IDF alone,
+# diluted, and the patterns' catch was weighed down with it: 30 of 106 caught.
+LONG_STORY = (
+    "So tonight I tried the exercise you gave me about noticing the small bids. "
+    "We had dinner at her parents' place, the kids were running around the garden, "
+    "and her dad kept asking me about work and the new manager and the car loan. "
+    "On the drive home she put on the old playlist from when we first met and I "
+    "didn't say anything about it, which I think was a missed bid, because she went "
+    "quiet after and looked out of the window the whole way. At home we did the "
+    "dishes side by side and talked about the school trip money and whether her "
+    "sister is still coming at Christmas. She showed me a video on her phone and I "
+    "laughed, I did try. Then she went up to bed early and I sat in the kitchen with "
+    "the lights off for a long time, going over the whole evening. "
+)
+
+
+def test_risk_at_the_end_of_a_long_message_gets_the_safety_reply(assistant) -> None:
+    missed = [
+        m["text"]
+        for m in load("crisis_messages.yml")
+        if not is_safety_reply(assistant.texts(sender(), LONG_STORY + m["text"]))
+    ]
+    assert missed == []
+
+
+def test_near_misses_at_the_end_of_a_long_message_rarely_get_it(assistant) -> None:
+    near_miss_alarms(
+        load("near_misses.yml"),
+        lambda text: assistant.texts(sender(), LONG_STORY + text),
+    )
+
+
 # Every message of the sets mid-rehearsal and mid-form; a sample elsewhere.
 IN_FULL = ("reaching-out-form", "rehearsal")
 IN_PROGRESS = [c for c in CONTEXTS if c != "fresh"]

@@ -25,7 +25,11 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bids_partner.contract import RISK_KEY, SAFETY_RESPONSES
-from bids_partner.language.replies import embed, read_whole_by_the_encoder
+from bids_partner.language.replies import (
+    embed,
+    read_whole_by_the_encoder,
+    windows_the_encoder_reads,
+)
 from bids_partner.language.risk import (
     NONE,
     ORDINARY,
@@ -207,26 +211,39 @@ class RiskReader(GraphComponent):
             if not text.strip() or text.startswith("/"):
                 continue
             together = [t[-CONTEXT_CHARS_PER_TURN:] for t in (*earlier, text)]
-            texts = [text, join_turns(together)] if earlier else [text]
+            windows = self._windows(text)
+            texts = [text, *windows]
+            if earlier:
+                texts.append(join_turns(together))
             vectors = None
             if self.classifier.with_encoder:
                 # Encoded here once, and left on the message for the components
                 # after this one that read it too (the ConceptReader).
                 # TF-IDF reads every recent turn; the encoder, the newest it
                 # reads whole.
-                encoded = (
-                    [text, newest_turns_the_encoder_reads(together)]
-                    if earlier
-                    else [text]
-                )
+                encoded = [text, *windows]
+                if earlier:
+                    encoded.append(newest_turns_the_encoder_reads(together))
                 vectors = embed(encoded, remember=False)
                 sentence_embedding.keep(message, vectors[0])
             scored = self.classifier.scores(texts, vectors)
-            score, category = scored[0]
+            # A long message shows the risk of its riskiest part.
+            score, category = max(scored[: 1 + len(windows)], key=lambda s: s[0])
             risk: Dict[str, Any] = {"score": round(score, 4), "category": category}
+            if windows:
+                risk["windows"] = len(windows)
             if earlier:
-                risk["context_score"] = round(scored[1][0], 4)
-                risk["context_category"] = scored[1][1]
+                risk["context_score"] = round(scored[-1][0], 4)
+                risk["context_category"] = scored[-1][1]
                 risk["context_turns"] = len(earlier) + 1
             message.set(RISK_KEY, risk, add_to_output=True)
         return messages
+
+    def _windows(self, text: str) -> List[str]:
+        """A message longer than the encoder reads, in windows it reads whole:
+        the encoder reads a text's start only, and risk told at the end of a
+        long message would reach the classifier through TF-IDF alone, diluted
+        by the rest."""
+        if not self.classifier.with_encoder or read_whole_by_the_encoder(text):
+            return []
+        return windows_the_encoder_reads(text)

@@ -18,7 +18,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 
 from bids_partner.contract import RISK_KEY
-from bids_partner.language.replies import embed
+from bids_partner.language.replies import (
+    embed,
+    read_whole_by_the_encoder,
+    windows_the_encoder_reads,
+)
 from bids_partner.language.risk import NONE, LabelledRisk, RiskClassifier
 from bids_partner.rasa_plugins.nlu import model_files, sentence_embedding
 from bids_partner.rasa_plugins.nlu.risk_reader import (
@@ -213,3 +217,63 @@ def test_a_message_too_long_for_the_encoder_is_read_alone() -> None:
     long = "i keep thinking about the tracks by my work " * 30
     assert newest_turns_the_encoder_reads(["we had lunch", long]) == long.strip()
     assert newest_turns_the_encoder_reads(["hi", "bye"]).endswith("bye")
+
+
+def test_a_long_text_is_cut_into_overlapping_windows_read_whole() -> None:
+    sentences = [
+        f"Sentence number {i} is about the school run and the car." for i in range(40)
+    ]
+    text = " ".join(sentences)
+    windows = windows_the_encoder_reads(text)
+    assert len(windows) > 2 and all(read_whole_by_the_encoder(w) for w in windows)
+    for sentence in sentences:  # each read, whole, in some window
+        assert any(sentence in window for window in windows)
+    for before, after in zip(windows, windows[1:]):  # the last sentence is shared
+        assert after.startswith(before.rsplit(". ", 1)[-1])
+    assert windows_the_encoder_reads("we had lunch.") == ["we had lunch."]
+    run_on = "and then he said it again " * 80  # no stops at all
+    cut = windows_the_encoder_reads(run_on)
+    assert len(cut) > 2 and all(read_whole_by_the_encoder(w) for w in cut)
+    assert " ".join(cut).split()[-6:] == run_on.split()[-6:]
+
+
+def test_a_long_message_is_as_risky_as_its_riskiest_window(
+    tmp_path, monkeypatch
+) -> None:
+    # The encoder reads a text's first tokens: risk told at the end of a long
+    # message was read through TF-IDF alone, diluted by everything before it.
+    classifier = RiskClassifier(with_encoder=True).fit(
+        [
+            LabelledRisk("i want to die", "clear", "self_harm"),
+            LabelledRisk("i keep thinking about the tracks", "clear", "self_harm"),
+            LabelledRisk("we had lunch", NONE, NONE),
+            LabelledRisk("the school run and the car", NONE, NONE),
+        ]
+    )
+    risk_reader = RiskReader({}, LocalModelStorage(tmp_path), Resource("r"), classifier)
+    seen = {}
+    original = classifier.scores
+
+    def spy(texts, vectors=None):
+        seen.update(texts=texts, vectors=vectors)
+        return original(texts, vectors)
+
+    monkeypatch.setattr(risk_reader.classifier, "scores", spy)
+    story = "We talked about the school run and the car and his mum. " * 12
+    long = story + "I keep thinking about the tracks."
+    message = Message(data={"text": long})
+    risk_reader.process([message], tracker([]))
+    texts = seen["texts"]
+    windows = windows_the_encoder_reads(long)
+    assert texts == [long, *windows] and texts[-1].endswith("the tracks.")
+    assert np.allclose(
+        seen["vectors"][-1], embed([windows[-1]], remember=False)[0], atol=1e-5
+    )
+    risk = message.get(RISK_KEY)
+    assert risk["windows"] == len(windows)
+    alone = original([long], seen["vectors"][:1])[0][0]
+    last = original([windows[-1]], seen["vectors"][-1:])[0][0]
+    assert risk["score"] == round(max(alone, last), 4) and last > alone
+    short = Message(data={"text": "we had lunch"})
+    risk_reader.process([short], tracker([]))
+    assert "windows" not in short.get(RISK_KEY) and seen["texts"] == ["we had lunch"]
