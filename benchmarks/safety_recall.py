@@ -90,6 +90,9 @@ LABELLED_SETS = {
         "tests/blind/safety/sb12.yml",
         "tests/blind/safety/sb13.yml",
     ),
+    # Written the same day by a third writer apart (long messages, the risk in
+    # the last third, the middle or the start); measured once, after s15 and s16.
+    "tests/blind/safety sb14 long (blind)": ("tests/blind/safety/sb14.yml",),
 }
 
 
