@@ -3,7 +3,7 @@ new message, scores typed messages only, and keeps the scores in the parse data.
 
 from __future__ import annotations
 
-from typing import Any, List
+from typing import Any, Dict, List
 
 import numpy as np
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -179,19 +179,14 @@ def test_the_fingerprint_follows_the_data_and_how_it_is_learnt(
     assert len({first, second, RiskReader.fingerprint_addon(config)}) == 3
 
 
-def test_the_encoder_reads_the_newest_of_long_recent_turns(
-    tmp_path, monkeypatch
-) -> None:
-    # The encoder reads a text's first 126 tokens: read from the oldest turn, a
-    # long conversation would leave out the message being read.
-    classifier = RiskClassifier(with_encoder=True).fit(
-        [
-            LabelledRisk("i want to die", "clear", "self_harm"),
-            LabelledRisk("we had lunch", NONE, NONE),
-        ]
-    )
+def spied_encoder_reader(
+    tmp_path, monkeypatch, items: List[LabelledRisk]
+) -> tuple[RiskReader, Dict[str, Any]]:
+    """A RiskReader with the encoder, trained on `items`, and what its
+    classifier was last asked to score (texts and vectors)."""
+    classifier = RiskClassifier(with_encoder=True).fit(items)
     risk_reader = RiskReader({}, LocalModelStorage(tmp_path), Resource("r"), classifier)
-    seen = {}
+    seen: Dict[str, Any] = {}
     original = classifier.scores
 
     def spy(texts, vectors=None):
@@ -199,6 +194,22 @@ def test_the_encoder_reads_the_newest_of_long_recent_turns(
         return original(texts, vectors)
 
     monkeypatch.setattr(risk_reader.classifier, "scores", spy)
+    return risk_reader, seen
+
+
+def test_the_encoder_reads_the_newest_of_long_recent_turns(
+    tmp_path, monkeypatch
+) -> None:
+    # The encoder reads a text's first 126 tokens: read from the oldest turn, a
+    # long conversation would leave out the message being read.
+    risk_reader, seen = spied_encoder_reader(
+        tmp_path,
+        monkeypatch,
+        [
+            LabelledRisk("i want to die", "clear", "self_harm"),
+            LabelledRisk("we had lunch", NONE, NONE),
+        ],
+    )
     story = "we talked about the school run, the car, his mum and the holidays. " * 7
     message = "i keep thinking about the tracks"
     earlier = [*said(story[:400] + " first"), *said(story[:400] + " second")]
@@ -242,23 +253,17 @@ def test_a_long_message_is_as_risky_as_its_riskiest_window(
 ) -> None:
     # The encoder reads a text's first tokens: risk told at the end of a long
     # message was read through TF-IDF alone, diluted by everything before it.
-    classifier = RiskClassifier(with_encoder=True).fit(
+    risk_reader, seen = spied_encoder_reader(
+        tmp_path,
+        monkeypatch,
         [
             LabelledRisk("i want to die", "clear", "self_harm"),
             LabelledRisk("i keep thinking about the tracks", "clear", "self_harm"),
             LabelledRisk("we had lunch", NONE, NONE),
             LabelledRisk("the school run and the car", NONE, NONE),
-        ]
+        ],
     )
-    risk_reader = RiskReader({}, LocalModelStorage(tmp_path), Resource("r"), classifier)
-    seen = {}
-    original = classifier.scores
-
-    def spy(texts, vectors=None):
-        seen.update(texts=texts, vectors=vectors)
-        return original(texts, vectors)
-
-    monkeypatch.setattr(risk_reader.classifier, "scores", spy)
+    classifier = risk_reader.classifier
     story = "We talked about the school run and the car and his mum. " * 12
     long = story + "I keep thinking about the tracks."
     message = Message(data={"text": long})
@@ -271,9 +276,8 @@ def test_a_long_message_is_as_risky_as_its_riskiest_window(
     )
     risk = message.get(RISK_KEY)
     assert risk["windows"] == len(windows)
-    alone = original([long], seen["vectors"][:1])[0][0]
-    last = original([windows[-1]], seen["vectors"][-1:])[0][0]
-    assert risk["score"] == round(max(alone, last), 4) and last > alone
+    every = [s for s, _ in RiskClassifier.scores(classifier, texts, seen["vectors"])]
+    assert risk["score"] == round(max(every), 4) and every[-1] > every[0]
     short = Message(data={"text": "we had lunch"})
     risk_reader.process([short], tracker([]))
     assert "windows" not in short.get(RISK_KEY) and seen["texts"] == ["we had lunch"]
