@@ -420,8 +420,8 @@ async def alternated_turns(bots: List[Bot], conversations: int) -> List[TurnLate
 
 
 def measure_alternated(bots: List[Bot], ours: Figures, ref: Figures) -> None:
-    """Starts both bots, one after the other, then alternates their turns; always
-    stops them. `bots` is ours then the reference."""
+    """Starts both bots, one after the other, then alternates their conversations;
+    always stops them. `bots` is ours then the reference."""
     try:
         for bot in bots:
             print(f"[{bot.name}] starting for the alternated turns", flush=True)
@@ -645,7 +645,7 @@ def latency_tables(out: Report, ours: Figures, ref: Figures) -> None:
     rows = turn_rows(out, ours.alternated, ref.alternated)
     rows[1][-1] = target
     out.table(
-        f"Full turn latency, both bots up, turns alternated "
+        f"Full turn latency, both bots up, conversations alternated "
         f"({ALTERNATED_CONVERSATIONS} conversations x {TURNS_PER_CONVERSATION} "
         f"{what}, per bot)",
         rows,
