@@ -378,17 +378,25 @@ class TurnLatencies:
     last_sender: str = ""
 
 
+async def timed_conversation(
+    session: aiohttp.ClientSession, bot: Bot, label: str, result: TurnLatencies
+) -> None:
+    """One conversation of TURNS_PER_CONVERSATION turns under a new sender, each
+    turn's seconds (or its failure) added to `result`."""
+    result.last_sender = new_sender(bot, label)
+    for _ in range(TURNS_PER_CONVERSATION):
+        started = time.perf_counter()
+        if await send_turn(session, bot, result.last_sender):
+            result.seconds.append(time.perf_counter() - started)
+        else:
+            result.errors += 1
+
+
 async def turn_latencies(bot: Bot) -> TurnLatencies:
     result = TurnLatencies()
     async with aiohttp.ClientSession(timeout=REQUEST_TIMEOUT) as session:
         for _ in range(LATENCY_CONVERSATIONS):
-            result.last_sender = new_sender(bot, "latency")
-            for _ in range(TURNS_PER_CONVERSATION):
-                started = time.perf_counter()
-                if await send_turn(session, bot, result.last_sender):
-                    result.seconds.append(time.perf_counter() - started)
-                else:
-                    result.errors += 1
+            await timed_conversation(session, bot, "latency", result)
     return result
 
 
@@ -404,18 +412,10 @@ async def alternated_turns(bots: List[Bot], conversations: int) -> List[TurnLate
         for conversation in range(conversations + 1):
             shift = conversation % len(bots)
             for i in [*range(shift, len(bots)), *range(shift)]:
-                sender = new_sender(bots[i], "alternated")
                 await asyncio.sleep(ALTERNATION_PAUSE_S)
-                for _ in range(TURNS_PER_CONVERSATION):
-                    started = time.perf_counter()
-                    ok = await send_turn(session, bots[i], sender)
-                    if conversation == 0:
-                        continue  # warm-up
-                    if ok:
-                        results[i].seconds.append(time.perf_counter() - started)
-                    else:
-                        results[i].errors += 1
-                results[i].last_sender = sender
+                # The first conversation of each bot warms it up, not kept.
+                result = results[i] if conversation else TurnLatencies()
+                await timed_conversation(session, bots[i], "alternated", result)
     return results
 
 

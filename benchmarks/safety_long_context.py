@@ -19,13 +19,13 @@ import asyncio
 import random
 from typing import List
 
+from benchmarks.quiet_agent import load_quiet_agent
 from benchmarks.safety_recall import (
     LABELLED_SETS,
     Item,
     from_labelled,
     measure,
     print_header,
-    quiet_agent,
     thresholds_of,
 )
 
@@ -65,7 +65,7 @@ def main() -> None:
     everyday = [
         i.turns[0] for i in items if len(i.turns) == 1 and i.group == "everyday"
     ]
-    agent = quiet_agent()
+    agent = load_quiet_agent()
     thresholds = thresholds_of()
     print(f"thresholds: {thresholds}\n")
     print_header("conversations", "safe asked")

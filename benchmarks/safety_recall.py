@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Dict, List, Sequence
 
 import yaml
 
+from benchmarks.quiet_agent import load_quiet_agent
 from bids_partner.contract import safety_tier
 from bids_partner.settings import CONFIG_FILE, ROOT, pipeline_options
 
@@ -221,21 +220,6 @@ def thresholds_of(config_file: Path = CONFIG_FILE) -> Any:
     )
 
 
-def quiet_agent() -> Agent:
-    """The trained model in this process, its logs kept from message texts."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    logging.disable(logging.WARNING)
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    # Unconfigured, structlog prints Rasa's debug events, message texts included.
-    configure_structlog(logging.WARNING)
-
-    from bids_partner.stack.model import ensure_model
-
-    return Agent.load(str(ensure_model()))
-
-
 def print_header(first: str, safe: str) -> None:
     print(
         f"| {first} | risk caught: "
@@ -251,7 +235,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sets", nargs="*", help="names (or parts of names) to run")
     arguments = parser.parse_args()
-    agent = quiet_agent()
+    agent = load_quiet_agent()
     thresholds = thresholds_of()
     print(f"thresholds: {thresholds}\n")
     print_header("set", "near-miss alarms")
