@@ -80,7 +80,8 @@ def measure(anonymizer: Any, cases: List[Dict[str, Any]]) -> Result:
         for identifier in case.get("identifiers") or []:
             kind = identifier["kind"]
             result.planted[kind] += 1
-            if survives(identifier["text"], kind, output, case["text"]):
+            keep = case.get("keep") or ()
+            if survives(identifier["text"], kind, output, case["text"], keep):
                 result.survived[kind] += 1
                 result.leaks.append(f"{kind}: {identifier['text']!r} in {output!r}")
         for word in case.get("keep") or []:

@@ -632,7 +632,11 @@ def _word_count(word: str, text: str) -> int:
 
 
 def survives(
-    identifier: str, kind: str, output: str, source: str | None = None
+    identifier: str,
+    kind: str,
+    output: str,
+    source: str | None = None,
+    keep: Sequence[str] = (),
 ) -> bool:
     """An identifier survives if it is still there, or (names and places) if any
     of its words of three letters or more, other than a title or a kinship word,
@@ -641,13 +645,27 @@ def survives(
     Given the message it came from (`source`), a name's words are counted
     instead: one survives if the output holds it more often than the message does
     outside the name, so "Will" beside "made a will" is judged by the name alone,
-    and a short name ("Mo") is looked for as a word, not inside "mom"."""
+    and a short name ("Mo") is looked for as a word, not inside "mom". Where
+    the name's text also stands inside one of the message's `keep` words ("will"
+    and "i will not"), that occurrence is the word, not the name."""
     every_word = re.findall(r"[^\W\d_]+", identifier)
     # A name that is only such a word ("Nana") is still looked for.
     words = [w for w in every_word if w.lower() not in _BESIDE_A_NAME] or every_word
     if source is not None and kind in NAMES_AND_PLACES:
         # Whole-word and case-sensitive: "Dev" once in "Dev ... Devesh".
-        times = max(1, len(whole_word(identifier).findall(source)))
+        kept = [
+            (m.start(), m.end())
+            for phrase in keep
+            if phrase
+            for m in re.finditer(re.escape(phrase), source, re.I)
+        ]
+        times = max(
+            1,
+            sum(
+                not any(s <= m.start() and m.end() <= e for s, e in kept)
+                for m in whole_word(identifier).finditer(source)
+            ),
+        )
         return any(
             _word_count(w, output)
             > _word_count(w, source) - times * _word_count(w, identifier)

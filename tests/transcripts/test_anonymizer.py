@@ -346,7 +346,9 @@ def test_the_bars_on_the_planted_identifier_sets(anonymizer, name: str) -> None:
         for identifier in case["identifiers"]:
             kind = identifier["kind"]
             kept[kind] += 1
-            if survives(identifier["text"], kind, output, case["text"]):
+            if survives(
+                identifier["text"], kind, output, case["text"], case.get("keep") or ()
+            ):
                 leaked.setdefault(kind, []).append(
                     f"{identifier['text']!r} in {output!r}"
                 )
@@ -389,6 +391,24 @@ def test_a_name_survives_by_its_own_occurrences(
     name: str, source: str, output: str, survived: bool
 ) -> None:
     assert survives(name, "person", output, source) is survived
+
+
+@pytest.mark.parametrize(
+    "output, survived",
+    [
+        ("[PERSON_1], i will not beg", False),
+        ("will, i will not beg", True),
+        ("[PERSON_1], i [PERSON_2] not beg", False),
+    ],
+)
+def test_a_name_inside_a_keep_word_is_the_word(output: str, survived: bool) -> None:
+    """ "will" is the name once and the word once, in the same case: only the
+    name is looked for (without the keep-words, a kept "will" counted as the
+    name surviving)."""
+    source = "will, i will not beg"
+    assert survives("will", "person", output, source, ["i will not"]) is survived
+    if not survived and "will" in output:
+        assert survives("will", "person", output, source) is True
 
 
 @pytest.mark.parametrize(
