@@ -12,7 +12,7 @@ help: ## list the targets (this one is the default)
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## /\1\t/' | \
 		awk -F'\t' '{ printf "  make %-20s %s\n", $$1, $$2 }'
 
-.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-replies bench-reply-doubt bench-forget bench-concepts bench-concepts-cv bench-anonymizer bench-anonymizer-cv bench-safety bench-safety-stack bench-startup bench-reference bench-turn-ab load-tools bench-profile bench-long bench-load bench-scale
+.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-replies bench-reply-doubt bench-forget bench-concepts bench-concepts-cv bench-anonymizer bench-anonymizer-cv bench-name-probe-cv bench-safety bench-safety-stack bench-startup bench-reference bench-turn-ab load-tools bench-profile bench-long bench-load bench-scale
 
 install: $(STAMP) ## create .venv/ with Python 3.10 and the pinned dependencies
 
@@ -47,9 +47,10 @@ services: ## install Debian's postgresql and redis-server for the tests if missi
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq postgresql redis-server; fi
 
-spacy: install ## build the spaCy pipeline and train the anonymizer's name model (synthetic sentences and data/anonymizer/; ~3 min, one core) into build/spacy/
+spacy: install ## build the spaCy pipeline, train the anonymizer's name model and name probe (synthetic sentences and data/anonymizer/; ~5 min, one core) into build/spacy/
 	$(BIN)/python -m bids_partner.language.spacy_pipeline
 	OMP_NUM_THREADS=1 $(BIN)/python -m bids_partner.transcripts.name_model
+	OMP_NUM_THREADS=1 $(BIN)/python -m bids_partner.transcripts.name_probe
 
 train: install ## train a model unless one for the current data exists in models/
 	$(BIN)/assistant train
@@ -107,6 +108,9 @@ bench-anonymizer: install ## the anonymizer on the tuned and blind identifier se
 
 bench-anonymizer-cv: spacy ## the name model by leave-one-writer-out on data/anonymizer/ (trains a model per writer, one core; no blind set)
 	OMP_NUM_THREADS=1 $(BIN)/python -m benchmarks.anonymizer_cv --sets
+
+bench-name-probe-cv: spacy ## the anonymizer without and with the name probe, by leave-one-writer-out on data/anonymizer/ (no blind set; ~9 min)
+	OMP_NUM_THREADS=1 $(BIN)/python -m benchmarks.name_probe_cv
 
 bench-safety: train ## risk classifier by cross-writer validation, then recall and false alarms per layer and tier on every safety set
 	$(BIN)/python -m benchmarks.safety_cv

@@ -52,6 +52,7 @@ from bids_partner.transcripts.lexicons import (
     number_word,
 )
 from bids_partner.transcripts.name_model import NameModel
+from bids_partner.transcripts.name_probe import Features, NameProbe
 from bids_partner.transcripts.names import DETERMINERS, NameFinder
 from bids_partner.transcripts.patterns import (
     LABELS,
@@ -125,6 +126,9 @@ NAME_FINDERS_ENV = "ANONYMIZER_NAMES"
 # words taken as names (1.5% -> 2.4%); a name that reaches a therapist is the
 # worse error. ANONYMIZER_NAMES=rules runs the rules alone.
 DEFAULT_NAME_FINDERS = "union"
+# With the union, the name probe (name_probe.py) is asked about the words left;
+# ANONYMIZER_PROBE=0 leaves it out, for measuring.
+PROBE_ENV = "ANONYMIZER_PROBE"
 _WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _MARKUP_TAG_BEFORE = re.compile(r"</?$")
 # Words at either end of a name that are not part of it: a possessive ("My Tita
@@ -294,7 +298,10 @@ def resolve(findings: Iterable[Finding], text: str | None = None) -> List[Findin
 
 class Anonymizer:
     def __init__(
-        self, name_finders: str | None = None, model: NameModel | None = None
+        self,
+        name_finders: str | None = None,
+        model: NameModel | None = None,
+        probe: bool | None = None,
     ) -> None:
         self.name_finders = name_finders or os.environ.get(
             NAME_FINDERS_ENV, DEFAULT_NAME_FINDERS
@@ -309,8 +316,14 @@ class Anonymizer:
         self.model = None
         if self.name_finders != "rules":
             self.model = model or NameModel()
+        self.probe: NameProbe | None = None
+        self._features: Features | None = None
+        if probe is None:
+            probe = os.environ.get(PROBE_ENV, "1") != "0"
         # A transcript repeats the assistant's lines: each text is read once.
         self._cache: OrderedDict[str, Tuple[Finding, ...]] = OrderedDict()
+        if probe and self.name_finders == "union":
+            self.use_probe(NameProbe.load())
         # Presidio compiles its patterns on first use: here, not in a message.
         self._findings("warm up: jo@example.com, 555-867-5309, www.example.com")
 
@@ -331,6 +344,15 @@ class Anonymizer:
             raise ValueError(f"name finders: one of {', '.join(NAME_FINDERS)}")
         self.name_finders = name_finders
         self.model = model if name_finders != "rules" else None
+        self._cache.clear()
+
+    def use_probe(self, probe: NameProbe | None) -> None:
+        """Another name probe (None: none) from now on, for measuring."""
+        if probe is not None and self._features is None:
+            from bids_partner.language.sentence_encoder import SentenceEncoder
+
+            self._features = Features(SentenceEncoder(), self.lex)
+        self.probe = probe
         self._cache.clear()
 
     def findings(self, text: str) -> List[Finding]:
@@ -448,6 +470,37 @@ class Anonymizer:
             found.append(Finding(start, end, kind))
         return found
 
+    def _probe_findings(
+        self, text: str, doc: Doc, found: List[Finding]
+    ) -> List[Finding]:
+        """Words no finder masked that context could make a person, which the
+        probe reads as a name in this message ("hazel never replies"). The
+        encoder runs only for a message that has such a word."""
+        if self.probe is None or self._features is None:
+            return []
+        asked = [
+            token
+            for token in doc
+            if not any(
+                f.start < token.idx + len(token) and token.idx < f.end for f in found
+            )
+            and self.names._nameable(token, stop_names=True)
+            and not self._protected_word(token.text)
+            and not self.names.in_foreign_phrase(token)
+        ]
+        if not asked:
+            return []
+        probabilities = self.probe.probabilities(self._features.of([doc])[0])
+        probe_found = []
+        for token in asked:
+            none, person, place = probabilities[token.i]
+            everyday = self._everyday(text, token.idx, token.text)
+            bar = self.probe.everyday_threshold if everyday else self.probe.threshold
+            if 1.0 - none > bar:
+                kind = "place" if place > person else "person"
+                probe_found.append(Finding(token.idx, token.idx + len(token), kind))
+        return probe_found
+
     def _acts_like_a_name(self, span: Span) -> bool:
         """What follows the word is what follows a name ("rain keeps asking",
         "norm said", "june's mum", "april has been"), the word is a listed
@@ -496,6 +549,7 @@ class Anonymizer:
         if self.name_finders != "model":
             found.extend(self.names.find(parsed.tokens))
         found.extend(self._model_findings(text, model_spans, parsed.tokens))
+        found.extend(self._probe_findings(text, parsed.tokens, found))
         found.extend(
             Finding(m.start("v"), m.end("v"), "person")
             for m in _PRONOUNS_GIVEN.finditer(text)

@@ -24,7 +24,9 @@ pytestmark = pytest.mark.stack
 SECRET = "e2e-secret-for-pseudonyms-0123"
 
 
-def export(assistant, out: Path) -> subprocess.CompletedProcess:
+def export(
+    assistant, out: Path, env: Dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [
             str(VENV_BIN / "transcripts"),
@@ -34,7 +36,7 @@ def export(assistant, out: Path) -> subprocess.CompletedProcess:
             "--db",
             f"sqlite:///{assistant.db_path}",
         ],
-        env={**os.environ, "TRANSCRIPTS_SECRET": SECRET},
+        env={**os.environ, "TRANSCRIPTS_SECRET": SECRET, **(env or {})},
         capture_output=True,
         text=True,
         timeout=300,
@@ -110,6 +112,34 @@ def test_consent_export_and_withdrawal(assistant, tmp_path: Path) -> None:
         else set()
     )
     assert mine not in names
+
+
+def test_a_name_only_context_gives_away_is_masked_in_the_export(
+    assistant, tmp_path: Path
+) -> None:
+    """The name probe in the real export: "hazel" is a word and a name, and no
+    rule has a cue for it here; only the sentence says it is a person."""
+    who = f"probe-{uuid.uuid4().hex[:8]}"
+    assistant.texts(who, "I want to share this conversation with my therapist")
+    assistant.texts(who, "honestly hazel never even replies to my texts anymore")
+    mine = f"{pseudonym(who, SECRET)}.jsonl"
+
+    def said(out: Path) -> List[str]:
+        return [
+            r["text"] for r in records(out / mine)[1:] if r.get("speaker") == "user"
+        ]
+
+    result = export(assistant, tmp_path / "with")
+    assert result.returncode == 0, result.stderr
+    assert "honestly [PERSON_1] never even replies to my texts anymore" in said(
+        tmp_path / "with"
+    )
+    # The same export without the probe lets it through: the probe masked it.
+    result = export(assistant, tmp_path / "without", {"ANONYMIZER_PROBE": "0"})
+    assert result.returncode == 0, result.stderr
+    assert "honestly hazel never even replies to my texts anymore" in said(
+        tmp_path / "without"
+    )
 
 
 def test_consent_in_the_middle_of_a_scene(assistant) -> None:
