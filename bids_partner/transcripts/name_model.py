@@ -18,7 +18,6 @@ One core, a fixed seed: the same inputs give the same model.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import random
@@ -30,10 +29,9 @@ from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Tuple
 from bids_partner.settings import SPACY_PIPELINE
 from bids_partner.transcripts import written
 from bids_partner.transcripts.synthetic import (
-    DATA_DIR,
     Generator,
     Sentence,
-    inputs_fingerprint,
+    training_digest,
 )
 
 if TYPE_CHECKING:
@@ -74,14 +72,7 @@ def fingerprint(settings: Dict[str, Any] = SETTINGS) -> str:
     the training settings, with spaCy's version."""
     import spacy
 
-    digest = hashlib.sha256()
-    digest.update(inputs_fingerprint(DATA_DIR).encode())
-    digest.update(Path(__file__).read_bytes())
-    digest.update(Path(written.__file__).read_bytes())
-    for path in written_paths(settings):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    digest.update(json.dumps(settings, sort_keys=True).encode())
+    digest = training_digest(__file__, written_paths(settings), settings)
     digest.update(spacy.__version__.encode())
     return digest.hexdigest()[:16]
 

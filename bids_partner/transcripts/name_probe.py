@@ -10,14 +10,14 @@ its state at a word, with its neighbours' states, how the word is cased and
 what the lexicons know of it, goes to a logistic regression: not a name, a
 person, a place.
 
-Left out one writer at a time on the dev sets (aw1, aw2, aw4, aw5, aw6; a
-linear probe of the word's state alone, a probe with the neighbours and the
-lexicon features, and a small MLP were compared), the probe with neighbours
-caught 24 of the 91 name words the anonymizer missed and cost 13 words it had
-kept (12 of them inside keep-words), at the thresholds below. As a veto on what
-the rules found it was worse than useless: it lost more true names than false
-ones it freed. So it only adds: the anonymizer asks it about words that are
-not masked yet and that context could make a person (``Anonymizer._probe``).
+Chosen by leaving one writer out at a time on the dev sets (aw1, aw2, aw4,
+aw5, aw6), never on the blind sets. Of a probe of the word's state alone, one
+with the neighbours and the lexicon features, and a small MLP, the second
+caught 24 of the 91 name words the anonymizer missed for 13 words it had kept
+(the MLP 33 for 27). As a veto on what the rules found it lost more true names
+than false ones it freed. So it only adds: the anonymizer asks it about words
+not masked yet that context could make a person
+(``Anonymizer._probe_findings``); ``make bench-name-probe-cv`` measures that.
 
 Trained from code on the synthetic sentences and ``data/anonymizer/`` (the
 writers' labelled messages), into ``build/spacy/name_probe/``, again only when
@@ -30,7 +30,6 @@ one matrix product.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import sys
 import time
@@ -42,10 +41,9 @@ import numpy as np
 from bids_partner.settings import SPACY_PIPELINE
 from bids_partner.transcripts import written
 from bids_partner.transcripts.synthetic import (
-    DATA_DIR,
     Generator,
     Sentence,
-    inputs_fingerprint,
+    training_digest,
 )
 
 if TYPE_CHECKING:
@@ -56,7 +54,6 @@ if TYPE_CHECKING:
 
 PROBE_DIR = SPACY_PIPELINE.parent / "name_probe"
 LABELS = ("O", "PERSON", "PLACE")
-KINDS = {"PERSON": "person", "PLACE": "place"}
 SETTINGS: Dict[str, Any] = {
     "seed": 17,
     "sentences": 10000,
@@ -76,14 +73,7 @@ def fingerprint(settings: Dict[str, Any] = SETTINGS) -> str:
     this module and the settings, with the encoder's weights."""
     from bids_partner.language.sentence_encoder import WEIGHTS_SHA256
 
-    digest = hashlib.sha256()
-    digest.update(inputs_fingerprint(DATA_DIR).encode())
-    digest.update(Path(__file__).read_bytes())
-    digest.update(Path(written.__file__).read_bytes())
-    for path in written.files(written.WRITTEN_DIR):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    digest.update(json.dumps(settings, sort_keys=True).encode())
+    digest = training_digest(__file__, written.files(written.WRITTEN_DIR), settings)
     digest.update(WEIGHTS_SHA256.encode())
     return digest.hexdigest()[:16]
 

@@ -196,6 +196,27 @@ def inputs_fingerprint(data_dir: Path = DATA_DIR) -> str:
     return digest.hexdigest()[:16]
 
 
+def training_digest(
+    model_module: str, written_files: Sequence[Path], settings: Dict[str, Any]
+) -> Any:
+    """The start of a name model's fingerprint: the generator's inputs, the
+    model's module, the reader of the writers' files and the files it trains
+    on, and its settings (the caller adds what else it depends on)."""
+    import json
+
+    from bids_partner.transcripts import written
+
+    digest = hashlib.sha256()
+    digest.update(inputs_fingerprint(DATA_DIR).encode())
+    digest.update(Path(model_module).read_bytes())
+    digest.update(Path(written.__file__).read_bytes())
+    for path in written_files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    digest.update(json.dumps(settings, sort_keys=True).encode())
+    return digest
+
+
 class Generator:
     def __init__(self, data: Dict[str, dict] | None = None) -> None:
         data = data or read_data()
