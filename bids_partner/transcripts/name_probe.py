@@ -63,7 +63,8 @@ SETTINGS: Dict[str, Any] = {
     "threshold": 0.8,
     "everyday_threshold": 0.95,
 }
-MAX_IDS = 128  # the encoder's window; words past it are not asked about
+MAX_IDS = 128  # the encoder's window: a longer message is read in stretches
+DIMENSION = 384  # the encoder's states
 BATCH = 32
 _LEXICON_MISSING = -25.0
 
@@ -86,41 +87,44 @@ class Features:
         self.encoder = encoder
         self.lex = lexicons
 
-    def _pieces(self, doc: Doc) -> Tuple[List[int], List[int]]:
-        """The ids the encoder reads and, per token, where its first piece is
-        (-1: a space, or past the window)."""
+    def _windows(self, doc: Doc) -> List[Tuple[int, List[int], List[int]]]:
+        """The doc in stretches of whole tokens the encoder reads whole: per
+        stretch, its first token, the ids, and where each token's first piece
+        is (-1: a space). A long message is read stretch by stretch."""
         tokenizer = self.encoder.tokenizer
-        ids, first = [tokenizer.cls], []
+        windows = []
+        start, ids, first = 0, [tokenizer.cls], []
         for token in doc:
             pieces = [] if token.is_space else tokenizer.tokenize(token.text)
-            if not pieces or len(ids) + len(pieces) >= MAX_IDS:
-                first.append(-1)
-                continue
-            first.append(len(ids))
+            pieces = pieces[: MAX_IDS - 2]
+            if len(ids) + len(pieces) >= MAX_IDS:
+                windows.append((start, [*ids, tokenizer.sep], first))
+                start, ids, first = token.i, [tokenizer.cls], []
+            first.append(len(ids) if pieces else -1)
             ids += pieces
-        ids.append(tokenizer.sep)
-        return ids, first
+        windows.append((start, [*ids, tokenizer.sep], first))
+        return windows
 
     def states(self, docs: Sequence[Doc]) -> List[np.ndarray]:
         """(tokens, 384) per doc: the state at each token's first piece."""
-        prepared = [self._pieces(doc) for doc in docs]
-        order = sorted(range(len(docs)), key=lambda i: len(prepared[i][0]))
-        result: List[np.ndarray] = [np.empty(0)] * len(docs)
+        windows = [(d, w) for d, doc in enumerate(docs) for w in self._windows(doc)]
+        result = [np.zeros((len(doc), DIMENSION), dtype=np.float32) for doc in docs]
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i][1][1]))
         for at in range(0, len(order), BATCH):
             batch = order[at : at + BATCH]
-            length = max(len(prepared[i][0]) for i in batch)
+            length = max(len(windows[i][1][1]) for i in batch)
             ids = np.full((len(batch), length), self.encoder.tokenizer.pad, np.int64)
             mask = np.zeros((len(batch), length), dtype=bool)
             for row, i in enumerate(batch):
-                one = prepared[i][0]
+                one = windows[i][1][1]
                 ids[row, : len(one)] = one
                 mask[row, : len(one)] = True
             hidden = self.encoder.hidden_states(ids, mask)
             for row, i in enumerate(batch):
-                first = np.array(prepared[i][1], dtype=np.int64)
-                states = np.zeros((len(first), hidden.shape[2]), dtype=np.float32)
-                states[first >= 0] = hidden[row, first[first >= 0]]
-                result[i] = states
+                d, (start, _, first) = windows[i]
+                where = np.array(first, dtype=np.int64)
+                read = where >= 0
+                result[d][start + np.flatnonzero(read)] = hidden[row, where[read]]
         return result
 
     def _word(self, doc: Doc) -> np.ndarray:

@@ -95,3 +95,20 @@ def test_the_built_probe_is_current_and_its_fingerprint_follows_the_settings() -
     assert is_current(PROBE_DIR)
     assert fingerprint(dict(SETTINGS, C=SETTINGS["C"] * 2)) != fingerprint()
     assert not is_current(PROBE_DIR, dict(SETTINGS, threshold=0.5))
+
+
+def test_a_long_message_is_read_whole_in_stretches(anonymizer: Anonymizer) -> None:
+    """Every word of a message longer than the encoder reads gets a state (a
+    word past the first window used to get none, and the probe read it from
+    zeros); each stretch fits the encoder."""
+    features = anonymizer._features
+    story = "we argued about the dishes again and i went quiet for hours. " * 30
+    doc = spacy.blank("en").make_doc(story + "honestly hazel never replies")
+    windows = features._windows(doc)
+    assert len(windows) > 1
+    assert all(len(ids) <= 128 for _, ids, _ in windows)
+    assert sum(len(first) for _, _, first in windows) == len(doc)
+    [states] = features.states([doc])
+    spoken = [t.i for t in doc if not t.is_space]
+    assert all(states[i].any() for i in spoken)
+    assert not any(states[t.i].any() for t in doc if t.is_space)
