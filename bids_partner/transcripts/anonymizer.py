@@ -129,6 +129,9 @@ DEFAULT_NAME_FINDERS = "union"
 # With the union, the name probe (name_probe.py) is asked about the words left;
 # ANONYMIZER_PROBE=0 leaves it out, for measuring.
 PROBE_ENV = "ANONYMIZER_PROBE"
+# A neighbour of a word the probe masked joins it above this (chosen on
+# leave-one-writer-out: aw6 94.4% -> 95.0% of names, no keep-word lost).
+JOIN_BAR = 0.5
 _WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _MARKUP_TAG_BEFORE = re.compile(r"</?$")
 # Words at either end of a name that are not part of it: a possessive ("My Tita
@@ -491,14 +494,41 @@ class Anonymizer:
         if not asked:
             return []
         probabilities = self.probe.probabilities(self._features.of([doc])[0])
-        probe_found = []
+        named = {}
         for token in asked:
             none, person, place = probabilities[token.i]
             everyday = self._everyday(text, token.idx, token.text)
             bar = self.probe.everyday_threshold if everyday else self.probe.threshold
             if 1.0 - none > bar:
-                kind = "place" if place > person else "person"
-                probe_found.append(Finding(token.idx, token.idx + len(token), kind))
+                named[token.i] = "place" if place > person else "person"
+        # A name's other word, never asked about as it is a word on its own
+        # ("wei ling": "ling"), where the probe reads it as a name as well.
+        for i, kind in list(named.items()):
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(doc) and j not in named:
+                    near = doc[j]
+                    if (
+                        near.is_alpha
+                        and len(near) > 1
+                        and near.lower_ not in STOP_WORDS
+                        and not self._protected_word(near.text)
+                        and not any(
+                            f.start < near.idx + len(near) and near.idx < f.end
+                            for f in found
+                        )
+                        and 1.0 - probabilities[j][0] > JOIN_BAR
+                    ):
+                        named[j] = kind
+        # Words side by side are one name: "[PERSON_1]", not two.
+        probe_found: List[Finding] = []
+        for i, kind in sorted(named.items()):
+            last = probe_found[-1] if probe_found else None
+            if last is not None and i - 1 in named and doc[i - 1].idx < last.end:
+                probe_found[-1] = Finding(
+                    last.start, doc[i].idx + len(doc[i]), last.kind
+                )
+            else:
+                probe_found.append(Finding(doc[i].idx, doc[i].idx + len(doc[i]), kind))
         return probe_found
 
     def _acts_like_a_name(self, span: Span) -> bool:

@@ -112,3 +112,13 @@ def test_a_long_message_is_read_whole_in_stretches(anonymizer: Anonymizer) -> No
     spoken = [t.i for t in doc if not t.is_space]
     assert all(states[i].any() for i in spoken)
     assert not any(states[t.i].any() for t in doc if t.is_space)
+
+
+def test_a_names_other_word_joins_it(anonymizer: Anonymizer) -> None:
+    """ "ling" is an English word and never asked about alone; beside a name
+    the probe found, and read as a name itself, it is the name's other word."""
+    text = "wei ling keeps asking when we are getting married"
+    assert anonymizer.anonymize(text, Placeholders()) == (
+        "[PERSON_1] keeps asking when we are getting married"
+    )
+    assert _without_probe(anonymizer, text) == text
