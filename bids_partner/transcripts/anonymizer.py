@@ -37,7 +37,7 @@ from presidio_analyzer.predefined_recognizers import (
     UsSsnRecognizer,
 )
 from spacy.lang.en.stop_words import STOP_WORDS
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from bids_partner.language.spacy_pipeline import ensure_pipeline
 from bids_partner.patches import apply_tldextract_patch
@@ -481,12 +481,16 @@ class Anonymizer:
         encoder runs only for a message that has such a word."""
         if self.probe is None or self._features is None:
             return []
+
+        def masked(token: Token) -> bool:
+            return any(
+                f.start < token.idx + len(token) and token.idx < f.end for f in found
+            )
+
         asked = [
             token
             for token in doc
-            if not any(
-                f.start < token.idx + len(token) and token.idx < f.end for f in found
-            )
+            if not masked(token)
             and self.names._nameable(token, stop_names=True)
             and not self._protected_word(token.text)
             and not self.names.in_foreign_phrase(token)
@@ -512,10 +516,7 @@ class Anonymizer:
                         and len(near) > 1
                         and near.lower_ not in STOP_WORDS
                         and not self._protected_word(near.text)
-                        and not any(
-                            f.start < near.idx + len(near) and near.idx < f.end
-                            for f in found
-                        )
+                        and not masked(near)
                         and 1.0 - probabilities[j][0] > JOIN_BAR
                     ):
                         named[j] = kind
