@@ -39,6 +39,7 @@ from presidio_analyzer.predefined_recognizers import (
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span, Token
 
+from bids_partner.language.sentence_encoder import SentenceEncoder
 from bids_partner.language.spacy_pipeline import ensure_pipeline
 from bids_partner.patches import apply_tldextract_patch
 from bids_partner.transcripts.lexicons import (
@@ -352,8 +353,6 @@ class Anonymizer:
     def use_probe(self, probe: NameProbe | None) -> None:
         """Another name probe (None: none) from now on, for measuring."""
         if probe is not None and self._features is None:
-            from bids_partner.language.sentence_encoder import SentenceEncoder
-
             self._features = Features(SentenceEncoder(), self.lex)
         self.probe = probe
         self._cache.clear()

@@ -38,6 +38,12 @@ from typing import TYPE_CHECKING, Any, Dict, List, Sequence, Tuple
 
 import numpy as np
 
+from bids_partner.language.sentence_encoder import (
+    DIMENSION,
+    MAX_TOKENS,
+    WEIGHTS_SHA256,
+    SentenceEncoder,
+)
 from bids_partner.settings import SPACY_PIPELINE
 from bids_partner.transcripts import written
 from bids_partner.transcripts.synthetic import (
@@ -49,7 +55,6 @@ from bids_partner.transcripts.synthetic import (
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-    from bids_partner.language.sentence_encoder import SentenceEncoder
     from bids_partner.transcripts.lexicons import Lexicons
 
 PROBE_DIR = SPACY_PIPELINE.parent / "name_probe"
@@ -63,8 +68,6 @@ SETTINGS: Dict[str, Any] = {
     "threshold": 0.8,
     "everyday_threshold": 0.95,
 }
-MAX_IDS = 128  # the encoder's window: a longer message is read in stretches
-DIMENSION = 384  # the encoder's states
 BATCH = 32
 _LEXICON_MISSING = -25.0
 
@@ -72,8 +75,6 @@ _LEXICON_MISSING = -25.0
 def fingerprint(settings: Dict[str, Any] = SETTINGS) -> str:
     """What the probe is made from: the generator's inputs, the written files,
     this module and the settings, with the encoder's weights."""
-    from bids_partner.language.sentence_encoder import WEIGHTS_SHA256
-
     digest = training_digest(__file__, written.files(written.WRITTEN_DIR), settings)
     digest.update(WEIGHTS_SHA256.encode())
     return digest.hexdigest()[:16]
@@ -90,14 +91,15 @@ class Features:
     def _windows(self, doc: Doc) -> List[Tuple[int, List[int], List[int]]]:
         """The doc in stretches of whole tokens the encoder reads whole: per
         stretch, its first token, the ids, and where each token's first piece
-        is (-1: a space). A long message is read stretch by stretch."""
+        is (-1: a space). A message longer than the encoder's window
+        (MAX_TOKENS) is read stretch by stretch."""
         tokenizer = self.encoder.tokenizer
         windows = []
         start, ids, first = 0, [tokenizer.cls], []
         for token in doc:
             pieces = [] if token.is_space else tokenizer.tokenize(token.text)
-            pieces = pieces[: MAX_IDS - 2]
-            if len(ids) + len(pieces) >= MAX_IDS:
+            pieces = pieces[: MAX_TOKENS - 2]
+            if len(ids) + len(pieces) >= MAX_TOKENS:
                 windows.append((start, [*ids, tokenizer.sep], first))
                 start, ids, first = token.i, [tokenizer.cls], []
             first.append(len(ids) if pieces else -1)
@@ -268,7 +270,6 @@ def ensure_name_probe(
         return output
     import spacy
 
-    from bids_partner.language.sentence_encoder import SentenceEncoder
     from bids_partner.language.spacy_pipeline import ensure_pipeline
     from bids_partner.transcripts.lexicons import lexicons
 
