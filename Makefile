@@ -12,7 +12,7 @@ help: ## list the targets (this one is the default)
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## /\1\t/' | \
 		awk -F'\t' '{ printf "  make %-20s %s\n", $$1, $$2 }'
 
-.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-replies bench-reply-doubt bench-forget bench-concepts bench-concepts-cv bench-anonymizer bench-anonymizer-cv bench-name-probe-cv bench-safety bench-safety-stack bench-startup bench-reference bench-turn-ab load-tools bench-profile bench-long bench-load bench-scale
+.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-replies bench-reply-doubt bench-forget bench-concepts bench-concepts-cv bench-anonymizer bench-anonymizer-cv bench-name-probe-cv bench-safety bench-safety-stack bench-startup bench-reference bench-encoder bench-turn-ab load-tools bench-profile bench-long bench-load bench-scale
 
 install: $(STAMP) ## create .venv/ with Python 3.10 and the pinned dependencies
 
@@ -124,6 +124,9 @@ bench-startup: train ## start-up time and memory of the action and Rasa servers
 
 bench-reference: train load-tools ## side by side with a stock rasa init bot: start-up, memory, latency, throughput (Locust)
 	$(BIN)/python -m benchmarks.compare_reference $(ARGS)
+
+bench-encoder: install ## the sentence encoder with one thread a run against two (the shipped default): a message, the recent turns, a turn, bulk
+	$(BIN)/python -m benchmarks.encoder_threads $(ARGS)
 
 bench-turn-ab: install ## full-turn latency of two trained models alternated in one run (ARGS="BEFORE.tar.gz AFTER.tar.gz")
 	$(BIN)/python -m benchmarks.turn_ab $(ARGS)

@@ -37,6 +37,7 @@ import numpy as np
 from bids_partner.language.encoder_graph import (
     INPUTS,
     OUTPUT,
+    THREADS_PER_RUN,
     WORD_EMBEDDINGS,
     attention_bias,
     minilm_graph,
@@ -236,7 +237,9 @@ class WordPieceTokenizer:
 class SentenceEncoder:
     """Mean-pooled, L2-normalised 384-dimensional embeddings."""
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(
+        self, folder: Path | None = None, threads: int = THREADS_PER_RUN
+    ) -> None:
         folder = folder or model_dir()
         check_weights(folder / "vocab.txt", VOCAB_SHA256)
         check_weights(folder / "config.json", CONFIG_SHA256)
@@ -255,7 +258,7 @@ class SentenceEncoder:
             layers=int(config["num_hidden_layers"]),
             eps=float(config["layer_norm_eps"]),
         )
-        self._session = session(graph, arrays)
+        self._session = session(graph, arrays, threads)
         self._words = weights[WORD_EMBEDDINGS]
         # The session has packed the matrices it multiplies by; the pages of
         # the file it read for that go back to the page cache (read again from

@@ -73,3 +73,21 @@ def test_a_text_reads_the_same_alone_and_among_others(encoder) -> None:
         alone = encoder.encode([texts[i]])[0]
         assert np.abs(together[i] - alone).max() < 1e-5
     assert float(together[0] @ together[1]) < 0.9999
+
+
+def test_two_threads_a_run_give_the_numbers_one_thread_gives(encoder) -> None:
+    """A run's threads split the rows and columns of each product, never a sum:
+    the trained classifiers read these numbers, so they must not move with the
+    thread count (the change is for speed only: benchmarks/encoder_threads.py)."""
+    texts = [
+        "you never listen to me",
+        " ".join(["i keep thinking about what she said and it hurts"] * 14),
+        "ok",
+    ]
+    one = SentenceEncoder(threads=1)
+    two = SentenceEncoder(threads=2)
+    assert [
+        e._session.get_session_options().intra_op_num_threads for e in (one, two)
+    ] == [1, 2]
+    assert np.array_equal(one.encode(texts), two.encode(texts))
+    assert np.array_equal(one.encode(texts), encoder.encode(texts))
