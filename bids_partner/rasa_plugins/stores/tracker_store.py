@@ -26,6 +26,7 @@ from rasa.core.tracker_store import (
     SQLTrackerStore,
     create_engine_kwargs,
 )
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -208,25 +209,69 @@ class StrictSQLTrackerStore(SQLTrackerStore):
         ).count()
 
     def _keep_if_as_stored(self, tracker: DialogueStateTracker) -> None:
-        """Keeps the tracker only if it is what reading the database gives.
+        """Keeps what reading the database gives: the tracker itself, or for a
+        session that has just started, a tracker of the session's events.
 
         Rasa's save stores the events after as many as it counts since the
         session's start in the database, which leaves out `action_session_start`
         and earlier sessions; a tracker that still holds them would be saved
-        twice over. Such a tracker is read back from the database next time.
+        twice over. The events from the session's start are replayed instead,
+        as reading them back would (the first turn of every conversation);
+        anything else is read back from the database next time.
         """
         with self.session_scope() as session:
             stored = self._stored_now(session, tracker)
-            if stored != len(tracker.events):
+            kept = (
+                tracker
+                if stored == len(tracker.events)
+                else self._session_read_back(tracker, stored)
+            )
+            if kept is None:
                 self.recent.forget(tracker.sender_id)
                 return
             last_event_id = self._last_event_id(session, tracker.sender_id)
-        self.recent.keep(tracker, last_event_id, counted=True)
+        self.recent.keep(kept, last_event_id, counted=True)
+
+    def _session_read_back(
+        self, tracker: DialogueStateTracker, stored: int
+    ) -> DialogueStateTracker | None:
+        """The tracker reading the database gives when it counts `stored` events
+        of the session and they are the tracker's last ones from its newest
+        `session_started` on; None when they are not."""
+        if not 0 < stored < len(tracker.events):
+            return None
+        session_events = list(
+            itertools.islice(tracker.events, len(tracker.events) - stored, None)
+        )
+        if not isinstance(session_events[0], SessionStarted) or any(
+            isinstance(event, SessionStarted) for event in session_events[1:]
+        ):
+            return None
+        # Through JSON, as the rows are stored and read.
+        return DialogueStateTracker.from_dict(
+            tracker.sender_id,
+            [json.loads(json.dumps(event.as_dict())) for event in session_events],
+            self.domain.slots,
+        )
+
+    async def create_tracker(
+        self, sender_id: str, append_action_listen: bool = True
+    ) -> DialogueStateTracker:
+        """A new conversation's tracker, saved only if it has an event: Rasa saves
+        it at once, empty as the processor asks for it, which on the first turn
+        of every conversation is a database session that stores nothing."""
+        tracker = self.init_tracker(sender_id)
+        if append_action_listen:
+            tracker.update(ActionExecuted(ACTION_LISTEN_NAME))
+            await self.save(tracker)
+        return tracker
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         try:
             with self.session_scope() as session:
                 last_event_id = self._last_event_id(session, sender_id)
+            if last_event_id is None:  # nothing stored: a new conversation
+                return None
             tracker = self.recent.get(sender_id, last_event_id)
             if tracker is None:
                 tracker = await super().retrieve(sender_id)

@@ -153,3 +153,69 @@ def test_a_kept_tracker_is_saved_without_counting_what_is_stored(
     expected = ["one", "two", "three", "four", "five"]
     assert texts(asyncio.run(second.retrieve("someone"))) == expected
     assert texts(asyncio.run(first.retrieve("someone"))) == expected
+
+
+def test_the_turn_after_a_session_starts_gets_what_reading_would_give(
+    stores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first turn's tracker holds `action_session_start`, which the database
+    does not count as the session's; the next turn gets the session's events,
+    replayed, without reading the database, and exactly as a read gives them."""
+    first, second = stores
+    tracker = DialogueStateTracker("someone", [])
+    for event in [*session_start(100.0), UserUttered("one", timestamp=100.1)]:
+        tracker.update(event)
+    asyncio.run(first.save(tracker))
+    read_back = asyncio.run(second.retrieve("someone"))
+    reads: list[str] = []
+    rasas = SQLTrackerStore._retrieve
+
+    def reading(store, sender_id, fetch_events_from_all_sessions):  # type: ignore[no-untyped-def]
+        reads.append(sender_id)
+        return rasas(store, sender_id, fetch_events_from_all_sessions)
+
+    monkeypatch.setattr(SQLTrackerStore, "_retrieve", reading)
+    kept = asyncio.run(first.retrieve("someone"))
+    assert reads == []
+    assert kept is not tracker and read_back is not None and kept is not None
+    assert [e.as_dict() for e in kept.events] == [e.as_dict() for e in read_back.events]
+    assert kept.current_state() == read_back.current_state()
+    kept.update(UserUttered("two", timestamp=101.0))
+    asyncio.run(first.save(kept))
+    rows = stored_rows(first)
+    assert len(rows) == len(set(rows)) == 5
+    assert texts(asyncio.run(second.retrieve("someone"))) == ["one", "two"]
+
+
+def test_a_new_conversation_is_saved_once_it_has_an_event(
+    stores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rasa's processor asks for a new conversation's tracker empty, and Rasa
+    saves it at once: a database session that stores nothing."""
+    first, _ = stores
+    saved: list[int] = []
+    strict = StrictSQLTrackerStore.save
+
+    async def saving(store, tracker):  # type: ignore[no-untyped-def]
+        saved.append(len(tracker.events))
+        await strict(store, tracker)
+
+    monkeypatch.setattr(StrictSQLTrackerStore, "save", saving)
+    empty = asyncio.run(first.get_or_create_tracker("new", append_action_listen=False))
+    assert len(empty.events) == 0 and saved == []
+    listening = asyncio.run(first.get_or_create_tracker("other"))
+    assert saved == [1] and len(stored_rows(first)) == 1
+    assert asyncio.run(first.retrieve("other")) is listening
+
+
+def test_a_conversation_with_nothing_stored_is_not_read(
+    stores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, _ = stores
+    said(first, "one")
+
+    def reading(*args):  # type: ignore[no-untyped-def]
+        raise AssertionError("read the events of a conversation with none stored")
+
+    monkeypatch.setattr(SQLTrackerStore, "_retrieve", reading)
+    assert asyncio.run(first.retrieve("somebody else")) is None
