@@ -644,6 +644,7 @@ def latency_tables(out: Report, ours: Figures, ref: Figures) -> None:
     )
     rows = turn_rows(out, ours.alternated, ref.alternated)
     rows[1][-1] = target
+    rows += first_and_later_rows(out, ours.alternated, ref.alternated)
     out.table(
         f"Full turn latency, both bots up, conversations alternated "
         f"({ALTERNATED_CONVERSATIONS} conversations x {TURNS_PER_CONVERSATION} "
@@ -664,6 +665,42 @@ def turn_rows(out: Report, ours: TurnLatencies, ref: TurnLatencies) -> List[List
             for q in (50, 95)
         ),
         out.row("failed turns", ours.errors, ref.errors, "", "d"),
+    ]
+
+
+def first_and_later_rows(
+    out: Report, ours: TurnLatencies, ref: TurnLatencies
+) -> List[List[str]]:
+    """A conversation's first turn (its session starts, after the pause) apart
+    from the later ones: one turn in TURNS_PER_CONVERSATION is a first, so the
+    firsts alone decide a p95 when they are the slowest. Only without failed
+    turns, which would shift the positions."""
+    if ours.errors or ref.errors:
+        return []
+
+    def split(seconds: List[float]) -> tuple[List[float], List[float]]:
+        first = seconds[::TURNS_PER_CONVERSATION]
+        later = [s for i, s in enumerate(seconds) if i % TURNS_PER_CONVERSATION]
+        return first, later
+
+    (ours_first, ours_later), (ref_first, ref_later) = (
+        split(t.seconds) for t in (ours, ref)
+    )
+    return [
+        out.row(
+            "first turns p50",
+            percentile_ms(ours_first, 50),
+            percentile_ms(ref_first, 50),
+            "ms",
+            ".1f",
+        ),
+        out.row(
+            "later turns p95",
+            percentile_ms(ours_later, 95),
+            percentile_ms(ref_later, 95),
+            "ms",
+            ".1f",
+        ),
     ]
 
 
