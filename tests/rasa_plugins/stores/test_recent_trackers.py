@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -88,6 +90,34 @@ def stored_rows(store: StrictSQLTrackerStore) -> list[str]:
         return [row.data for row in rows]
 
 
+def rows_stored_once(store: StrictSQLTrackerStore) -> int:
+    """How many events are stored, none of them twice."""
+    rows = stored_rows(store)
+    assert len(rows) == len(set(rows))
+    return len(rows)
+
+
+def spy(monkeypatch: pytest.MonkeyPatch, cls: type, name: str, arg: int) -> list[Any]:
+    """The `arg`-th argument (after self) of every call to `cls.name`, which
+    still runs."""
+    real = getattr(cls, name)
+    calls: list[Any] = []
+    if inspect.iscoroutinefunction(real):
+
+        async def spied(store, *args, **kwargs):  # type: ignore[no-untyped-def]
+            calls.append(args[arg])
+            return await real(store, *args, **kwargs)
+
+    else:
+
+        def spied(store, *args, **kwargs):  # type: ignore[no-untyped-def]
+            calls.append(args[arg])
+            return real(store, *args, **kwargs)
+
+    monkeypatch.setattr(cls, name, spied)
+    return calls
+
+
 def session_start(at: float) -> list:
     # As Rasa's action_session_start logs them: the action first, then the event.
     return [
@@ -107,8 +137,7 @@ def test_a_new_conversation_is_stored_once(stores) -> None:
         tracker = asyncio.run(first.retrieve("someone"))
         tracker.update(ActionExecuted("action_listen", timestamp=101.0 + n))
         asyncio.run(first.save(tracker))
-    rows = stored_rows(first)
-    assert len(rows) == len(set(rows)) == 7
+    assert rows_stored_once(first) == 7
 
 
 def test_a_new_session_is_stored_once(stores) -> None:
@@ -124,8 +153,7 @@ def test_a_new_session_is_stored_once(stores) -> None:
     tracker = asyncio.run(first.retrieve("someone"))
     tracker.update(UserUttered("three", timestamp=201.0))
     asyncio.run(first.save(tracker))
-    rows = stored_rows(first)
-    assert len(rows) == len(set(rows)) == 9
+    assert rows_stored_once(first) == 9
     assert texts(asyncio.run(first.retrieve("someone"))) == ["two", "three"]
 
 
@@ -134,22 +162,14 @@ def test_a_kept_tracker_is_saved_without_counting_what_is_stored(
 ) -> None:
     first, second = stores
     said(first, "one")
-    counted: list[str] = []
-    rasas = SQLTrackerStore._additional_events
-
-    def counting(store, session, tracker):  # type: ignore[no-untyped-def]
-        counted.append(tracker.latest_message.text)
-        return rasas(store, session, tracker)
-
-    monkeypatch.setattr(SQLTrackerStore, "_additional_events", counting)
+    counted = spy(monkeypatch, SQLTrackerStore, "_additional_events", 1)
     said(first, "two")
     said(first, "three")
     assert counted == []
     said(second, "four")  # another server: its first turn reads and counts
     said(first, "five")  # the database moved on: counted again
-    assert counted == ["four", "five"]
-    rows = stored_rows(first)
-    assert len(rows) == len(set(rows)) == 5
+    assert [t.latest_message.text for t in counted] == ["four", "five"]
+    assert rows_stored_once(first) == 5
     expected = ["one", "two", "three", "four", "five"]
     assert texts(asyncio.run(second.retrieve("someone"))) == expected
     assert texts(asyncio.run(first.retrieve("someone"))) == expected
@@ -167,14 +187,7 @@ def test_the_turn_after_a_session_starts_gets_what_reading_would_give(
         tracker.update(event)
     asyncio.run(first.save(tracker))
     read_back = asyncio.run(second.retrieve("someone"))
-    reads: list[str] = []
-    rasas = SQLTrackerStore._retrieve
-
-    def reading(store, sender_id, fetch_events_from_all_sessions):  # type: ignore[no-untyped-def]
-        reads.append(sender_id)
-        return rasas(store, sender_id, fetch_events_from_all_sessions)
-
-    monkeypatch.setattr(SQLTrackerStore, "_retrieve", reading)
+    reads = spy(monkeypatch, SQLTrackerStore, "_retrieve", 0)
     kept = asyncio.run(first.retrieve("someone"))
     assert reads == []
     assert kept is not tracker and read_back is not None and kept is not None
@@ -182,8 +195,7 @@ def test_the_turn_after_a_session_starts_gets_what_reading_would_give(
     assert kept.current_state() == read_back.current_state()
     kept.update(UserUttered("two", timestamp=101.0))
     asyncio.run(first.save(kept))
-    rows = stored_rows(first)
-    assert len(rows) == len(set(rows)) == 5
+    assert rows_stored_once(first) == 5
     assert texts(asyncio.run(second.retrieve("someone"))) == ["one", "two"]
 
 
@@ -193,18 +205,11 @@ def test_a_new_conversation_is_saved_once_it_has_an_event(
     """Rasa's processor asks for a new conversation's tracker empty, and Rasa
     saves it at once: a database session that stores nothing."""
     first, _ = stores
-    saved: list[int] = []
-    strict = StrictSQLTrackerStore.save
-
-    async def saving(store, tracker):  # type: ignore[no-untyped-def]
-        saved.append(len(tracker.events))
-        await strict(store, tracker)
-
-    monkeypatch.setattr(StrictSQLTrackerStore, "save", saving)
+    saved = spy(monkeypatch, StrictSQLTrackerStore, "save", 0)
     empty = asyncio.run(first.get_or_create_tracker("new", append_action_listen=False))
     assert len(empty.events) == 0 and saved == []
     listening = asyncio.run(first.get_or_create_tracker("other"))
-    assert saved == [1] and len(stored_rows(first)) == 1
+    assert saved == [listening] and len(stored_rows(first)) == 1
     assert asyncio.run(first.retrieve("other")) is listening
 
 
