@@ -220,3 +220,51 @@ def test_a_forget_with_the_database_down_is_an_error(
         asyncio.run(store.save(tracker))
     (tmp_path / "moved.db").rename(tmp_path / "t.db")
     assert asyncio.run(store.retrieve("someone")) is not None
+
+
+def test_the_rows_stored_are_those_rasas_own_store_stores(tmp_path: Path) -> None:
+    """The events are inserted by one statement instead of Rasa's ORM object per
+    event: the rows must not differ by a column or a character."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.events import SessionStarted, SlotSet
+
+    events = [
+        ActionExecuted("action_session_start", timestamp=100.0),
+        SessionStarted(timestamp=100.001),
+        ActionExecuted("action_listen", timestamp=100.002),
+        UserUttered(
+            "I feel sad today ✨",
+            intent={"name": "feeling", "confidence": 0.9},
+            parse_data={"intent": {"name": "feeling", "confidence": 0.9}},
+            timestamp=100.1,
+            message_id="m1",
+        ),
+        SlotSet("partner_role", "wife", timestamp=100.2),
+        ActionExecuted("action_reflect_move", policy="RulePolicy", timestamp=100.3),
+        BotUttered("That sounds heavy.", {"buttons": []}, timestamp=100.4),
+        ActionExecuted("action_listen", timestamp=100.5),
+    ]
+    rows = []
+    for name, store_class in (
+        ("rasa", SQLTrackerStore),
+        ("ours", StrictSQLTrackerStore),
+    ):
+        store = store_class(
+            domain=Domain.empty(), host=f"sqlite:///{tmp_path}/{name}.db"
+        )
+        tracker = DialogueStateTracker("someone", [])
+        for event in events:
+            tracker.update(event)
+        asyncio.run(store.save(tracker))
+        with store.engine.connect() as connection:
+            rows.append(
+                connection.execute(
+                    sa.text(
+                        "SELECT id, sender_id, type_name, timestamp, intent_name, "
+                        "action_name, data FROM events ORDER BY id"
+                    )
+                ).all()
+            )
+    assert len(rows[0]) == len(events) and rows[0] == rows[1]
+    assert rows[1][3].intent_name == "feeling"
+    assert rows[1][5].action_name == "action_reflect_move"
