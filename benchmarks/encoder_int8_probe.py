@@ -20,21 +20,21 @@ that is worth a session.
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict
 
 import numpy as np
 
-from benchmarks.encoder_threads import reply_texts
+from benchmarks.encoder_threads import (
+    PAUSED,
+    compare,
+    print_table,
+    reply_texts,
+    turn_cases,
+)
 from bids_partner.language.encoder_graph import minilm_graph, weight_views
 from bids_partner.language.sentence_encoder import SentenceEncoder, model_dir
-from bids_partner.rasa_plugins.nlu.risk_reader import (
-    CONTEXT_CHARS_PER_TURN,
-    newest_turns_the_encoder_reads,
-)
 from bids_partner.settings import ROOT
 
 
@@ -100,20 +100,6 @@ def session_of(path: Path) -> object:
     )
 
 
-def timed(encoder: SentenceEncoder, texts: List[str]) -> float:
-    started = time.perf_counter()
-    encoder.encode(texts)
-    return time.perf_counter() - started
-
-
-def percentiles(values: List[float]) -> Tuple[float, float]:
-    ordered = sorted(values)
-    return (
-        1000 * statistics.median(ordered),
-        1000 * ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))],
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=150)
@@ -156,33 +142,10 @@ def main() -> None:
         f"int8 {sizes['int8.onnx'] / 2**20:.0f} MiB\n"
     )
 
-    turns = [texts[i : i + 3] for i in range(0, 3 * args.rounds, 3)]
-    messages = [three[-1] for three in turns]
-    recent = [
-        newest_turns_the_encoder_reads([t[-CONTEXT_CHARS_PER_TURN:] for t in three])
-        for three in turns
-    ]
-    cases: Dict[str, Tuple[List[List[str]], float]] = {
-        "a message": ([[m] for m in messages], 0.0),
-        "the recent turns": ([[r] for r in recent], 0.0),
-        "a turn after a second's pause": (
-            [[m, r] for m, r in zip(messages, recent)][: args.paused],
-            1.0,
-        ),
-    }
-    print("| case | calls | float32 p50 / p95 | int8 p50 / p95 | ratio p50 / p95 |")
-    print("|---|---|---|---|---|")
-    for case, (calls, pause) in cases.items():
-        seconds: List[List[float]] = [[], []]
-        for call in calls:
-            for i, encoder in enumerate((shipped, int8)):
-                time.sleep(pause)
-                seconds[i].append(timed(encoder, call))
-        (f50, f95), (q50, q95) = percentiles(seconds[0]), percentiles(seconds[1])
-        print(
-            f"| {case} | {len(calls)} | {f50:.1f} / {f95:.1f} ms | "
-            f"{q50:.1f} / {q95:.1f} ms | {q50 / f50:.2f}x / {q95 / f95:.2f}x |"
-        )
+    cases = turn_cases(texts, args.rounds, args.paused)
+    del cases["a turn (message + recent turns)"]
+    seconds = compare([shipped, int8], cases, {PAUSED: 1.0}, identical=False)
+    print_table(("float32", "int8"), seconds)
 
 
 if __name__ == "__main__":

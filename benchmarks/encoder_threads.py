@@ -62,9 +62,11 @@ def compare(
     encoders: Sequence[SentenceEncoder],
     cases: Dict[str, List[List[str]]],
     pauses: Dict[str, float],
+    identical: bool = True,
 ) -> Dict[str, List[List[float]]]:
     """Seconds per call for each case and encoder, alternating encoders call by
-    call (after the case's pause, if any); raises if their outputs differ."""
+    call (after the case's pause, if any); with `identical`, raises if their
+    outputs differ."""
     seconds: Dict[str, List[List[float]]] = {}
     for case, calls in cases.items():
         per: List[List[float]] = [[] for _ in encoders]
@@ -75,7 +77,9 @@ def compare(
                 spent, out = timed(encoder, texts)
                 per[i].append(spent)
                 outputs.append(out)
-            if not all(np.array_equal(outputs[0], o) for o in outputs[1:]):
+            if identical and not all(
+                np.array_equal(outputs[0], o) for o in outputs[1:]
+            ):
                 raise SystemExit(f"{case}: the encoders' numbers differ")
         seconds[case] = per
     return seconds
@@ -90,46 +94,61 @@ def cut(values: List[float]) -> Tuple[float, float]:
     )
 
 
+PAUSED = "a turn after a second's pause"
+
+
+def turn_cases(
+    texts: List[str], rounds: int, paused: int
+) -> Dict[str, List[List[str]]]:
+    """A message, the recent turns and a turn (both, after a second's pause: the
+    case PAUSED) from every third reply, as the newest of three turns read
+    together."""
+    if len(texts) < 3 * rounds + 3:
+        raise SystemExit("too few replies in data/replies/ for the rounds asked")
+    threes = [texts[i : i + 3] for i in range(0, 3 * rounds, 3)]
+    messages = [three[-1] for three in threes]
+    recent = [
+        newest_turns_the_encoder_reads([t[-CONTEXT_CHARS_PER_TURN:] for t in three])
+        for three in threes
+    ]
+    turns = [[m, r] for m, r in zip(messages, recent)]
+    return {
+        "a message": [[m] for m in messages],
+        "the recent turns": [[r] for r in recent],
+        "a turn (message + recent turns)": turns,
+        PAUSED: turns[:paused],
+    }
+
+
+def print_table(names: Tuple[str, str], seconds: Dict[str, List[List[float]]]) -> None:
+    """p50/p95 of two encoders per case, and the second's as a ratio of the first's."""
+    print(
+        f"| case | calls | {names[0]} p50 / p95 | {names[1]} p50 / p95 | "
+        "ratio p50 / p95 |"
+    )
+    print("|---|---|---|---|---|")
+    for case, (first, second) in seconds.items():
+        (a50, a95), (b50, b95) = cut(first), cut(second)
+        print(
+            f"| {case} | {len(first)} | {a50:.1f} / {a95:.1f} ms | "
+            f"{b50:.1f} / {b95:.1f} ms | {b50 / a50:.2f}x / {b95 / a95:.2f}x |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=150)
     parser.add_argument("--paused", type=int, default=30)
     args = parser.parse_args()
     texts = reply_texts(ROOT / "data" / "replies")
-    if len(texts) < 3 * args.rounds + 3:
-        raise SystemExit("too few replies in data/replies/ for the rounds asked")
     encoders = [SentenceEncoder(threads=1), SentenceEncoder(threads=THREADS_PER_RUN)]
     for encoder in encoders:
         encoder.encode(["warm up", "warm up the second batch " * 20])
-    # Every third reply, as the newest of three turns read together.
-    turns = [texts[i : i + 3] for i in range(0, 3 * args.rounds, 3)]
-    messages = [three[-1] for three in turns]
-    recent = [
-        newest_turns_the_encoder_reads([t[-CONTEXT_CHARS_PER_TURN:] for t in three])
-        for three in turns
-    ]
-    turns = [[m, r] for m, r in zip(messages, recent)]
-    paused = "a turn after a second's pause"
-    cases = {
-        "a message": [[m] for m in messages],
-        "the recent turns": [[r] for r in recent],
-        "a turn (message + recent turns)": turns,
-        paused: turns[: args.paused],
-        f"bulk ({BULK_TEXTS} training replies, one call)": [texts[:BULK_TEXTS]],
-    }
-    seconds = compare(encoders, cases, {paused: 1.0})
+    cases = turn_cases(texts, args.rounds, args.paused)
+    cases[f"bulk ({BULK_TEXTS} training replies, one call)"] = [texts[:BULK_TEXTS]]
+    seconds = compare(encoders, cases, {PAUSED: 1.0})
     print(f"threads a run: 1 against {THREADS_PER_RUN}; outputs identical\n")
-    print(
-        "| case | calls | 1 thread p50 / p95 | "
-        f"{THREADS_PER_RUN} threads p50 / p95 | ratio p50 / p95 |"
-    )
-    print("|---|---|---|---|---|")
-    for case, (one, more) in seconds.items():
-        (a50, a95), (b50, b95) = cut(one), cut(more)
-        print(
-            f"| {case} | {len(one)} | {a50:.1f} / {a95:.1f} ms | "
-            f"{b50:.1f} / {b95:.1f} ms | {b50 / a50:.2f}x / {b95 / a95:.2f}x |"
-        )
+    print_table(("1 thread", f"{THREADS_PER_RUN} threads"), seconds)
 
 
 if __name__ == "__main__":
