@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 import spacy
 
+from bids_partner.language.sentence_encoder import MAX_TOKENS
 from bids_partner.transcripts.anonymizer import Anonymizer, Placeholders
 from bids_partner.transcripts.name_probe import (
     PROBE_DIR,
@@ -106,7 +107,7 @@ def test_a_long_message_is_read_whole_in_stretches(anonymizer: Anonymizer) -> No
     doc = spacy.blank("en").make_doc(story + "honestly hazel never replies")
     windows = features._windows(doc)
     assert len(windows) > 1
-    assert all(len(ids) <= 128 for _, ids, _ in windows)
+    assert all(len(ids) <= MAX_TOKENS for _, ids, _ in windows)
     assert sum(len(first) for _, _, first in windows) == len(doc)
     [states] = features.states([doc])
     spoken = [t.i for t in doc if not t.is_space]
