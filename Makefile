@@ -128,6 +128,9 @@ bench-reference: train load-tools ## side by side with a stock rasa init bot: st
 bench-encoder: install ## the sentence encoder with one thread a run against two (the shipped default): a message, the recent turns, a turn, bulk
 	$(BIN)/python -m benchmarks.encoder_threads $(ARGS)
 
+bench-encoder-precision: install ## the sentence encoder in float32 against the shipped int8: how close the embeddings are, speed, load time
+	$(BIN)/python -m benchmarks.encoder_precision $(ARGS)
+
 bench-turn-ab: install ## full-turn latency of two trained models alternated in one run (ARGS="BEFORE.tar.gz AFTER.tar.gz")
 	$(BIN)/python -m benchmarks.turn_ab $(ARGS)
 

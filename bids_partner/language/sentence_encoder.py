@@ -34,9 +34,11 @@ from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
 
+from bids_partner.language import encoder_graph
 from bids_partner.language.encoder_graph import (
     INPUTS,
     OUTPUT,
+    PRECISION,
     THREADS_PER_RUN,
     WORD_EMBEDDINGS,
     attention_bias,
@@ -121,6 +123,16 @@ def check_digest(path: Path, digest: str, expected: str = WEIGHTS_SHA256) -> Non
             f"{path}: sha256 {digest} is not the expected {expected}; "
             "refusing to load it"
         )
+
+
+def encoder_digest() -> str:
+    """What the embeddings are a function of: the weights, the tokenizer and
+    the graph (its precision included), for the fingerprints of what learns
+    from them."""
+    digest = hashlib.sha256(WEIGHTS_SHA256.encode())
+    for module in (__file__, encoder_graph.__file__):
+        digest.update(Path(module).read_bytes())
+    return digest.hexdigest()
 
 
 def _is_punctuation(char: str) -> bool:
@@ -238,7 +250,10 @@ class SentenceEncoder:
     """Mean-pooled, L2-normalised 384-dimensional embeddings."""
 
     def __init__(
-        self, folder: Path | None = None, threads: int = THREADS_PER_RUN
+        self,
+        folder: Path | None = None,
+        threads: int = THREADS_PER_RUN,
+        precision: str = PRECISION,
     ) -> None:
         folder = folder or model_dir()
         check_weights(folder / "vocab.txt", VOCAB_SHA256)
@@ -257,8 +272,13 @@ class SentenceEncoder:
             heads=int(config["num_attention_heads"]),
             layers=int(config["num_hidden_layers"]),
             eps=float(config["layer_norm_eps"]),
+            precision=precision,
         )
+        self.precision = precision
         self._session = session(graph, arrays, threads)
+        # The session reads the arrays where they lie: the float32 ones are
+        # views of the mapped file, the int8 ones made here must be kept.
+        self._arrays = arrays
         self._words = weights[WORD_EMBEDDINGS]
         # The session has packed the matrices it multiplies by; the pages of
         # the file it read for that go back to the page cache (read again from
@@ -271,7 +291,21 @@ class SentenceEncoder:
         return [self.tokenizer.encode(text) for text in texts]
 
     def hidden_states(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """Last hidden states (batch, length, 384) of padded ids."""
+        """Last hidden states (batch, length, 384) of ids padded at the end
+        (`mask`: the real tokens, a prefix of each row)."""
+        if self.precision == "float32":
+            return self._run(ids, mask)
+        # An int8 product quantizes its input with one scale for the whole
+        # run, so a text batched with others (or with padding) would get other
+        # numbers than alone, in training and at a turn: each text runs alone,
+        # unpadded, and padding positions are left at zero.
+        hidden = np.zeros((*ids.shape, DIMENSION), dtype=np.float32)
+        for row, length in enumerate(mask.sum(axis=1)):
+            one = slice(row, row + 1), slice(0, int(length))
+            hidden[row, : int(length)] = self._run(ids[one], mask[one])[0]
+        return hidden
+
+    def _run(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         positions = np.arange(ids.shape[1], dtype=np.int64)
         words = self._words[ids]
         feed = dict(zip(INPUTS, (words, positions, attention_bias(mask))))
@@ -297,7 +331,7 @@ class SentenceEncoder:
         much longer one, so that little work goes to padding (a message and the
         recent turns around it are two batches, not one padded to the longer).
         Batches run side by side on WORKERS threads (ONNX Runtime lets go of the
-        GIL).
+        GIL); in int8 each text of a batch runs alone (`hidden_states`).
         """
         if isinstance(texts, str):
             raise TypeError("encode takes a sequence of texts, not one str")

@@ -41,8 +41,8 @@ import numpy as np
 from bids_partner.language.sentence_encoder import (
     DIMENSION,
     MAX_TOKENS,
-    WEIGHTS_SHA256,
     SentenceEncoder,
+    encoder_digest,
 )
 from bids_partner.settings import SPACY_PIPELINE
 from bids_partner.transcripts import written
@@ -74,9 +74,9 @@ _LEXICON_MISSING = -25.0
 
 def fingerprint(settings: Dict[str, Any] = SETTINGS) -> str:
     """What the probe is made from: the generator's inputs, the written files,
-    this module and the settings, with the encoder's weights."""
+    this module and the settings, with the encoder (its weights and code)."""
     digest = training_digest(__file__, written.files(written.WRITTEN_DIR), settings)
-    digest.update(WEIGHTS_SHA256.encode())
+    digest.update(encoder_digest().encode())
     return digest.hexdigest()[:16]
 
 

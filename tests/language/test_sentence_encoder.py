@@ -41,37 +41,70 @@ def test_a_changed_model_file_is_refused(tmp_path: Path, name: str) -> None:
         SentenceEncoder(folder)
 
 
-def test_the_graph_computes_what_the_plain_numpy_encoder_computed(encoder) -> None:
-    """The ONNX graph against the NumPy forward pass it replaced (itself checked
-    against transformers), on padded batches of short, long, cut and non-Latin
-    texts: a wrong head split, a missing residual or the tanh GELU would be off
-    by far more than float rounding."""
-    from tests.language.minilm_numpy import NumpyMiniLM
+GRAPH_TEXTS = [
+    "ok",
+    "I'm right here with you, take the time you need",
+    " | ".join(["we argued about money again and he walked out"] * 30),
+    "émoji 😀 ünïcode 漢字 مرحبا",
+]
 
-    texts = [
-        "ok",
-        "I'm right here with you, take the time you need",
-        " | ".join(["we argued about money again and he walked out"] * 30),
-        "émoji 😀 ünïcode 漢字 مرحبا",
-    ]
+
+def padded(encoder: SentenceEncoder, texts: list) -> tuple:
     all_ids = encoder.token_ids(texts)
     length = max(len(ids) for ids in all_ids)
     ids = np.zeros((len(texts), length), dtype=np.int64)
     mask = np.zeros((len(texts), length), dtype=bool)
     for row, one in enumerate(all_ids):
         ids[row, : len(one)], mask[row, : len(one)] = one, True
+    return ids, mask
+
+
+def test_the_float32_graph_computes_what_the_plain_numpy_encoder_computed() -> None:
+    """The ONNX graph against the NumPy forward pass it replaced (itself checked
+    against transformers), on padded batches of short, long, cut and non-Latin
+    texts: a wrong head split, a missing residual or the tanh GELU would be off
+    by far more than float rounding."""
+    from tests.language.minilm_numpy import NumpyMiniLM
+
+    float32 = SentenceEncoder(precision="float32")
+    ids, mask = padded(float32, GRAPH_TEXTS)
     expected = NumpyMiniLM(model_dir()).forward(ids, mask)
-    assert np.abs(encoder.hidden_states(ids, mask) - expected)[mask].max() < 1e-4
+    assert np.abs(float32.hidden_states(ids, mask) - expected)[mask].max() < 1e-4
+
+
+def test_the_shipped_int8_graph_stays_close_to_float32(encoder) -> None:
+    """int8 weight products round each weight to 1/254 of its column's range;
+    every token's state keeps its direction (a wrong scale or a transposed
+    weight would not), and so does each text's embedding."""
+    assert encoder.precision == "int8"
+    float32 = SentenceEncoder(precision="float32")
+    ids, mask = padded(encoder, GRAPH_TEXTS)
+    a, b = (
+        float32.hidden_states(ids, mask)[mask],
+        encoder.hidden_states(ids, mask)[mask],
+    )
+    cosines = (
+        np.sum(a * b, axis=1) / np.linalg.norm(a, axis=1) / np.linalg.norm(b, axis=1)
+    )
+    assert cosines.min() > 0.9 and np.median(cosines) > 0.97
+    pooled = np.sum(float32.encode(GRAPH_TEXTS) * encoder.encode(GRAPH_TEXTS), axis=1)
+    assert pooled.min() > 0.95 and not np.allclose(pooled, 1.0, atol=1e-4)
+
+
+def test_an_unknown_precision_is_refused() -> None:
+    with pytest.raises(ValueError, match="precision"):
+        SentenceEncoder(precision="int4")
 
 
 def test_a_text_reads_the_same_alone_and_among_others(encoder) -> None:
     """Batches are made by length and run side by side; none of that may change
-    a text's embedding or its row."""
+    a text's embedding or its row (int8 quantizes a run's input with one scale:
+    run as a batch, a text's numbers would depend on its neighbours)."""
     texts = [f"message number {i} " + "and more words " * (i % 9) for i in range(40)]
     together = encoder.encode(texts)
     for i in (0, 7, 39):
         alone = encoder.encode([texts[i]])[0]
-        assert np.abs(together[i] - alone).max() < 1e-5
+        assert np.abs(together[i] - alone).max() < 1e-6
     assert float(together[0] @ together[1]) < 0.9999
 
 
@@ -91,3 +124,15 @@ def test_two_threads_a_run_give_the_numbers_one_thread_gives(encoder) -> None:
     ] == [1, 2]
     assert np.array_equal(one.encode(texts), two.encode(texts))
     assert np.array_equal(one.encode(texts), encoder.encode(texts))
+
+
+def test_the_encoder_digest_follows_the_graph_code(tmp_path, monkeypatch) -> None:
+    """What learns from the embeddings retrains when the graph changes (a
+    change of precision changes every number)."""
+    from bids_partner.language import encoder_graph, sentence_encoder
+
+    before = sentence_encoder.encoder_digest()
+    changed = tmp_path / "encoder_graph.py"
+    changed.write_bytes(Path(encoder_graph.__file__).read_bytes() + b"\n# changed\n")
+    monkeypatch.setattr(encoder_graph, "__file__", str(changed))
+    assert sentence_encoder.encoder_digest() != before

@@ -52,6 +52,7 @@ LEARNS_WITH = (
     "bids_partner.language.concepts",
     "bids_partner.language.replies",
     "bids_partner.language.sentence_encoder",
+    "bids_partner.language.encoder_graph",
 )
 EXPECTED_TYPE_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.", "bids_partner.")
 PSYCHOEDUCATION = "psychoeducation.yml"

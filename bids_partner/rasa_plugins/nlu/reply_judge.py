@@ -50,6 +50,7 @@ LEARNS_WITH = (
     "bids_partner.language.sparse_models",
     "bids_partner.language.replies",
     "bids_partner.language.sentence_encoder",
+    "bids_partner.language.encoder_graph",
 )
 EXPECTED_TYPE_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.", "bids_partner.")
 PARTNER_LINE = re.compile(PARTNER_LINE_PATTERN)

@@ -51,6 +51,7 @@ LEARNS_WITH = (
     "bids_partner.language.risk_shapes",
     "bids_partner.language.replies",
     "bids_partner.language.sentence_encoder",
+    "bids_partner.language.encoder_graph",
 )
 EXPECTED_TYPE_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.", "bids_partner.")
 CRISIS_INTENT = "crisis"

@@ -34,3 +34,14 @@ def test_a_change_to_how_a_component_learns_retrains_it(
     before = component.fingerprint_addon({})
     monkeypatch.setattr(model_files, "code_digest", lambda *modules: "changed code")
     assert component.fingerprint_addon({}) != before
+
+
+@pytest.mark.parametrize("component", [RiskReader, ReplyJudge, ConceptReader])
+def test_a_component_reading_embeddings_retrains_when_the_encoder_changes(
+    component: type,
+) -> None:
+    """The embeddings are a function of the tokenizer and of the graph (its
+    precision: int8 products give other numbers than float32)."""
+    learns_with = sys.modules[component.__module__].LEARNS_WITH
+    assert "bids_partner.language.sentence_encoder" in learns_with
+    assert "bids_partner.language.encoder_graph" in learns_with
