@@ -33,7 +33,6 @@ def main(argv: List[str] | None = None) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     logging.disable(logging.WARNING)
-    from bids_partner.language.sentence_encoder import SentenceEncoder
     from bids_partner.transcripts import written
     from bids_partner.transcripts.anonymizer import Anonymizer
     from bids_partner.transcripts.name_probe import (
@@ -41,12 +40,13 @@ def main(argv: List[str] | None = None) -> None:
         Features,
         NameProbe,
         fit,
+        probe_encoder,
         training_data,
     )
 
     started = time.perf_counter()
     anonymizer = Anonymizer("union", probe=False)
-    features = Features(SentenceEncoder(), anonymizer.lex)
+    features = Features(probe_encoder(), anonymizer.lex)
     make_doc = anonymizer.presidio.nlp_engine.nlp["en"].make_doc
     data = training_data(make_doc)
     vectors = features.of([doc for _, doc, _ in data])

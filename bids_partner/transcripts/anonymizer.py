@@ -39,7 +39,6 @@ from presidio_analyzer.predefined_recognizers import (
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc, Span, Token
 
-from bids_partner.language.sentence_encoder import SentenceEncoder
 from bids_partner.language.spacy_pipeline import ensure_pipeline
 from bids_partner.patches import apply_tldextract_patch
 from bids_partner.transcripts.lexicons import (
@@ -53,7 +52,7 @@ from bids_partner.transcripts.lexicons import (
     number_word,
 )
 from bids_partner.transcripts.name_model import NameModel
-from bids_partner.transcripts.name_probe import Features, NameProbe
+from bids_partner.transcripts.name_probe import Features, NameProbe, probe_encoder
 from bids_partner.transcripts.names import DETERMINERS, NameFinder
 from bids_partner.transcripts.patterns import (
     LABELS,
@@ -353,7 +352,7 @@ class Anonymizer:
     def use_probe(self, probe: NameProbe | None) -> None:
         """Another name probe (None: none) from now on, for measuring."""
         if probe is not None and self._features is None:
-            self._features = Features(SentenceEncoder(), self.lex)
+            self._features = Features(probe_encoder(), self.lex)
         self.probe = probe
         self._cache.clear()
 

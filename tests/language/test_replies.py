@@ -328,7 +328,10 @@ SUGGESTIONS_MEETING_THE_AIM = {
     "dinner_criticism": 4,
     "sunset": 3,
     "partner_cries": 3,
-    "time_alone": 4,
+    # "A little part of me worried it was about me. But yes, take your night."
+    # (aim: reach, then toward) meets it in float32; with the int8 encoder
+    # (2026-12-05) it is heard two ways, toward and reach, and asked about (3 of 4).
+    "time_alone": 3,
     "repair_next_day": 4,
     # Issue 16's six: 21 of 24 when written; 23 of 24 with w10, w11 and the
     # clause reading.
@@ -352,7 +355,8 @@ SUGGESTIONS_MEETING_THE_AIM = {
     # toward with no clause giving reach 0.3 (2 of 4): their writers, like b13's,
     # call a limit with a way back toward, which leaves it short of the reach
     # aim. The scene's aim against the guide's words, noted for a therapist.
-    "calls_at_work": 2,
+    # With the int8 encoder (2026-12-05) the Mum reply reads reach again (3 of 4).
+    "calls_at_work": 3,
     # Aim toward: "Sorry, I drifted off. Tell me about the interview? And after,
     # can I tell you about my week?" read as reach before w10 and w11; toward
     # since (measured 2026-12-03). With w17 and w18 (2026-12-04, sixth session)
