@@ -134,19 +134,27 @@ def saved_tracker(store: StrictSQLTrackerStore, *texts: str) -> DialogueStateTra
     return tracker
 
 
-def test_a_failure_after_the_commit_still_reports_saved(
+def test_a_failure_before_the_commit_stores_nothing_of_the_turn(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """What the next read will find is read in the save's own transaction,
+    after the insert: if that fails, the turn's events are rolled back and the
+    client is told, and the conversation stays as it was stored before."""
     monkeypatch.setenv("TRACKER_STORE_URL", f"sqlite:///{tmp_path}/t.db")
     store = StrictSQLTrackerStore(domain=Domain.empty())
+    tracker = saved_tracker(store, "hello")
 
-    def check_fails(tracker: DialogueStateTracker) -> None:
+    def check_fails(*args: object) -> int:
         raise sa.exc.OperationalError("SELECT", {}, Exception("gone"))
 
-    monkeypatch.setattr(store, "_keep_if_as_stored", check_fails)
-    saved_tracker(store, "hello")  # no ConversationStoreUnavailable
+    monkeypatch.setattr(store, "_stored_now", check_fails)
+    tracker.update(UserUttered("again", message_id="m-again"))
+    with pytest.raises(ConversationStoreUnavailable):
+        asyncio.run(store.save(tracker))
+    monkeypatch.undo()
     stored = asyncio.run(store.retrieve("someone"))
     assert stored is not None and stored.latest_message.text == "hello"
+    assert [e.text for e in stored.events if isinstance(e, UserUttered)] == ["hello"]
 
 
 def test_replies_to_a_stored_message_are_found_by_its_id(
