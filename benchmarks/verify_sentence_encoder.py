@@ -213,8 +213,10 @@ def probe(char: str) -> str:
 
 
 def ours(texts: Sequence[str], all_code_points: bool) -> Dict[str, Any]:
-    """Ids (truncated and not) and embeddings from the project's encoder."""
-    encoder = SentenceEncoder()
+    """Ids (truncated and not) and embeddings from the project's encoder, its
+    float32 graph: the shipped int8 products are compared with it by
+    benchmarks/encoder_precision.py."""
+    encoder = SentenceEncoder(precision="float32")
     tok = encoder.tokenizer
     embeddings = encoder.encode(texts)
     alone = np.vstack([encoder.encode([t]) for t in texts])
