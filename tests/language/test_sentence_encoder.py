@@ -21,6 +21,11 @@ def encoder() -> SentenceEncoder:
     return SentenceEncoder()
 
 
+@pytest.fixture(scope="module")
+def float32() -> SentenceEncoder:
+    return SentenceEncoder(precision="float32")
+
+
 def test_embeddings_are_normalised_stable_and_say_something(encoder) -> None:
     texts = ["I'm right here with you", "I am here for you", "the bus was late"]
     first, second = encoder.encode(texts), encoder.encode(texts)
@@ -59,25 +64,25 @@ def padded(encoder: SentenceEncoder, texts: list) -> tuple:
     return ids, mask
 
 
-def test_the_float32_graph_computes_what_the_plain_numpy_encoder_computed() -> None:
+def test_the_float32_graph_computes_what_the_plain_numpy_encoder_computed(
+    float32,
+) -> None:
     """The ONNX graph against the NumPy forward pass it replaced (itself checked
     against transformers), on padded batches of short, long, cut and non-Latin
     texts: a wrong head split, a missing residual or the tanh GELU would be off
     by far more than float rounding."""
     from tests.language.minilm_numpy import NumpyMiniLM
 
-    float32 = SentenceEncoder(precision="float32")
     ids, mask = padded(float32, GRAPH_TEXTS)
     expected = NumpyMiniLM(model_dir()).forward(ids, mask)
     assert np.abs(float32.hidden_states(ids, mask) - expected)[mask].max() < 1e-4
 
 
-def test_the_shipped_int8_graph_stays_close_to_float32(encoder) -> None:
+def test_the_shipped_int8_graph_stays_close_to_float32(encoder, float32) -> None:
     """int8 weight products round each weight to 1/254 of its column's range;
     every token's state keeps its direction (a wrong scale or a transposed
     weight would not), and so does each text's embedding."""
     assert encoder.precision == "int8"
-    float32 = SentenceEncoder(precision="float32")
     ids, mask = padded(encoder, GRAPH_TEXTS)
     a, b = (
         float32.hidden_states(ids, mask)[mask],
