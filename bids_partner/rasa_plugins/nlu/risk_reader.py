@@ -40,6 +40,7 @@ from bids_partner.language.risk import (
     load_safety,
     training_items,
 )
+from bids_partner.language.sentence_encoder import ENCODER_MODULES
 from bids_partner.rasa_plugins.nlu import model_files, sentence_embedding
 from bids_partner.settings import ROOT
 
@@ -50,8 +51,7 @@ LEARNS_WITH = (
     "bids_partner.language.risk",
     "bids_partner.language.risk_shapes",
     "bids_partner.language.replies",
-    "bids_partner.language.sentence_encoder",
-    "bids_partner.language.encoder_graph",
+    *ENCODER_MODULES,
 )
 EXPECTED_TYPE_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.", "bids_partner.")
 CRISIS_INTENT = "crisis"
