@@ -92,6 +92,11 @@ LABELLED_SETS = {
     # Written the same day by a third writer apart (long messages, the risk in
     # the last third, the middle or the start); measured once, after s15 and s16.
     "tests/blind/safety sb14 long (blind)": ("tests/blind/safety/sb14.yml",),
+    # Written on 2026-12-05 (fourteenth session) by two writers apart, beside s17
+    # and s18: short messages, 150 hard near-misses (30 per kind) beside mostly
+    # indirect risk; measured once before s17 and s18 were trained on, once after.
+    "tests/blind/safety sb15 (blind)": ("tests/blind/safety/sb15.yml",),
+    "tests/blind/safety sb16 (blind)": ("tests/blind/safety/sb16.yml",),
 }
 
 
