@@ -72,17 +72,24 @@ def test_a_bare_ok_is_asked_about_and_never_recorded(assistant) -> None:
 # push back (it asks about a toward judgement that leaves against 0.2 or more).
 # Which of them it asks about depends on the trained model; at least one must be.
 # (As answers to Sam's opening, the judge trained with w15 and w16 asks about the
-# last; the second look hears the first as against.)
+# fourth; the second look hears the first as against. Trained with w19 and w20
+# it hears the first four as against, or cannot tell, and asks about the fifth.)
 TWO_WAYS = [
     "I love you. I just didn't think I needed to keep saying it.",
     "Of course I still love you. Where's this coming from all of a sudden?",
     "Of course I love you, I say it all the time.",
     "I love you, obviously. It's been a long few weeks for both of us.",
+    "I love you. I'm not great with words, you know that.",
+    "Of course I do. What's made you feel unsure?",
 ]
 
 
 def test_a_reply_heard_two_ways_is_asked_about_and_never_recorded(assistant) -> None:
-    asked = TEXTS.two_ways.format(partner=SCENARIOS["reassurance"].partner.name)
+    name = SCENARIOS["reassurance"].partner.name
+    asked, unclear = (
+        TEXTS.two_ways.format(partner=name),
+        TEXTS.unclear.format(partner=name),
+    )
     heard_two_ways = 0
     for reply in TWO_WAYS:
         # Each answers the opening line, in a scene of its own.
@@ -91,8 +98,10 @@ def test_a_reply_heard_two_ways_is_asked_about_and_never_recorded(assistant) -> 
         said = assistant.texts(who, reply)
         two_ways = said.startswith(asked)
         heard_two_ways += two_ways
-        # Only a reply that was judged is stored as a turn.
-        assert len(stored_turns(assistant, who)) == (0 if two_ways else 1), said
+        # Only a reply that was judged is stored as a turn: not one asked about,
+        # nor one the judge could not tell.
+        judged = not (two_ways or said.startswith(unclear))
+        assert len(stored_turns(assistant, who)) == int(judged), said
     assert heard_two_ways >= 1
 
 
