@@ -97,6 +97,10 @@ LABELLED_SETS = {
     # indirect risk; measured once before s17 and s18 were trained on, once after.
     "tests/blind/safety sb15 (blind)": ("tests/blind/safety/sb15.yml",),
     "tests/blind/safety sb16 (blind)": ("tests/blind/safety/sb16.yml",),
+    # The same session, two more writers apart beside s19 and s20; measured once
+    # before s19 and s20 were trained on, once after.
+    "tests/blind/safety sb17 (blind)": ("tests/blind/safety/sb17.yml",),
+    "tests/blind/safety sb18 (blind)": ("tests/blind/safety/sb18.yml",),
 }
 
 
