@@ -126,9 +126,12 @@ _NOT_A_DAY = (
 )
 
 # A phone number said in words, or with words between its digit groups ("oh
-# seven seven double oh nine...", "0412 then 558 then 903"): seven digits or
+# seven seven double oh nine hundred...", "0412 then 558 then 903"): seven digits or
 # more, counted by _spoken_digits.
-_DIGIT_WORD = r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|\d{1,5})"
+_DIGIT_WORD = (
+    r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|hundred|"
+    r"thousand|\d{1,5})"
+)
 _SPOKEN_PHONE = (
     rf"\b{_DIGIT_WORD}"
     rf"(?:(?:\s*[,-]\s*|\s+)(?:(?:double|triple)\s+)?{_DIGIT_WORD}){{3,}}\b"
@@ -140,6 +143,8 @@ _SPLIT_PHONE = (
 _DIGIT_NAMES = {
     "zero": 1, "oh": 1, "o": 1, "one": 1, "two": 1, "three": 1, "four": 1,
     "five": 1, "six": 1, "seven": 1, "eight": 1, "nine": 1,
+    # "nine hundred" is three digits: the word adds its zeros.
+    "hundred": 2, "thousand": 3,
 }  # fmt: skip
 MIN_SPOKEN_DIGITS = 7
 # Public helplines identify nobody and a therapist needs to see them: Crisis

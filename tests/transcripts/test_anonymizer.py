@@ -449,6 +449,11 @@ def test_the_shapes_of_the_brief_are_masked(
             "it's [PHONE_1] ok",
         ),
         ("the number is 555 867 five three zero nine", "the number is [PHONE_1]"),
+        # "nine hundred" is three digits said in two words.
+        (
+            "his number is oh seven seven double oh nine hundred one two three",
+            "his number is [PHONE_1]",
+        ),
     ],
 )
 def test_phone_numbers_with_words_between_or_instead_of_digits_are_masked(
@@ -465,6 +470,8 @@ def test_phone_numbers_with_words_between_or_instead_of_digits_are_masked(
         "I called 116 123 last night and it helped",
         "we paid 1500 and 2000 for the two rooms",
         "one two three four, breathe",
+        "I've told him a hundred times, one two three, and still nothing",
+        "we owe nine hundred pounds and two thousand more by june",
         "between 2015 and 2019 and 2021 we moved three times",
     ],
 )
