@@ -28,6 +28,7 @@ import argparse
 import logging
 import os
 import random
+import re
 import sys
 import tempfile
 import time
@@ -62,6 +63,10 @@ class Result:
     # Survivors and lost words as text: printed for the tuned set only.
     leaks: List[str] = field(default_factory=list)
     lost: List[str] = field(default_factory=list)
+    # What took each lost keep-word: the kind of the span masked over it, or
+    # "a planted identifier inside" where the writer's keep-word holds one (it
+    # cannot stay whole once the identifier goes).
+    lost_by: Counter = field(default_factory=Counter)
 
 
 def load_cases(path: Path) -> List[Dict[str, Any]]:
@@ -89,7 +94,22 @@ def measure(anonymizer: Any, cases: List[Dict[str, Any]]) -> Result:
             if word.lower() not in output.lower():
                 result.lost_keep += 1
                 result.lost.append(f"{word!r} in {output!r}")
+                result.lost_by[_what_took(anonymizer, case, word)] += 1
     return result
+
+
+def _what_took(anonymizer: Any, case: Dict[str, Any], word: str) -> str:
+    """Why a keep-word was lost, as a kind (never its text)."""
+    text = case["text"]
+    start = text.lower().find(word.lower())
+    end = start + len(word)
+    planted = [i["text"] for i in case.get("identifiers") or []]
+    if any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", word, re.I) for p in planted):
+        return "a planted identifier inside"
+    kinds = sorted(
+        {f.kind for f in anonymizer.findings(text) if f.start < end and start < f.end}
+    )
+    return "+".join(kinds) or "other"
 
 
 def _share(part: int, whole: int) -> str:
@@ -119,6 +139,9 @@ def report(label: str, result: Result, show_texts: bool) -> None:
         line = ", ".join(f"{k} {planted[k] - survived[k]}/{planted[k]}" for k in others)
         print(f"  other kinds removed: {line}")
     print(f"  keep-words lost: {_share(result.lost_keep, result.keep)}")
+    if result.lost_by:
+        taken = ", ".join(f"{k} {n}" for k, n in result.lost_by.most_common())
+        print(f"    taken by: {taken}")
     if show_texts:
         for leak in result.leaks:
             print(f"    survived {leak}")

@@ -8,7 +8,8 @@ import os
 from typing import Any
 
 
-def load_quiet_agent() -> Any:
+def load_quiet_agent(model: str | None = None) -> Any:
+    """The model at `model`, or the one for the current data (trained if none)."""
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     logging.disable(logging.WARNING)
     from rasa.core.agent import Agent
@@ -17,4 +18,4 @@ def load_quiet_agent() -> Any:
     from bids_partner.stack.model import ensure_model
 
     configure_structlog(logging.WARNING)
-    return Agent.load(str(ensure_model()))
+    return Agent.load(model or str(ensure_model()))

@@ -101,6 +101,11 @@ LABELLED_SETS = {
     # before s19 and s20 were trained on, once after.
     "tests/blind/safety sb17 (blind)": ("tests/blind/safety/sb17.yml",),
     "tests/blind/safety sb18 (blind)": ("tests/blind/safety/sb18.yml",),
+    # Written on 2026-12-05 (fifteenth session) by two more writers apart, with no
+    # safety data beside them: measured once with the model of stop 44, once after
+    # w21 and w22 (replies, read by the risk classifier as ordinary talk).
+    "tests/blind/safety sb19 (blind)": ("tests/blind/safety/sb19.yml",),
+    "tests/blind/safety sb20 (blind)": ("tests/blind/safety/sb20.yml",),
 }
 
 
@@ -243,8 +248,13 @@ def print_header(first: str, safe: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sets", nargs="*", help="names (or parts of names) to run")
+    parser.add_argument(
+        "--model",
+        help="a trained model to measure (default: the one for the current data), "
+        "e.g. the shipped one before a change",
+    )
     arguments = parser.parse_args()
-    agent = load_quiet_agent()
+    agent = load_quiet_agent(arguments.model)
     thresholds = thresholds_of()
     print(f"thresholds: {thresholds}\n")
     print_header("set", "near-miss alarms")

@@ -26,7 +26,6 @@ import json
 import mmap
 import os
 import re
-import sys
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
@@ -134,10 +133,11 @@ def encoder_digest() -> str:
     """What the embeddings are a function of: the weights, the tokenizer and
     the graph (its precision included), for the fingerprints of what learns
     from them."""
-    digest = hashlib.sha256(WEIGHTS_SHA256.encode())
-    for module in ENCODER_MODULES:
-        digest.update(Path(str(sys.modules[module].__file__)).read_bytes())
-    return digest.hexdigest()
+    from bids_partner.fingerprints import code_digest
+
+    return hashlib.sha256(
+        (WEIGHTS_SHA256 + code_digest(*ENCODER_MODULES)).encode()
+    ).hexdigest()
 
 
 def _is_punctuation(char: str) -> bool:

@@ -72,7 +72,7 @@ def fingerprint(settings: Dict[str, Any] = SETTINGS) -> str:
     the training settings, with spaCy's version."""
     import spacy
 
-    digest = training_digest(__file__, written_paths(settings), settings)
+    digest = training_digest(__name__, written_paths(settings), settings)
     digest.update(spacy.__version__.encode())
     return digest.hexdigest()[:16]
 

@@ -80,7 +80,7 @@ _LEXICON_MISSING = -25.0
 def fingerprint(settings: Dict[str, Any] = SETTINGS) -> str:
     """What the probe is made from: the generator's inputs, the written files,
     this module and the settings, with the encoder (its weights and code)."""
-    digest = training_digest(__file__, written.files(written.WRITTEN_DIR), settings)
+    digest = training_digest(__name__, written.files(written.WRITTEN_DIR), settings)
     digest.update(encoder_digest().encode())
     return digest.hexdigest()[:16]
 

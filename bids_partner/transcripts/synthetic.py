@@ -204,12 +204,12 @@ def training_digest(
     on, and its settings (the caller adds what else it depends on)."""
     import json
 
+    from bids_partner.fingerprints import code_digest
     from bids_partner.transcripts import written
 
     digest = hashlib.sha256()
     digest.update(inputs_fingerprint(DATA_DIR).encode())
-    digest.update(Path(model_module).read_bytes())
-    digest.update(Path(written.__file__).read_bytes())
+    digest.update(code_digest(model_module, written.__name__).encode())
     for path in written_files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

@@ -41,8 +41,10 @@ def _write(folder: Path, name: str, content: str) -> Path:
 
 def test_the_writers_files_load() -> None:
     paths = written.files()
-    assert [p.stem for p in paths] == ["aw1", "aw2", "aw4", "aw5", "aw6", "aw7", "aw8"]
-    assert len(written.load_all(paths)) == 1310
+    assert [p.stem for p in paths] == [
+        *("aw1", "aw10", "aw2", "aw4", "aw5", "aw6", "aw7", "aw8", "aw9")
+    ]
+    assert len(written.load_all(paths)) == 1710
 
 
 def test_people_and_places_at_every_whole_word_occurrence(tmp_path: Path) -> None:
@@ -61,6 +63,20 @@ def test_people_and_places_at_every_whole_word_occurrence(tmp_path: Path) -> Non
     spans, _ = written.sentence(second)
     # A formal title is context for the model, as in the synthetic sentences.
     assert [second.text[s:e] for s, e, _ in spans] == ["O'Brien", "Sale"]
+
+
+def test_the_same_spelling_inside_a_keep_word_is_the_word(tmp_path: Path) -> None:
+    """A name and the ordinary word in one message, case alike: the keep-word
+    says which occurrence is the word, as the scorer reads it."""
+    content = (
+        'cases:\n  - text: "my son Will asked me. Will this confuse him?"\n'
+        "    identifiers: [{text: Will, kind: person}]\n"
+        '    keep: ["Will this confuse"]\n'
+    )
+    (case,) = written.load(_write(tmp_path, "w.yml", content))
+    spans, _ = written.sentence(case)
+    assert [(s, e, label) for s, e, label in spans] == [(7, 11, "PERSON")]
+    assert case.text[7:11] == "Will"
 
 
 @pytest.mark.parametrize(
@@ -85,7 +101,12 @@ def test_people_and_places_at_every_whole_word_occurrence(tmp_path: Path) -> Non
         (
             'cases:\n  - {text: "hi Jo", identifiers: [{text: Jo, kind: person}], '
             "keep: [Jo]}",
-            "keep-word 'Jo' is only ever inside an identifier",
+            "identifier 'Jo' is only ever inside a keep-word",
+        ),
+        (
+            'cases:\n  - {text: "Jo, hi Jo", identifiers: [{text: Jo, kind: person}], '
+            'keep: ["Jo, hi Jo"]}',
+            "identifier 'Jo' is only ever inside a keep-word",
         ),
         ('cases:\n  - {text: ""}', "bad.yml case 1 (''): text must be a non-empty"),
         ('cases:\n  - {text: "hi", keep: "hi"}', "keep must be a list, not str"),

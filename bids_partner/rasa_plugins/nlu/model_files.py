@@ -6,8 +6,6 @@ the server (a server without its classifier would answer everything wrongly)."""
 from __future__ import annotations
 
 import hashlib
-import importlib
-import inspect
 import json
 from pathlib import Path
 from typing import Any, Tuple
@@ -15,6 +13,11 @@ from typing import Any, Tuple
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.exceptions import RasaException
+
+# For the fingerprint_addon of a component, so that a change to how it learns
+# retrains it (a classifier trained by the previous code was once restored from
+# Rasa's cache).
+from bids_partner.fingerprints import code_digest  # noqa: F401
 
 
 class ModelFileError(RasaException):
@@ -75,18 +78,6 @@ def load(
             f"The trained {owner} could not be loaded "
             f"({type(error).__name__}: {error}); retrain the model."
         ) from error
-
-
-def code_digest(*modules: str) -> str:
-    """sha256 over the source files of `modules` (dotted names): for the
-    fingerprint_addon of a component, so that a change to how it learns retrains
-    it instead of Rasa restoring the old one from its cache (a classifier trained
-    by the previous code was once restored this way)."""
-    digest = hashlib.sha256()
-    for name in modules:
-        source = inspect.getsourcefile(importlib.import_module(name))
-        digest.update(Path(source or name).read_bytes())
-    return digest.hexdigest()
 
 
 def folders_digest(*folders: Path) -> str:
