@@ -100,12 +100,23 @@ def measure(anonymizer: Any, cases: List[Dict[str, Any]]) -> Result:
 
 def _what_took(anonymizer: Any, case: Dict[str, Any], word: str) -> str:
     """Why a keep-word was lost, as a kind (never its text)."""
+    from bids_partner.transcripts.written import occurrences
+
     text = case["text"]
     start = text.lower().find(word.lower())
     end = start + len(word)
-    planted = [i["text"] for i in case.get("identifiers") or []]
-    if any(re.search(rf"(?<!\w){re.escape(p)}(?!\w)", word, re.I) for p in planted):
-        return "a planted identifier inside"
+    keep = [span for k in case.get("keep") or [] for span in occurrences(k, text)]
+    for planted in case.get("identifiers") or []:
+        # Inside the keep-word, and nowhere else: the writer meant the name to
+        # stay in it ("tasha's mum"). Found elsewhere too, the one inside is the
+        # ordinary word ("Will" and "Will this confuse them"), and its loss real.
+        found = occurrences(planted["text"], text)
+        if (
+            re.search(rf"(?<!\w){re.escape(planted['text'])}(?!\w)", word)
+            and found
+            and all(any(a <= s and e <= b for a, b in keep) for s, e in found)
+        ):
+            return "a planted identifier inside"
     kinds = sorted(
         {f.kind for f in anonymizer.findings(text) if f.start < end and start < f.end}
     )

@@ -126,15 +126,22 @@ _NOT_A_DAY = (
 )
 
 # A phone number said in words, or with words between its digit groups ("oh
-# seven seven double oh nine hundred...", "0412 then 558 then 903"): seven digits or
-# more, counted by _spoken_digits.
+# seven seven double oh nine hundred...", "five two nine, eighteen...", "0412
+# then 558 then 903"): seven digits or more, counted by _spoken_digits.
+_TENS = (
+    r"ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
+    r"nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+)
 _DIGIT_WORD = (
     r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|hundred|"
-    r"thousand|\d{1,5})"
+    rf"thousand|{_TENS}|\d{{1,5}})"
 )
+# Groups apart by commas, dashes or spaces, or by "then" ("eight seven six, four
+# four two, then 1938"); a country code said as "plus".
 _SPOKEN_PHONE = (
-    rf"\b{_DIGIT_WORD}"
-    rf"(?:(?:\s*[,-]\s*|\s+)(?:(?:double|triple)\s+)?{_DIGIT_WORD}){{3,}}\b"
+    rf"\b(?:plus\s+)?{_DIGIT_WORD}"
+    rf"(?:(?:\s*[,-]\s*|\s+)(?:(?:and\s+)?then\s+)?(?:(?:double|triple)\s+)?"
+    rf"{_DIGIT_WORD}){{3,}}\b"
 )
 _SPLIT_PHONE = (
     r"(?<![\d.,])\d{2,5}(?:(?:\s*,?\s*(?:and\s+then|then|and|space|dash|hyphen|"
@@ -143,10 +150,13 @@ _SPLIT_PHONE = (
 _DIGIT_NAMES = {
     "zero": 1, "oh": 1, "o": 1, "one": 1, "two": 1, "three": 1, "four": 1,
     "five": 1, "six": 1, "seven": 1, "eight": 1, "nine": 1,
-    # "nine hundred" is three digits: the word adds its zeros.
+    # "nine hundred" is three digits: the word adds its zeros; "eighteen" and
+    # "sixty" are two.
     "hundred": 2, "thousand": 3,
+    **{word: 2 for word in _TENS.split("|")},
 }  # fmt: skip
 MIN_SPOKEN_DIGITS = 7
+MIN_DIGIT_WORDS = 4
 # Public helplines identify nobody and a therapist needs to see them: Crisis
 # Text Line (741741), Samaritans (116 123), Lifeline AU (13 11 14), Childline
 # (0800 1111), Shout (85258), and emergency numbers.
@@ -162,15 +172,19 @@ def public_number(value: str) -> bool:
 
 
 def _spoken_digits(value: str) -> int:
-    """How many digits a number said in words holds ("double oh" is two)."""
-    count, times = 0, 1
+    """How many digits a number said in words holds ("double oh" is two); none
+    unless four of its words are digits or digit groups, so that counting
+    aloud ("ten, twenty, thirty, forty") or ages ("sixty five, seventy") is no
+    number."""
+    count, times, units = 0, 1, 0
     for word in re.findall(r"[a-z]+|\d+", value.lower()):
         if word in ("double", "triple"):
             times = 2 if word == "double" else 3
             continue
         count += len(word) if word.isdigit() else _DIGIT_NAMES.get(word, 0) * times
+        units += word.isdigit() or _DIGIT_NAMES.get(word) == 1
         times = 1
-    return count
+    return count if units >= MIN_DIGIT_WORDS else 0
 
 
 # Order matters: earlier kinds win where spans overlap (a date is not a phone).
@@ -301,6 +315,17 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
     ("id", re.compile(r"\b[A-ZÄÖÜ]{1,3}-[A-Z]{1,2}\s?\d{1,4}[EH]?\b")),
     ("id", re.compile(r"\b[A-Z]{2,3}[ -]\d{3,4}\b(?![ -]?\d)")),
     ("id", re.compile(r"\b\d{3,4}[ -][A-Z]{3}\b")),
+    # Kenya "KDA 442X".
+    ("id", re.compile(r"\b[A-Z]{3}\s?\d{3}[A-Z]\b")),
+    # The last digits of an account or card: "the account ending 8821".
+    (
+        "id",
+        re.compile(
+            r"\b(?:account|acct|card|a/c)\s+(?:number\s+)?(?:ending|ends|that\s+ends)"
+            r"(?:\s+(?:in|with))?\s+(?P<v>\d{3,6})\b",
+            re.I,
+        ),
+    ),
     (
         "id",
         re.compile(
@@ -365,7 +390,9 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
         "email",
         re.compile(
             rf"(?<![\w.@-]){_NOT_MAILBOX}[A-Za-z0-9+]+(?:{_JOIN}[A-Za-z0-9+]+){{0,4}}{_AT}"
-            rf"[A-Za-z0-9-]+(?:{_DOT}[A-Za-z0-9-]+){{0,3}}{_DOT}{_TLD}\b",
+            # A host said in two words: "at docherty law dot co dot uk".
+            rf"[A-Za-z0-9-]+(?:\s+[A-Za-z0-9-]+)?(?:{_DOT}[A-Za-z0-9-]+){{0,3}}"
+            rf"{_DOT}{_TLD}\b",
             re.I,
         ),
     ),
@@ -384,6 +411,15 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
         re.compile(
             rf"\b{_HANDLE_CUE}\b{_HANDLE_LINK}"
             r"(?P<v>[@$]?[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,30}[A-Za-z0-9_])?)",
+            re.I,
+        ),
+    ),
+    # Typed letter by letter after the word that names it: "snap is l e x i . m a e".
+    (
+        "handle",
+        re.compile(
+            rf"\b{_HANDLE_CUE}\b{_HANDLE_LINK}"
+            r"(?P<v>(?:[A-Za-z0-9._] ){4,}[A-Za-z0-9._])(?!\S)",
             re.I,
         ),
     ),

@@ -695,6 +695,58 @@ class _TakesMarkupTagsForNames:
         ]
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # aw9 and aw10, measured and not trained on (fifteenth session), as dev
+        # sets: contacts in the shapes their writers gave them.
+        (
+            "number is eight seven six, four four two, then 1938. no answer",
+            "number is [PHONE_1]. no answer",
+        ),
+        (
+            "her SSN: five two nine, eighteen, four four oh six. enough?",
+            "her SSN: [PHONE_1]. enough?",
+        ),
+        (
+            "call my new number, plus sixty five nine one two three, then four "
+            "five six seven. please",
+            "call my new number, [PHONE_1]. please",
+        ),
+        (
+            "tell him call me 917 then five five five then 0 1 4 3. ok",
+            "tell him call me [PHONE_1]. ok",
+        ),
+        ("He drives KDA 442X to our gate", "He drives [ID_1] to our gate"),
+        (
+            "pay goes to the account ending 8821 now",
+            "pay goes to the account ending [ID_1] now",
+        ),
+        (
+            "it's m dot docherty at docherty law dot co dot uk i think",
+            "it's [EMAIL_1] i think",
+        ),
+        (
+            "her snap is l e x i . m a e 0 4 and she's texting him",
+            "her snap is [HANDLE_1] and she's texting him",
+        ),
+        # Counting aloud and ages are no number.
+        (
+            "I counted ten, twenty, thirty, forty and then walked back in",
+            "I counted ten, twenty, thirty, forty and then walked back in",
+        ),
+        (
+            "she was sixty five, seventy, then eighty in my head",
+            "she was sixty five, seventy, then eighty in my head",
+        ),
+    ],
+)
+def test_contacts_in_the_shapes_of_the_fifteenth_sessions_dev_sets(
+    anonymizer: Anonymizer, text: str, expected: str
+) -> None:
+    assert clean(anonymizer, text) == expected
+
+
 def test_a_pasted_markup_tag_is_no_name_whatever_the_model_says() -> None:
     anonymizer = Anonymizer("union", model=_TakesMarkupTagsForNames())
     out = clean(anonymizer, "Tanvir sent <b>this</b> <svg onload=alert(2)>")

@@ -41,10 +41,8 @@ def _write(folder: Path, name: str, content: str) -> Path:
 
 def test_the_writers_files_load() -> None:
     paths = written.files()
-    assert [p.stem for p in paths] == [
-        *("aw1", "aw10", "aw2", "aw4", "aw5", "aw6", "aw7", "aw8", "aw9")
-    ]
-    assert len(written.load_all(paths)) == 1710
+    assert [p.stem for p in paths] == ["aw1", "aw2", "aw4", "aw5", "aw6", "aw7", "aw8"]
+    assert len(written.load_all(paths)) == 1310
 
 
 def test_people_and_places_at_every_whole_word_occurrence(tmp_path: Path) -> None:
