@@ -129,6 +129,8 @@ KINSHIP_WORDS |= {
     "taid", "nain", "mamgu", "tadcu", "periyappa", "periamma", "chithappa",
     "achayan", "ammachi", "appachan", "kanna", "mol", "mone",
     "bapu", "korkor", "kiddo", "aai", "baba-ji",
+    # Said to them (Polish, Spanish, Vietnamese): "Mamo, ...", "Tato, ...".
+    "mamo", "tato", "mami", "má",
 }  # fmt: skip
 # Words of other languages for love, marriage and the people in it ("mi novio",
 # "the rishta", "lobola talks", "di pickney"): chat in many Englishes uses them,
@@ -149,6 +151,11 @@ RELATIONSHIP_WORDS_ABROAD = {
     "pasalubong", "balikbayan", "kilig", "tampo", "lambing", "tsismis",
     "tsismosa", "chismosa", "chisme", "jagiya", "jagi", "sunbae", "hoobae",
     "laopo", "laogong", "baobei", "qinai",
+    # Sorry and I love you, said in the language of the person spoken to
+    # (aw10's rehearsed lines, fifteenth session: "Mamo, przepraszam").
+    "przepraszam", "kocham", "perdón", "perdóname", "perdoname", "siento",
+    "quiero", "amo", "désolé", "désolée", "pardonne-moi", "desculpa",
+    "desculpe", "lỗi", "thương", "yêu", "özür", "dilerim", "seviyorum",
 }  # fmt: skip
 NOT_IDENTIFYING |= RELATIONSHIP_WORDS_ABROAD
 # Of those, the words for a partner or a child, which a name can follow as it

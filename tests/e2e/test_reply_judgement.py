@@ -73,7 +73,10 @@ def test_a_bare_ok_is_asked_about_and_never_recorded(assistant) -> None:
 # Which of them it asks about depends on the trained model; at least one must be.
 # (As answers to Sam's opening, the judge trained with w15 and w16 asks about the
 # fourth; the second look hears the first as against. Trained with w19 and w20
-# it hears the first four as against, or cannot tell, and asks about the fifth.)
+# it hears the first four as against, or cannot tell, and asks about the fifth.
+# Trained with w21 and w22 it hears the first five as against and the sixth as
+# toward, and asks about the last three: measured in-process on the trained
+# model's judge before they were added.)
 TWO_WAYS = [
     "I love you. I just didn't think I needed to keep saying it.",
     "Of course I still love you. Where's this coming from all of a sudden?",
@@ -81,6 +84,9 @@ TWO_WAYS = [
     "I love you, obviously. It's been a long few weeks for both of us.",
     "I love you. I'm not great with words, you know that.",
     "Of course I do. What's made you feel unsure?",
+    "Of course I do. What's made you feel unsure, though?",
+    "Of course I do. I'm sorry if I haven't shown it lately, work's been mad.",
+    "I do, Sam. Has it felt like I don't?",
 ]
 
 

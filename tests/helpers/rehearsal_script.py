@@ -24,7 +24,9 @@ TOWARD_RESOLVES = [scene_id for scene_id, s in SCENARIOS.items() if "toward" in 
 REPLIES = {
     "toward": "That sounds really hard, I'm here with you",
     "toward_again": "of course, come here, I'm right here with you",
-    "away": "whatever, I'm done talking",
+    # "whatever, I'm done talking" until w21 and w22: the judge trained with them
+    # hears its "whatever" after contempt_repair's blame as against (0.52).
+    "away": "I don't want to talk about this right now",
     "against": "you never think about anyone but yourself",
     "reach": "can you just hold me for a minute?",
 }

@@ -730,6 +730,9 @@ class _TakesMarkupTagsForNames:
             "her snap is l e x i . m a e 0 4 and she's texting him",
             "her snap is [HANDLE_1] and she's texting him",
         ),
+        # Sorry and kinship said in the language of the person spoken to.
+        ("Mamo, przepraszam. I was wrong.", "Mamo, przepraszam. I was wrong."),
+        ("Lucas, perdóname, I was angry.", "[PERSON_1], perdóname, I was angry."),
         # Counting aloud and ages are no number.
         (
             "I counted ten, twenty, thirty, forty and then walked back in",
