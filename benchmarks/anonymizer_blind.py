@@ -28,7 +28,6 @@ import argparse
 import logging
 import os
 import random
-import re
 import sys
 import tempfile
 import time
@@ -100,21 +99,19 @@ def measure(anonymizer: Any, cases: List[Dict[str, Any]]) -> Result:
 
 def _what_took(anonymizer: Any, case: Dict[str, Any], word: str) -> str:
     """Why a keep-word was lost, as a kind (never its text)."""
-    from bids_partner.transcripts.written import occurrences
+    from bids_partner.transcripts.patterns import whole_word
+    from bids_partner.transcripts.written import Case, labelled_spans
 
     text = case["text"]
     start = text.lower().find(word.lower())
     end = start + len(word)
-    keep = [span for k in case.get("keep") or [] for span in occurrences(k, text)]
+    keep = Case(text, (), tuple(case.get("keep") or ()), "")
     for planted in case.get("identifiers") or []:
         # Inside the keep-word, and nowhere else: the writer meant the name to
         # stay in it ("tasha's mum"). Found elsewhere too, the one inside is the
         # ordinary word ("Will" and "Will this confuse them"), and its loss real.
-        found = occurrences(planted["text"], text)
-        if (
-            re.search(rf"(?<!\w){re.escape(planted['text'])}(?!\w)", word)
-            and found
-            and all(any(a <= s and e <= b for a, b in keep) for s, e in found)
+        if whole_word(planted["text"]).search(word) and not labelled_spans(
+            planted["text"], keep
         ):
             return "a planted identifier inside"
     kinds = sorted(
