@@ -106,6 +106,17 @@ LABELLED_SETS = {
     # w21 and w22 (replies, read by the risk classifier as ordinary talk).
     "tests/blind/safety sb19 (blind)": ("tests/blind/safety/sb19.yml",),
     "tests/blind/safety sb20 (blind)": ("tests/blind/safety/sb20.yml",),
+    # Written on 2026-12-06 (sixteenth session) by two writers apart as DEV sets:
+    # the past-tense rule for direct patterns and four warning-sign patterns were
+    # chosen on them. Never trained on; they overstate.
+    "tests/dev/safety sd1+sd2 (dev, tuned on)": (
+        "tests/dev/safety/sd1.yml",
+        "tests/dev/safety/sd2.yml",
+    ),
+    # The same session, two more writers apart: measured once, after the changes
+    # chosen on sd1 and sd2.
+    "tests/blind/safety sb21 (blind)": ("tests/blind/safety/sb21.yml",),
+    "tests/blind/safety sb22 (blind)": ("tests/blind/safety/sb22.yml",),
 }
 
 

@@ -152,6 +152,9 @@ class CrisisDetector:
                 self.matcher.add(key, [specs])
         self.joking_cancels = set(config.get("joking_cancels") or [])
         self.negation = re.compile(f"^(?:{groups['neg']})$")
+        if "past" not in groups:
+            raise PatternError(f"{patterns_file}: needs the `past` group")
+        self.past = re.compile(f"^(?:{groups['past']})$")
         self.laughter = re.compile(f"^(?:{groups['laugh']})$")
 
     def _negated(
@@ -173,6 +176,17 @@ class CrisisDetector:
             if self._is_negation(token):
                 return True
         return False
+
+    def _told_in_the_past(self, doc: Doc, start: int, end: int) -> bool:
+        """A past form in the catch or before it in its clause ("ten years ago I
+        tried to take my life", "I was suicidal at uni"): what is told is over,
+        and the classifier, which reads the whole message, decides."""
+        clause = []
+        for token in reversed(doc[:start]):
+            if token.lower_ in CLAUSE_BREAKS:
+                break
+            clause.append(token)
+        return any(self.past.match(t.lower_) for t in (*clause, *doc[start:end]))
 
     def _is_negation(self, token: Token) -> bool:
         # "when I say no" reports a refusal; it does not negate what follows.
@@ -201,7 +215,7 @@ class CrisisDetector:
                 self.texts[key],
                 span.start_char,
                 span.end_char,
-                key in self.direct,
+                key in self.direct and not self._told_in_the_past(doc, start, end),
             )
             joking = laughing and (
                 category in self.joking_cancels or match.pattern in self.joking_cancels

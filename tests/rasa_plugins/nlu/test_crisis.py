@@ -58,6 +58,22 @@ def test_match_reports_character_offsets() -> None:
     assert text[match.start : match.end] == "he hit me"
 
 
+def test_laughing_is_not_a_wish_to_die() -> None:
+    for text in ("lol I'm going to kill myself laughing", "I want to die laughing"):
+        assert default_detector().find(nlp(text)) == []
+
+
+def test_a_patterns_file_without_the_past_group_is_a_clear_error(
+    tmp_path: Path,
+) -> None:
+    text = PATTERNS_FILE.read_text()
+    bad = "\n".join(line for line in text.splitlines() if not line.startswith("  past:"))
+    assert bad != text
+    (tmp_path / "p.yml").write_text(bad)
+    with pytest.raises(PatternError, match="past"):
+        CrisisDetector(nlp, tmp_path / "p.yml")
+
+
 def test_unknown_group_is_a_clear_error(tmp_path: Path) -> None:
     bad = PATTERNS_FILE.read_text().replace('"kms"', '"@nosuchgroup"')
     (tmp_path / "p.yml").write_text(bad)
@@ -74,6 +90,13 @@ def test_unknown_group_is_a_clear_error(tmp_path: Path) -> None:
         # the classifier.
         ("ok so he hit me", False),
         ("when I was 19 I wanted to die, therapy helped", False),
+        # A direct pattern told in the past, in its clause or its catch.
+        ("ten years ago I tried to take my life, I'm well now", False),
+        ("i was suicidal at uni", False),
+        ("I had thoughts of ending it all back then", False),
+        # The past of another clause does not reach it.
+        ("I've had enough, I want to kill myself", True),
+        ("i feel suicidal", True),
     ],
 )
 def test_what_is_said_outright_is_direct(text: str, direct: bool) -> None:
