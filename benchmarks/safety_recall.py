@@ -106,17 +106,16 @@ LABELLED_SETS = {
     # w21 and w22 (replies, read by the risk classifier as ordinary talk).
     "tests/blind/safety sb19 (blind)": ("tests/blind/safety/sb19.yml",),
     "tests/blind/safety sb20 (blind)": ("tests/blind/safety/sb20.yml",),
-    # Written on 2026-12-06 (sixteenth session) by two writers apart as DEV sets:
-    # the past-tense rule for direct patterns and four warning-sign patterns were
-    # chosen on them. Never trained on; they overstate.
-    "tests/dev/safety sd1+sd2 (dev, tuned on)": (
-        "tests/dev/safety/sd1.yml",
-        "tests/dev/safety/sd2.yml",
-    ),
-    # The same session, two more writers apart: measured once, after the changes
-    # chosen on sd1 and sd2.
+    # Written on 2026-12-06 (sixteenth session) by two writers apart, measured once
+    # before and once after the past-tense rule and the patterns chosen on the dev
+    # sets sd1 and sd2 (then trained on as s21 and s22: commit 60d1180 holds them
+    # as dev sets).
     "tests/blind/safety sb21 (blind)": ("tests/blind/safety/sb21.yml",),
     "tests/blind/safety sb22 (blind)": ("tests/blind/safety/sb22.yml",),
+    # The same day, two more writers apart: measured once, after s21 and s22 were
+    # trained on.
+    "tests/blind/safety sb23 (blind)": ("tests/blind/safety/sb23.yml",),
+    "tests/blind/safety sb24 (blind)": ("tests/blind/safety/sb24.yml",),
 }
 
 

@@ -67,7 +67,9 @@ def test_a_patterns_file_without_the_past_group_is_a_clear_error(
     tmp_path: Path,
 ) -> None:
     text = PATTERNS_FILE.read_text()
-    bad = "\n".join(line for line in text.splitlines() if not line.startswith("  past:"))
+    bad = "\n".join(
+        line for line in text.splitlines() if not line.startswith("  past:")
+    )
     assert bad != text
     (tmp_path / "p.yml").write_text(bad)
     with pytest.raises(PatternError, match="past"):
