@@ -116,6 +116,9 @@ LABELLED_SETS = {
     # trained on.
     "tests/blind/safety sb23 (blind)": ("tests/blind/safety/sb23.yml",),
     "tests/blind/safety sb24 (blind)": ("tests/blind/safety/sb24.yml",),
+    # The same day, two more writers apart, measured once with the same model.
+    "tests/blind/safety sb25 (blind)": ("tests/blind/safety/sb25.yml",),
+    "tests/blind/safety sb26 (blind)": ("tests/blind/safety/sb26.yml",),
 }
 
 
