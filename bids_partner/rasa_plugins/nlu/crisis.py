@@ -54,6 +54,8 @@ MENTION_NEGATION_WINDOW = 2
 CLAUSE_BREAKS = {",", ".", ";", "!", "?", "but", "and", "so", "because", "just"}
 REPORTING_VERBS = {"say", "said", "says", "saying", "told", "tell", "yell", "scream"}
 _GAP = re.compile(r"^~(\d+)$")
+# The word groups the detector reads itself, beside the patterns.
+WORD_GROUPS_READ_HERE = ("neg", "past", "laugh")
 
 
 class PatternError(ValueError):
@@ -67,6 +69,18 @@ class CrisisMatch:
     start: int  # character offsets in the message
     end: int
     direct: bool = False  # counts whatever the classifier says (see `counted`)
+
+
+def _clause_before(doc: Doc, start: int, window: int | None = None) -> List[Token]:
+    """The tokens before `start` back to the clause's start (at most `window`),
+    nearest first."""
+    earlier = doc[max(0, start - window) : start] if window else doc[:start]
+    clause: List[Token] = []
+    for token in reversed(earlier):
+        if token.lower_ in CLAUSE_BREAKS:
+            break
+        clause.append(token)
+    return clause
 
 
 def _token_spec(word: str, groups: Dict[str, str], where: str) -> Dict[str, Any]:
@@ -151,9 +165,10 @@ class CrisisDetector:
                 self.texts[key] = text
                 self.matcher.add(key, [specs])
         self.joking_cancels = set(config.get("joking_cancels") or [])
+        missing = [g for g in WORD_GROUPS_READ_HERE if g not in groups]
+        if missing:
+            raise PatternError(f"{patterns_file}: needs the groups {missing}")
         self.negation = re.compile(f"^(?:{groups['neg']})$")
-        if "past" not in groups:
-            raise PatternError(f"{patterns_file}: needs the `past` group")
         self.past = re.compile(f"^(?:{groups['past']})$")
         self.laughter = re.compile(f"^(?:{groups['laugh']})$")
 
@@ -170,23 +185,14 @@ class CrisisDetector:
         window = (
             MENTION_NEGATION_WINDOW if key.startswith(MENTIONS) else NEGATION_WINDOW
         )
-        for token in reversed(doc[max(0, start - window) : start]):
-            if token.lower_ in CLAUSE_BREAKS:
-                return False
-            if self._is_negation(token):
-                return True
-        return False
+        return any(self._is_negation(t) for t in _clause_before(doc, start, window))
 
     def _told_in_the_past(self, doc: Doc, start: int, end: int) -> bool:
         """A past form in the catch or before it in its clause ("ten years ago I
         tried to take my life", "I was suicidal at uni"): what is told is over,
         and the classifier, which reads the whole message, decides."""
-        clause = []
-        for token in reversed(doc[:start]):
-            if token.lower_ in CLAUSE_BREAKS:
-                break
-            clause.append(token)
-        return any(self.past.match(t.lower_) for t in (*clause, *doc[start:end]))
+        told = (*_clause_before(doc, start), *doc[start:end])
+        return any(self.past.match(t.lower_) for t in told)
 
     def _is_negation(self, token: Token) -> bool:
         # "when I say no" reports a refusal; it does not negate what follows.
