@@ -61,7 +61,7 @@ BLIND_DIR = ROOT / "tests" / "blind" / "replies"
 NLU_DIR = ROOT / "data" / "nlu"
 OUT_DIR = ROOT / "results" / "replies-bench"
 # The writers added last (written to the guide's settled boundary cases).
-LATEST_WRITERS = ("w21", "w22")
+LATEST_WRITERS = ("w23", "w24")
 UNJUDGED = "unjudged"
 
 # A predictor may also say, into `reached`, which toward replies also made the

@@ -322,7 +322,9 @@ SUGGESTIONS_MEETING_THE_AIM = {
     # it!" (away), "Can I sit with you?" (reach). With w19 and w20 (2026-12-05,
     # fourteenth session) "Yes, I do, very much. And I've been wondering the
     # same about us, can we talk?" reads reach (0.63), and no sentence of it
-    # reads toward first.
+    # reads toward first. With w23 and w24 (written for short sincere answers and
+    # toward then one's own need) reach 0.56, toward 0.41; "Yes, I do, very
+    # much." alone still reads against (0.72).
     "reassurance": 3,
     "surgeon": 4,
     "withdraws_after_fight": 4,
@@ -330,7 +332,9 @@ SUGGESTIONS_MEETING_THE_AIM = {
     # the third session) reads toward since w15 and w16 were trained on.
     "dinner_criticism": 4,
     "sunset": 3,
-    "partner_cries": 3,
+    # "I don't think you're fine, and that's okay. Can I sit with you?" read reach
+    # (its first sentence alone away) until w23 and w24 (seventeenth session).
+    "partner_cries": 4,
     # "A little part of me worried it was about me. But yes, take your night."
     # (aim: reach, then toward) meets it in float32; with the int8 encoder
     # (2026-12-05) it is heard two ways, toward and reach, and asked about (3 of 4).
@@ -411,8 +415,9 @@ def test_the_scenes_suggested_replies_meet_each_scenes_aim(
         if met[scene] < floor
     }
     assert fallen == {}, (met, kinds)
-    # 49 since w21 and w22 (time_alone's fourth asked about, above).
-    assert sum(met.values()) >= 49, (met, kinds)
+    # 49 since w21 and w22 (time_alone's fourth asked about, above); 50 with w23
+    # and w24 (partner_cries).
+    assert sum(met.values()) >= 50, (met, kinds)
     assert "against" not in kinds
 
 
