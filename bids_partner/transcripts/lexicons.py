@@ -47,9 +47,26 @@ NOT_IDENTIFYING = {
     "gcash", "gofundme", "skype", "chuseok", "tết", "raya", "lohri", "holi",
     "deepavali", "mass", "vaisakhi", "baisakhi", "songkran", "cny",
     "navratri", "onam", "pongal", "vesak", "nowruz", "kwanzaa", "hogmanay",
+    "rakhi", "ugadi", "bihu", "chhath", "teej", "janmashtami", "dussehra",
+    "muharram", "ashura", "ramzan", "iftar", "sehri", "suhoor", "purim", "sukkot",
+    "shavuot", "kippur", "hashanah", "xmas",
     # Pidgin and Singlish words people type between English ones ("abeg").
     # (Not "abi", "oya" or "sia": names too.)
     "abeg", "wahala", "lah", "lor", "leh",
+    # Greetings that open a message ("hey, it's june"), chat shorthand ("crash
+    # at urs"), and money named by its currency ("Rs 4500", "200,000 naira"):
+    # none of them names anyone. (Not "rand", "fr" or "ty": names or titles.)
+    "hey", "hi", "hiya", "heya", "hello", "yo", "oi", "howdy", "hola", "namaste",
+    "salaam", "salam", "shalom", "ciao", "sawubona", "kumusta", "jambo", "habari",
+    "wagwan", "wassup", "urs", "ur", "pls", "plz", "thx", "tmrw", "tmr", "rn",
+    "ngl", "smh", "wyd", "hbu", "ily", "ilysm", "bday",
+    "rs", "inr", "naira", "ngn", "rupee", "rupees", "cedi", "cedis", "ghs",
+    "ringgit", "myr", "rm", "peso", "pesos", "php", "baht", "yuan", "rmb",
+    "renminbi", "dirham", "dirhams", "aed", "riyal", "riyals", "sar", "shilling",
+    "shillings", "ksh", "kes", "ugx", "tzs", "kwacha", "birr", "taka", "bdt",
+    "rupiah", "idr", "dinar", "dinars", "zloty", "złoty", "zł", "forint", "hryvnia",
+    "rubles", "roubles", "zar", "pkr", "lkr", "sgd", "jmd", "ttd", "usd", "gbp",
+    "eur", "aud", "cad", "nzd", "euros", "quid", "bucks",
 }  # fmt: skip
 # Languages and nationalities stay ("we speak Tagalog at home", "he's
 # Nigerian"): a therapist needs them and they name no one.
@@ -76,6 +93,14 @@ LANGUAGES_AND_PEOPLES = {
     "ilocano", "bisaya", "twi", "pidgin", "patois", "creole", "konkani", "sindhi",
     "pashto", "kurdish", "tigrinya", "oromo", "ndebele", "sesotho", "setswana",
     "wolof", "lingala", "kinyarwanda",  # not "shona" or "dari": names too
+    # Languages as their speakers write them in English ("she speaks isiZulu").
+    "isizulu", "isixhosa", "isindebele", "sepedi", "siswati", "xitsonga",
+    "tshivenda", "chichewa", "luganda", "kikuyu", "gikuyu", "kiswahili", "fula",
+    "fulani", "akan", "fante", "armenian", "georgian", "uzbek", "kazakh",
+    "mongolian", "burmese", "khmer", "sinhala", "sinhalese", "bosnian",
+    "slovenian", "lithuanian", "latvian", "estonian", "maltese", "catalan",
+    "basque", "galician", "yiddish", "hmong", "samoan", "tongan", "fijian",
+    "maori", "māori", "hawaiian", "quechua", "haitian",
     "black", "white",  # "she is Black"; surnames after a first name still go
 }  # fmt: skip
 # What people call their parents, grandparents, aunts, uncles and elder
@@ -97,6 +122,9 @@ KINSHIP_WORDS = {
     "jiju", "alhaji", "hajiya", "noona", "unnie", "oppa", "hyung", "abang",
     "kakak", "mak", "suegra", "suegro", "nonna", "nonno", "zia", "zio", "ouma",
     "oupa", "tannie", "gogo", "doña",
+    # Filipino and Singaporean forms of address before a name ("Aling Rosa",
+    # "Ah-ma").
+    "aling", "ah-ma", "ah-gong", "ah-pa", "ah-mah",
 }  # fmt: skip
 # What people of other languages call their family, typed between English words
 # ("my babcia", "chị Lan", "eomma says"): none of them is also a first name
@@ -186,6 +214,10 @@ MONTHS = {
 }  # fmt: skip
 WEEKDAYS = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+}  # fmt: skip
+# "Mondays and Wednesdays", "bin day moved to thurs": a weekday still.
+WEEKDAYS |= {day + "s" for day in WEEKDAYS} | {
+    "tue", "tues", "weds", "thu", "thur", "thurs", "fri",  # not "sun", "mon": names
 }  # fmt: skip
 TITLES = {
     "dr", "mr", "mrs", "ms", "miss", "mx", "prof", "professor", "doctor", "sir",

@@ -103,8 +103,8 @@ _HANDLE_LINK = (
 # Where people give a postcode or a flat: "postcode M5V 2T6", "Flat 302".
 _POSTCODE_CUE = r"(?:post\s?code|postal\s?code|zip(?:\s?code)?|pin\s?code|eircode)"
 _FLAT = (
-    r"(?:(?:flat|apt|apartment|unit|suite|ste|dorm|house\s+(?:no|number))\.?\s*"
-    r"(?:#|no\.?|number)?\s*(?:\d{1,5}[A-Za-z]?|[A-Za-z]\d{1,4})|"
+    r"(?:(?:flat|apt|apartment|unit|suite|ste|dorm|house\s+(?:no|number)|blk|block)"
+    r"\.?\s*(?:#|no\.?|number)?\s*(?:\d{1,5}[A-Za-z]?|[A-Za-z]\d{1,4})|"
     r"(?:room|rm)\.?\s*(?:#|no\.?|number)?\s*\d{3,5}[A-Za-z]?)"
 )
 # Words between a house number and the street word that say it is no address:
@@ -317,6 +317,14 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
     ("id", re.compile(r"\b\d{3,4}[ -][A-Z]{3}\b")),
     # Kenya "KDA 442X".
     ("id", re.compile(r"\b[A-Z]{3}\s?\d{3}[A-Z]\b")),
+    # Capitals and digits in three or more groups joined by dashes: plates such as
+    # "CF-24-LM", "AB-123-CD", "12-ABC-3".
+    (
+        "id",
+        re.compile(
+            r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{1,4}(?:-[A-Z0-9]{1,4}){2,}\b"
+        ),
+    ),
     # The last digits of an account or card: "the account ending 8821".
     (
         "id",
@@ -377,7 +385,7 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
             re.I,
         ),
     ),
-    # Flats and units: "Flat 302", "apt 12B", "unit #4".
+    # Flats and units: "Flat 302", "apt 12B", "unit #4", "blk 523".
     (
         "address",
         re.compile(
@@ -385,6 +393,8 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
             re.I,
         ),
     ),
+    # A unit given as floor and door, as Singapore writes it: "#12-04".
+    ("address", re.compile(r"(?<![\w#])#\d{1,3}-\d{1,4}\b")),
     # E-mails spelled out.
     (
         "email",

@@ -801,3 +801,47 @@ def test_no_contact_or_id_survives_in_the_contacts_writers_set(anonymizer) -> No
         and survives(identifier["text"], identifier["kind"], output, case["text"])
     ]
     assert leaked == []
+
+
+# aw11 and aw12 as dev sets (2026-12-06, seventeenth session), in sentences of
+# our own: words that name no one and were masked as people or places, and unit
+# and plate shapes that survived.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she has the kids Tuesdays and Fridays, I have them weekends",
+        "the bins go out thurs now, remind me",
+        "the fine came to Rs 2300 and he won't pay it",
+        "we still owe 150,000 naira on the loan",
+        "he sends 20 cedis home every week",
+        "hey, are you coming tonight or not",
+        "my mother-in-law only speaks isiXhosa to the kids",
+        "we fought again at Rakhi, in front of everyone",
+        "can i stay at urs tonight, mum's being impossible",
+    ],
+)
+def test_weekdays_money_greetings_languages_and_feasts_stay(
+    anonymizer: Anonymizer, text: str
+) -> None:
+    assert clean(anonymizer, text) == text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "the ute is on my rego, XR-51-PT, so the fines come to me",
+            "the ute is on my rego, [ID_1], so the fines come to me",
+        ),
+        ("their car is AB-123-CD now", "their car is [ID_1] now"),
+        (
+            "we're at #07-112 now, the lift is always broken",
+            "we're at [ADDRESS_1] now, the lift is always broken",
+        ),
+        ("meet me at blk 218 after work", "meet me at [ADDRESS_1] after work"),
+    ],
+)
+def test_plates_in_dashed_groups_and_singapore_units_are_masked(
+    anonymizer: Anonymizer, text: str, expected: str
+) -> None:
+    assert clean(anonymizer, text) == expected
