@@ -156,7 +156,8 @@ _STREET = re.compile(
 # Words after which another mention of a name found in the message is the
 # ordinary word: "me and will ... he will", "joy ... such a joy".
 _NOT_BEFORE_MENTION = {
-    "i", "you", "he", "she", "we", "they", "it", "who", "that", "which", "what",
+    "i", "you", "u", "ya", "he", "she", "we", "they", "it", "who", "that", "which",
+    "what",
     "to", "will", "would", "can", "could", "should", "must", "may", "might",
     "shall", "do", "does", "did", "a", "an", "the", "every", "each", "this",
     "his", "her", "their", "its", "your", "our", "my", "no", "some", "any", "of",

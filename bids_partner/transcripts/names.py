@@ -382,7 +382,13 @@ class NameFinder:
         before = lows[max(0, i - 2) : i]
         after = lows[i + 1 : i + 4]
         if self._addressed(token, before, lows[i + 1 : i + 6]):
-            return self._nameable(token)  # "thanks ray", "drew, i'm not ok"
+            # "thanks ray", "drew, i'm not ok"; set off by a comma or "!", or
+            # giving the writer's name, "will" and "may" are names ("Will, I
+            # need you to hear me", "hey will!!").
+            set_off = after[:1] in ([","], ["!"]) or self._says_who_is_writing(
+                token, before
+            )
+            return self._nameable(token, stop_names=set_off)
         if before and before[-1] in DETERMINERS and not self._capitalised(token):
             return False  # "a guy from work", "the kids and I"
         if len(before) == 2 and before[0] in ME and before[1] in AND:
@@ -479,6 +485,8 @@ class NameFinder:
         at_end = not after or after[0] in SENTENCE_ENDS or after[0] in {",", "!"}
         if before and before[-1] in BEFORE_A_VOCATIVE and at_end:
             return True
+        if self._says_who_is_writing(token, before) and at_end:
+            return True  # "hey its dawn, new number", "mum it's jack."
         if before[-2:] == ["reading", "this"] and at_end:
             return True  # "if you're reading this jade"
         if self._spoken_to_by_name(token):
@@ -487,6 +495,29 @@ class NameFinder:
             after[:1] == ["if"]
             and "reading" in after[1:5]
             and (not before or self._sentence_start(token))
+        )
+
+    def _says_who_is_writing(self, token: Token, before: list[str]) -> bool:
+        """ "its dawn" or "it's june" opening a message, alone or after a
+        greeting or a word for the person written to ("hey its dawn", "mum its
+        jack"): the writer gives their name."""
+        lows, i = self._lows(token.doc), token.i
+        if before[-1:] == ["its"]:
+            j = i - 1
+        elif before[-2:] == ["it", "'s"] or before[-2:] == ["it", "’s"]:
+            j = i - 2
+        else:
+            return False
+        opening = lows[max(0, j - 2) : j]
+        while opening and opening[-1] in {",", "-"}:
+            opening.pop()
+        return not opening or (
+            len(opening) == 1
+            and (
+                opening[0] in BEFORE_A_VOCATIVE
+                or opening[0] in KINSHIP_WORDS
+                or opening[0] in {"mom", "mum", "dad", "babe", "hun"}
+            )
         )
 
     def _subject_told_of(self, token: Token) -> bool:

@@ -845,3 +845,35 @@ def test_plates_in_dashed_groups_and_singapore_units_are_masked(
     anonymizer: Anonymizer, text: str, expected: str
 ) -> None:
     assert clean(anonymizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # The writer gives their name at the start of a message.
+        (
+            "hiya its rose, this is my new number",
+            "hiya its [PERSON_1], this is my new number",
+        ),
+        ("dad, it's faith. call me back", "dad, it's [PERSON_1]. call me back"),
+        # "will" set off as the person spoken to, and the verb beside it.
+        (
+            "Will, I need you to listen this time.",
+            "[PERSON_1], I need you to listen this time.",
+        ),
+        (
+            "hey will! i'll be late if u will",
+            "hey [PERSON_1]! i'll be late if u will",
+        ),
+        # Not a name: no one is saying who they are.
+        (
+            "honestly its hope that keeps me here",
+            "honestly its hope that keeps me here",
+        ),
+        ("its fine, i'm just tired", "its fine, i'm just tired"),
+    ],
+)
+def test_a_writer_giving_their_name_and_will_spoken_to(
+    anonymizer: Anonymizer, text: str, expected: str
+) -> None:
+    assert clean(anonymizer, text) == expected
