@@ -23,6 +23,11 @@ from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bids_partner.contract import KINDS
+from bids_partner.language.own_need import (
+    OwnNeedReader,
+    fit_own_need,
+    load_own_need_labels,
+)
 from bids_partner.language.sparse_models import KeptIdfVectorizer, column_major
 
 TOO_SHORT = "too_short"
@@ -341,6 +346,7 @@ class ReplyClassifier:
         seed: int = 42,
         with_tfidf: bool = True,
         with_second_look: bool = False,
+        own_need_dir: str | None = None,
     ) -> None:
         # What the second look's readers are built with (the same model).
         self.options: Dict[str, Any] = {
@@ -356,8 +362,13 @@ class ReplyClassifier:
         )
         self.with_second_look = with_second_look
         self.second_look: SecondLook | None = None
+        # Where the labels of "toward, then my own need" are (own_need.py): a
+        # toward reply is read for the user's own need by a model of its own.
+        self.own_need_dir = own_need_dir
+        self.own_need: OwnNeedReader | None = None
 
     def fit(self, replies: Iterable[LabelledReply]) -> ReplyClassifier:
+        replies = list(replies)
         judged = [r for r in replies if r.kind in KINDS]
         if self.with_second_look:
             self.second_look = self._fit_second_look(judged)
@@ -365,6 +376,13 @@ class ReplyClassifier:
             [r.partner for r in judged], [r.text for r in judged]
         )
         column_major(self.model.fit(matrix, [r.kind for r in judged]))
+        if self.own_need_dir:
+            labels, _ = load_own_need_labels(Path(self.own_need_dir))
+            self.own_need = fit_own_need(
+                ((r.writer, r.text) for r in judged if r.kind == "toward"),
+                labels,
+                self.options["seed"],
+            )
         return self
 
     def _fit_second_look(self, judged: Sequence[LabelledReply]) -> SecondLook | None:
@@ -506,6 +524,11 @@ def judge(
         also_reached = kind == "toward" and any(
             dict(readings[part])["reach"] >= REACH_IN_A_PART for part in readings
         )
+    # Where labels taught it, a model of its own says whether the user's need
+    # was said (benchmarks/reply_also_needs.py: far better than the clauses).
+    own_need = getattr(classifier, "own_need", None)
+    if own_need is not None:
+        also_reached = kind == "toward" and own_need.says_own_need(text)
     # A model saved before the second look existed has none.
     second_look = getattr(classifier, "second_look", None)
     if kind == "toward" and second_look is not None:

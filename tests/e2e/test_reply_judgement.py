@@ -129,3 +129,47 @@ def test_showing_up_a_bare_ok_is_asked_about(assistant) -> None:
     assistant.texts(who, "she asked if I wanted to watch the sunset with her")
     reply = assistant.texts(who, "ok")
     assert reply.startswith("Could you say a little more?")
+
+
+# Warm limits said to Linda (calls_at_work practises the user's own need said
+# kindly): toward, with the need said. Which of them the judge reads as toward
+# that also says the need depends on the trained model; at least one must be
+# (written for this test, not a quality measure: `benchmarks.reply_also_needs`).
+WARM_LIMITS = [
+    "I love hearing from you, Mum, but I can't take calls at work. Could you text "
+    "me instead? I'll ring you tonight.",
+    "Mum, I'm in the middle of work and can't chat now. Text me the hedge news and "
+    "I'll call you at six?",
+    "Aw Mum, I want to hear all of it, but I can't keep stepping out of meetings. "
+    "Can we talk tonight instead?",
+]
+
+
+def test_a_warm_limit_is_answered_as_the_need_it_says(assistant) -> None:
+    """In a scene that practises the user's own need, a toward reply that also
+    said it gets the partner's answer to the need and the note on saying it,
+    never the note that the need went unsaid."""
+    scene = SCENARIOS["calls_at_work"]
+    name = scene.partner.name
+    reach_lines = {partner(scene.id, x.line) for x in scene.replies["reach"].partner}
+    answered = 0
+    for reply in WARM_LIMITS:
+        who = sender()
+        start(assistant, who, scene.id)
+        said = [m["text"] for m in assistant.say(who, reply)]
+        turns = stored_turns(assistant, who)
+        if not (turns and turns[0]["kind"] == "toward" and turns[0]["also_reached"]):
+            continue
+        answered += 1
+        note, answer = said
+        assert answer in reach_lines, said
+        reach_note = scene.replies["reach"].feedback.format(
+            partner=name, move=TEXTS.move_labels["bid"], reply=""
+        )
+        assert note.endswith(reach_note), note
+        # Not the toward note, which says the need is still unsaid.
+        toward_note = scene.replies["toward"].feedback.format(
+            partner=name, move=TEXTS.move_labels["turning_toward"], reply=""
+        )
+        assert toward_note.split(".")[1] not in note
+    assert answered >= 1

@@ -428,3 +428,51 @@ def test_a_judged_reply_is_not_kept_in_memory(classifier: ReplyClassifier) -> No
     judge(classifier, "Do you still love me?", private)
     assert private not in replies._EMBEDDINGS
     assert "Do you still love me?" in replies._EMBEDDINGS
+
+
+class _OwnNeed:
+    """An own-need reader that says the need was said in the given texts."""
+
+    def __init__(self, saying: set) -> None:
+        self.saying = saying
+
+    def says_own_need(self, text: str) -> bool:
+        return text in self.saying
+
+
+def test_where_labels_taught_it_the_own_need_reader_decides_also_reached() -> None:
+    """The clauses read reach, but the reader trained on labels says no need was
+    said: the reader decides; and it finds a need in a reply of one clause."""
+    limit = "Mum, I can't talk at work, but I want to hear from you. Text me?"
+    classifier = _ByText({"Mum, I can't talk at work": "reach"})
+    classifier.own_need = _OwnNeed(set())  # type: ignore[attr-defined]
+    judgement = judge(classifier, "Have you got a minute?", limit)  # type: ignore[arg-type]
+    assert judgement["kind"] == "toward" and judgement["also_reached"] is False
+    single = "i'm swamped so two mins only, what did they do"
+    classifier.own_need = _OwnNeed({single})  # type: ignore[attr-defined]
+    judgement = judge(classifier, "Have you got a minute?", single)  # type: ignore[arg-type]
+    assert judgement["kind"] == "toward" and judgement["also_reached"] is True
+    # Only a toward reply says a need besides turning toward.
+    away = _ByText({single: "away"})
+    away.own_need = _OwnNeed({single})  # type: ignore[attr-defined]
+    judgement = judge(away, "Have you got a minute?", single)  # type: ignore[arg-type]
+    assert judgement["kind"] == "away" and judgement["also_reached"] is False
+
+
+def test_the_shipped_judge_reads_a_warm_limit_as_saying_the_need(
+    classifier: ReplyClassifier,
+) -> None:
+    """Trained with the labels of data/replies/also_needs/ (config.yml's
+    ReplyJudge reads them): plain warmth says no need, a warm limit does, and a
+    reply judged toward carries what the reader says."""
+    assert classifier.own_need is not None
+    opening = "Hello love, it's only me! Have you got a minute?"
+    plain = "Hi Mum! Of course, go on, what happened?"
+    limit = (
+        "Mum, I love hearing from you, but I can't take calls at work. Could you "
+        "text me instead? I'll ring you on my way home."
+    )
+    for text, says in ((plain, False), (limit, True)):
+        assert classifier.own_need.says_own_need(text) is says
+        judgement = judge(classifier, opening, text)
+        assert judgement["also_reached"] is (says and judgement["kind"] == "toward")

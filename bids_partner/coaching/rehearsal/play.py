@@ -187,13 +187,29 @@ def read_reply(
     )
 
 
+def answered_as(turn: Turn, aim: Sequence[str] = DEFAULT_AIM) -> str:
+    """The scene's branch that answers the turn (its partner lines and note): the
+    turn's kind, or reach where a reply turned toward and also said the user's own
+    need in a scene that practises saying it. There the need is what was
+    practised: the partner answers it, and the note is not the one that says the
+    need went unsaid."""
+    if turn.kind not in aim and aimed_kind(turn, aim) == "reach":
+        return "reach"
+    return turn.kind
+
+
 def with_line(
     turn: Turn, scenario: Scenario, earlier: Sequence[Turn], cues: frozenset
 ) -> Turn:
     """The turn with the partner line that answers it: what it said (its cues),
     not how many replies of its kind came before."""
-    lines = scenario.replies[turn.kind].partner
-    used = [t.line for t in earlier if t.kind == turn.kind and t.line is not None]
+    branch = answered_as(turn, scenario.aim)
+    lines = scenario.replies[branch].partner
+    used = [
+        t.line
+        for t in earlier
+        if answered_as(t, scenario.aim) == branch and t.line is not None
+    ]
     index = best_line_index([frozenset(x.responds_to) for x in lines], cues, used)
     return replace(turn, line=index)
 
@@ -207,7 +223,7 @@ def next_partner_line(scenario: Scenario, turns: Sequence[Turn]) -> str:
     if not turns:
         return scenario.opening
     last = turns[-1]
-    lines = scenario.replies[last.kind].partner
+    lines = scenario.replies[answered_as(last, scenario.aim)].partner
     if last.line is None or not 0 <= last.line < len(lines):
         last = with_line(last, scenario, turns[:-1], frozenset(last.cues))
     return lines[last.line or 0].line

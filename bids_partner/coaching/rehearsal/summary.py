@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Dict, List, Sequence
 
 from bids_partner.coaching.rehearsal.play import (
+    KIND_MOVE,
     Turn,
     aimed_count,
     aimed_kind,
+    answered_as,
     best_turn,
     focus_kind,
     move_counts,
@@ -43,23 +45,27 @@ def feedback_text(
 ) -> str:
     """The scenario's note on this kind of reply; a shorter one when the same
     kind came earlier in the scene, so the note does not repeat word for word."""
+    # A toward reply that also said the need a scene practises gets that need's
+    # note (play.answered_as), named as the move of reaching.
+    branch = answered_as(turn, scenario.aim)
+    move = turn.move if branch == turn.kind else KIND_MOVE[branch]
     fill = {
         "partner": scenario.partner.name,
         "reply": _quote(texts, reply),
-        "move": texts.move_labels[turn.move],
+        "move": texts.move_labels[move],
     }
-    if any(t.kind == turn.kind for t in earlier):
+    if any(answered_as(t, scenario.aim) == branch for t in earlier):
         again = (
             texts.reach_aim.feedback_again
             if aims_at_reach(scenario)
             else texts.feedback_again
         )
-        note = again[turn.kind].format(**fill)
+        note = again[branch].format(**fill)
     else:
-        note = scenario.replies[turn.kind].feedback.format(**fill)
+        note = scenario.replies[branch].feedback.format(**fill)
     if reply and fill["reply"] not in note:
         note = f"{texts.turning_quote[turn.kind].format(**fill)} {note}"
-    if turn.also_reached:
+    if turn.also_reached and branch == turn.kind:
         note = f"{note} {texts.also_reached.format(partner=fill['partner'])}"
     return note
 

@@ -50,6 +50,7 @@ MODEL_FILE = "reply_classifier.skops"
 LEARNS_WITH = (
     "bids_partner.language.sparse_models",
     "bids_partner.language.replies",
+    "bids_partner.language.own_need",
     *ENCODER_MODULES,
 )
 EXPECTED_TYPE_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.", "bids_partner.")
@@ -80,10 +81,12 @@ def classifier_for(config: Dict[str, Any]) -> ReplyClassifier:
     """An untrained classifier as this component's options (its defaults, then
     config.yml's) ask: what `rasa train` fits, and what the tests judge with."""
     config = {**ReplyJudge.get_default_config(), **config}
+    own_need = config.get("also_needs_dir")
     return ReplyClassifier(
         C=config["C"],
         seed=config["random_state"],
         with_second_look=config["with_second_look"],
+        own_need_dir=str(ROOT / own_need) if own_need else None,
     )
 
 
@@ -103,6 +106,9 @@ class ReplyJudge(GraphComponent):
     def get_default_config() -> Dict[str, Any]:
         return {
             "replies_dir": "data/replies",
+            # Labels of the toward replies that also say the user's own need
+            # (none: the clauses' reach readings say it).
+            "also_needs_dir": "data/replies/also_needs",
             "C": 10.0,
             "random_state": 42,
             "ask_when_against": ASK_WHEN_AGAINST,
@@ -115,7 +121,8 @@ class ReplyJudge(GraphComponent):
         # to them, or to how they are learnt, must retrain this component instead
         # of restoring it from cache.
         data = model_files.folders_digest(
-            ROOT / config.get("replies_dir", "data/replies")
+            ROOT / config.get("replies_dir", "data/replies"),
+            ROOT / config.get("also_needs_dir", "data/replies/also_needs"),
         )
         return f"{data}/{model_files.code_digest(__name__, *LEARNS_WITH)}"
 

@@ -6,6 +6,7 @@ from bids_partner.coaching import load_reply_cues, load_scenarios
 from bids_partner.coaching.rehearsal.play import (
     Reading,
     Turn,
+    answered_as,
     best_turn,
     closing_line,
     confident_kind,
@@ -18,6 +19,7 @@ from bids_partner.coaching.rehearsal.play import (
     read_move,
     read_reply,
     read_turns,
+    with_line,
 )
 from bids_partner.coaching.scenario_schema import Scenario
 
@@ -277,6 +279,28 @@ def test_a_reach_aim_scene_does_not_resolve_on_away_against_or_plain_toward() ->
     shared = Turn("turning_toward", "toward", 0.9, "m", also_reached=True)
     assert is_over(s, [shared] * s.ending.resolve_after)
     assert closing_line(s, [shared]) == s.ending.resolved
+
+
+def test_in_a_reach_aim_scene_the_partner_answers_the_need_a_toward_reply_said() -> (
+    None
+):
+    """Linda answers a warm limit as the limit it is (a reach line), and plain
+    warmth as warmth; where toward is the aim, a toward reply with a need is
+    answered as toward."""
+    s = load_scenarios()["calls_at_work"]
+    shared = Turn("turning_toward", "toward", 0.9, "m", also_reached=True)
+    reach_lines = [x.line for x in s.replies["reach"].partner]
+    toward_lines = [x.line for x in s.replies["toward"].partner]
+    assert answered_as(shared, s.aim) == "reach"
+    assert next_partner_line(s, [with_line(shared, s, [], frozenset())]) in reach_lines
+    plain = turn("turning_toward", "toward")
+    assert next_partner_line(s, [with_line(plain, s, [], frozenset())]) in toward_lines
+    # The second such reply gets a reach line not said yet.
+    first = with_line(shared, s, [], frozenset())
+    second = with_line(shared, s, [first], frozenset())
+    assert second.line != first.line
+    time_alone = load_scenarios()["time_alone"]
+    assert answered_as(shared, time_alone.aim) == "toward"
 
 
 def test_in_a_reach_aim_scene_the_best_reply_is_one_that_reached() -> None:

@@ -231,3 +231,35 @@ def test_a_break_said_as_ones_own_need_counts_where_the_scene_aims_at_it() -> No
     assert messages[1] != summary_messages(
         TEXTS, SURGEON, turns, REPLIES, feedback_at_end=False
     )[1].replace(ALEX, casey)
+
+
+def test_in_a_scene_that_practises_the_need_a_warm_limit_gets_the_need_note() -> None:
+    """calls_at_work aims at the user's own need: a toward reply that also said it
+    is noted as the need said, named as a bid, never as a need still unsaid; a
+    second one gets the reach_aim texts' "again" note."""
+    calls = load_scenarios()["calls_at_work"]
+    linda = calls.partner.name
+    reply = "I love hearing from you, Mum, and I can't take calls at work."
+    limit = Turn("turning_toward", "toward", 0.9, "m5", also_reached=True)
+    text = feedback_text(TEXTS, calls, limit, reply)
+    reach_note = calls.replies["reach"].feedback.format(
+        partner=linda, reply=quoted_phrase(reply), move=TEXTS.move_labels["bid"]
+    )
+    assert text.endswith(reach_note)
+    assert text.startswith(
+        TEXTS.turning_quote["toward"].format(partner=linda, reply=quoted_phrase(reply))
+    )
+    assert "still unsaid" not in text and TEXTS.also_reached.split(",")[0] not in text
+    again = feedback_text(TEXTS, calls, limit, reply, earlier=[limit])
+    assert again.endswith(
+        TEXTS.reach_aim.feedback_again["reach"].format(
+            partner=linda, move=TEXTS.move_labels["bid"]
+        )
+    )
+    # Plain toward there is still told the need went unsaid.
+    plain = feedback_text(TEXTS, calls, TOWARD, REPLIES["m3"])
+    assert plain.endswith(
+        calls.replies["toward"].feedback.format(
+            partner=linda, reply=quoted_phrase(REPLIES["m3"]), move="turning toward"
+        )
+    )
