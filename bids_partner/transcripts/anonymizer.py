@@ -42,6 +42,7 @@ from spacy.tokens import Doc, Span, Token
 from bids_partner.language.spacy_pipeline import ensure_pipeline
 from bids_partner.patches import apply_tldextract_patch
 from bids_partner.transcripts.lexicons import (
+    FUNCTION_WORDS_ABROAD,
     KINSHIP_WORDS,
     LANGUAGES_AND_PEOPLES,
     MONTHS,
@@ -393,6 +394,7 @@ class Anonymizer:
             or low in WEEKDAYS
             or low in self.lex.countries
             or low in LANGUAGES_AND_PEOPLES
+            or (word.islower() and low in FUNCTION_WORDS_ABROAD)
             # Shouting ("he KNOWS"), unless it is a listed name ("I HATE KEVIN").
             or (
                 word.isupper()

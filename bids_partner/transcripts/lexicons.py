@@ -159,6 +159,9 @@ KINSHIP_WORDS |= {
     "bapu", "korkor", "kiddo", "aai", "baba-ji",
     # Said to them (Polish, Spanish, Vietnamese): "Mamo, ...", "Tato, ...".
     "mamo", "tato", "mami", "má",
+    # Greek, Northern Irish, Punjabi and Hindi, Somali (dev sets aw13, aw14).
+    "ma", "pa", "yiayia", "papou", "pappou", "granda", "grandda", "mummyji",
+    "papaji", "daddyji", "mamaji", "hooyo", "aabo", "ayeeyo", "awoowe",
 }  # fmt: skip
 # Words of other languages for love, marriage and the people in it ("mi novio",
 # "the rishta", "lobola talks", "di pickney"): chat in many Englishes uses them,
@@ -186,6 +189,49 @@ RELATIONSHIP_WORDS_ABROAD = {
     "desculpe", "lỗi", "thương", "yêu", "özür", "dilerim", "seviyorum",
 }  # fmt: skip
 NOT_IDENTIFYING |= RELATIONSHIP_WORDS_ABROAD
+# Chosen on the dev sets aw13 and aw14 (eighteenth session), each kind of word
+# beyond the ones the writers used. Pet names said to someone ("Hiya love",
+# "Love, your sister"); greetings; prayer times and feasts people date things by;
+# what people call their phones' messages, cars and colleges, and the food they
+# meet over ("sliding into her DMs", "my ute", "jollof at Mum's"). None of them is
+# a first name often enough to count ("chuck", "doll", "isha" are left out).
+NOT_IDENTIFYING |= {
+    "love", "dear", "dearie", "pet", "petal", "hen", "duck", "sugar", "babes",
+    "hunny", "bub", "bubba", "cuz", "bestie",
+    "g'day", "gday", "howzit", "sup", "salut", "hallo", "bonjour", "konnichiwa",
+    "annyeong", "vanakkam", "assalamualaikum", "walaikum", "mabuhay",
+    "fajr", "maghrib", "dhuhr", "zuhr", "jummah", "tarawih", "nochebuena",
+    "pasko", "undas",
+    "dm", "dms", "whatsapps", "ig", "fb", "rego", "ute", "uni", "yum", "jollof",
+    "dimsum", "biryani", "samosa", "adobo", "sinigang", "kimchi", "suya", "fufu",
+    "egusi", "injera", "pierogi", "arepa", "tamales", "chai", "boba",
+}  # fmt: skip
+# The small words of the languages people switch into mid-message (Tagalog,
+# Jamaican and Nigerian English, Swahili, Hindi and Urdu, Spanish and
+# Portuguese), written lowercase: never a name there, and a word beside one is
+# in a phrase of that language ("wag ka na magalit", "umeenda wapi"), not a
+# name. Capitalised they are left to the rules ("Mr Lang"). Left out: words that
+# mark the name after them ("si", "ni", "kay") and words that are names too
+# ("ang", "yun", "ito", "nga", "muna", "sana", "hai", "dey", "una", "di", "abhi",
+# "mahal", "niko", "teri").
+FUNCTION_WORDS_ABROAD = {
+    "ako", "ikaw", "ka", "ko", "na", "sa", "ng", "mga", "lang", "wag", "huwag",
+    "po", "opo", "yung", "naman", "talaga", "sige", "ba", "kasi", "hindi", "oo",
+    "salamat", "ingat", "galit", "uwi", "dito", "doon", "iyan", "nasa", "natin",
+    "tayo", "kami", "siya", "pala", "daw", "lagi", "pinaka",
+    "mi", "yuh", "gwaan", "seh", "fi", "nuh", "cyaan", "deh", "pon", "tek", "mek",
+    "unu", "weh", "wah", "nyam", "sabi", "sef", "shey", "jare", "ehn", "biko",
+    "ehen", "comot", "vex",
+    "wapi", "sawa", "pole", "ndiyo", "hapana", "rafiki", "uko", "bado",
+    "tafadhali", "mpenzi", "nakupenda", "nimechoka", "kwa",
+    "nahi", "nahin", "mera", "meri", "mere", "tum", "aap", "kuch", "bahut",
+    "accha", "acha", "theek", "thik", "chalo", "haan", "matlab", "bhi", "toh",
+    "hum", "hain", "ho", "gayi", "rahi", "kar", "se", "ke", "ki", "mein", "kyun",
+    "kaise", "kab", "phir", "sab",
+    "que", "pero", "muy", "bien", "gracias", "por", "favor", "mucho", "nada",
+    "todo", "siempre", "también", "ahora", "pues", "bueno", "vale", "obrigado",
+    "obrigada", "tudo", "bem",
+}  # fmt: skip
 # Of those, the words for a partner or a child, which a name can follow as it
 # follows "my boyfriend" ("mi novio nacho", "my jowa Paolo").
 PEOPLE_WORDS_ABROAD = {

@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Token
 
 from bids_partner.transcripts.lexicons import (
     ENGLISH_LOGPROB,
+    FUNCTION_WORDS_ABROAD,
     KINSHIP_WORDS,
     LANGUAGES_AND_PEOPLES,
     MONTHS,
@@ -164,8 +165,11 @@ YOU = {"you", "u", "ya", "your", "ur", "yours", "youre", "you're", "yourself"}
 # Words that lead into what is said to someone: "honestly hope, you...".
 LEAD_INS = {
     "honestly", "look", "listen", "ok", "okay", "so", "and", "but", "please",
-    "oh", "hey", "hi", "sorry", "well", "right", "babe", "basically",
+    "oh", "hey", "hi", "sorry", "well", "right", "babe", "basically", "yo", "oi",
+    "hiya", "heya",
 }  # fmt: skip
+# A request made of the person just named: "Payal pls send me Papa's PAN".
+PLEASE = {"pls", "plz", "please"}
 # What a line said to someone by name starts with after the name, without a
 # comma: "wei ling can you stop", "storm i know u hate", "bec i swear".
 OPENS_WHAT_IS_SAID = {
@@ -237,7 +241,13 @@ class NameFinder:
             or low in MONTHS
             or low in WEEKDAYS
             or low in self.lex.countries
+            or self.abroad(token)
         )
+
+    @staticmethod
+    def abroad(token: Token) -> bool:
+        """A small word of another language, written lowercase ("ka", "wapi")."""
+        return token.is_lower and token.lower_ in FUNCTION_WORDS_ABROAD
 
     def _common(self, token: Token) -> bool:
         low = token.lower_
@@ -297,6 +307,7 @@ class NameFinder:
             token.ent_type_ == "partner_role"
             or low in self.lex.partner_words
             or low in NOT_IDENTIFYING
+            or self.abroad(token)
             or low in RELATIONS
             or low in KINSHIP_WORDS
             or low in COMMON_ABBREVIATIONS
@@ -556,6 +567,15 @@ class NameFinder:
         spoken_to = bool(YOU & set(lows[i + 1 :]))
         if start and following == "," and spoken_to:
             return True  # "Pat, I've been meaning to say this... when you were"
+        if token.i == 0 and following == "!" and low in self.lex.first_names:
+            return True  # a message opening "Summer!! happy bday"
+        if (
+            start
+            and following in PLEASE
+            and low not in CLAUSE_OPENERS
+            and low not in STOP_WORDS
+        ):
+            return True  # "Payal pls send me ..."
         if (
             start
             and following in OPENS_WHAT_IS_SAID
@@ -823,6 +843,8 @@ class NameFinder:
         anonymizer knows (a kinship word, "lah"), nor a chat abbreviation
         ("ngl", "smh": no vowel)."""
         low = token.lower_
+        if self.abroad(token):
+            return True
         return (
             token.is_alpha
             and token.is_lower
@@ -926,6 +948,13 @@ class NameFinder:
             and self._word(doc[start - 1])
             and not self._sentence_start(doc[start])
             and not self._protected(doc[start - 1])
+            # Not an everyday word capitalised as a sentence opens ("Yesterday
+            # Alejandro yelled").
+            and not (
+                self._sentence_start(doc[start - 1])
+                and self._ordinary_word(doc[start - 1])
+                and not self._listed(doc[start - 1])
+            )
         ):
             start -= 1
         return start, end

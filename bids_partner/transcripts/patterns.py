@@ -419,7 +419,8 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
     (
         "cued_handle",
         re.compile(
-            rf"\b{_HANDLE_CUE}\b{_HANDLE_LINK}"
+            # An @ on its own names it too: "her @ is shanice.xo_".
+            rf"(?:\b{_HANDLE_CUE}\b|(?<!\S)@(?!\S)){_HANDLE_LINK}"
             r"(?P<v>[@$]?[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,30}[A-Za-z0-9_])?)",
             re.I,
         ),
