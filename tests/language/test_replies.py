@@ -367,8 +367,10 @@ SUGGESTIONS_MEETING_THE_AIM = {
     # aim. The scene's aim against the guide's words, noted for a therapist.
     # With the int8 encoder (2026-12-05) the Mum reply reads reach again (3 of 4);
     # with w19 and w20 (fourteenth session) toward again, with no clause giving
-    # reach 0.3 (2 of 4).
-    "calls_at_work": 2,
+    # reach 0.3 (2 of 4). Since the eighteenth session a reader of its own,
+    # trained on labelled toward replies (data/replies/also_needs/), says whether
+    # the user's own need was said: both kind limits read toward and say it (4 of 4).
+    "calls_at_work": 4,
     # Aim toward: "Sorry, I drifted off. Tell me about the interview? And after,
     # can I tell you about my week?" read as reach before w10 and w11; toward
     # since (measured 2026-12-03). With w17 and w18 (2026-12-04, sixth session)
@@ -416,8 +418,8 @@ def test_the_scenes_suggested_replies_meet_each_scenes_aim(
     }
     assert fallen == {}, (met, kinds)
     # 49 since w21 and w22 (time_alone's fourth asked about, above); 50 with w23
-    # and w24 (partner_cries).
-    assert sum(met.values()) >= 50, (met, kinds)
+    # and w24 (partner_cries); 52 with the own-need reader (calls_at_work).
+    assert sum(met.values()) >= 52, (met, kinds)
     assert "against" not in kinds
 
 
