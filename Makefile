@@ -12,7 +12,7 @@ help: ## list the targets (this one is the default)
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## /\1\t/' | \
 		awk -F'\t' '{ printf "  make %-20s %s\n", $$1, $$2 }'
 
-.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-replies bench-reply-doubt bench-forget bench-concepts bench-concepts-cv bench-anonymizer bench-anonymizer-cv bench-name-probe-cv bench-safety bench-safety-stack bench-startup bench-reference bench-encoder bench-turn-ab load-tools bench-profile bench-long bench-load bench-scale
+.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-replies bench-reply-doubt bench-also-needs bench-forget bench-concepts bench-concepts-cv bench-anonymizer bench-anonymizer-cv bench-name-probe-cv bench-safety bench-safety-stack bench-startup bench-reference bench-encoder bench-turn-ab load-tools bench-profile bench-long bench-load bench-scale
 
 install: $(STAMP) ## create .venv/ with Python 3.10 and the pinned dependencies
 
@@ -93,6 +93,9 @@ bench-replies: install ## judging replies to the partner: candidates by cross-wr
 
 bench-reply-doubt: install ## when the rehearsal asks instead of judging toward: the threshold on against by cross-writer CV, into results/replies-bench/doubt.md
 	$(BIN)/python -m benchmarks.reply_doubt
+
+bench-also-needs: install ## whether a toward reply also said the user's own need: the own-need reader against the clause rules, cross-writer and one scene left out (ARGS="--blind FILE": a blind set, once)
+	$(BIN)/python -m benchmarks.reply_also_needs $(ARGS)
 
 bench-forget: train ## "delete this conversation": recall and false alarms on the training and blind sets
 	$(BIN)/python -m benchmarks.forget_me
