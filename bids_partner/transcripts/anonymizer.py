@@ -42,6 +42,7 @@ from spacy.tokens import Doc, Span, Token
 from bids_partner.language.spacy_pipeline import ensure_pipeline
 from bids_partner.patches import apply_tldextract_patch
 from bids_partner.transcripts.lexicons import (
+    COMMON_WORD_LOGPROB,
     FUNCTION_WORDS_ABROAD,
     KINSHIP_WORDS,
     LANGUAGES_AND_PEOPLES,
@@ -154,6 +155,15 @@ _STREET = re.compile(
     r"[A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*)?"
     r"\s+(?i:st|rd|ave|blvd|ln|hwy)\b\.?(?:\s+[NSEWnsew]\b)?)"
 )
+# A place typed lowercase, named by the word for what it is ("dumbarton road",
+# "bugis junction", "lavarack barracks", "watford gap services"): masked when a
+# word before that one is no everyday English word (not "the bus station").
+_LOWER_PLACE = re.compile(
+    r"(?<![\w'’])(?P<v>(?:[a-z][a-z'’-]+\s+){1,2}"
+    r"(?:road|rd|street|lane|avenue|barracks|junction|hub|corner|depot|terminal|"
+    r"services|estate|heights|gardens|mall|plaza|station|market|village|park|"
+    r"centre|center))\b"
+)
 # Words after which another mention of a name found in the message is the
 # ordinary word: "me and will ... he will", "joy ... such a joy".
 _NOT_BEFORE_MENTION = {
@@ -163,6 +173,9 @@ _NOT_BEFORE_MENTION = {
     "shall", "do", "does", "did", "a", "an", "the", "every", "each", "this",
     "his", "her", "their", "its", "your", "our", "my", "no", "some", "any", "of",
     "such", "much", "more", "most", "so", "too", "very", "in", "at", "on", "by",
+    # Words before an adjective ("the gate's gone all rusty").
+    "all", "bit", "really", "quite", "pretty", "getting", "gone", "feel",
+    "feeling", "felt", "looks", "looking", "seems", "not",
 }  # fmt: skip
 
 
@@ -492,6 +505,8 @@ class Anonymizer:
             token
             for token in doc
             if not masked(token)
+            # "the dean at my uni": no name after an article or possessive.
+            and not (token.is_lower and self.names._after_determiner(token))
             and self.names._nameable(token, stop_names=True)
             and not self._protected_word(token.text)
             and not self.names.in_foreign_phrase(token)
@@ -591,6 +606,7 @@ class Anonymizer:
         found.extend(
             Finding(m.start("v"), m.end("v"), "place") for m in _STREET.finditer(text)
         )
+        found.extend(self._lowercase_places(text))
         # A helpline's number stays: it identifies nobody ("text 741741").
         found = [
             f
@@ -603,6 +619,33 @@ class Anonymizer:
             f for f in found if all(f.end <= s or f.start >= e for s, e in protected)
         ]
         return tuple(_mentioned_again(text, resolve(found, text)))
+
+    def _lowercase_places(self, text: str) -> List[Finding]:
+        """Places typed lowercase before the word for what they are, from the
+        first word of the run that is a name rather than an everyday word."""
+        found = []
+        for match in _LOWER_PLACE.finditer(text):
+            words = list(re.finditer(r"\S+", match.group("v")))[:-1]
+            named = [w for w in words if self._name_not_word(w.group())]
+            if named:
+                start = match.start("v") + named[0].start()
+                found.append(Finding(start, match.end("v"), "place"))
+        return found
+
+    def _name_not_word(self, word: str) -> bool:
+        """No everyday English word: one English does not have, or a listed name
+        English text rarely has ("robertson"; not "gap", "main")."""
+        low = word.lower()
+        if low in NOT_IDENTIFYING or low in KINSHIP_WORDS or self._protected_word(word):
+            return False
+        if not self.ordinary(word):
+            return True
+        listed = (
+            low in self.lex.places
+            or low in self.lex.last_names
+            or low in self.lex.first_names
+        )
+        return listed and (self.lex.logprob(low) or -99.0) < COMMON_WORD_LOGPROB
 
     def _coordinated(self, found: List[Finding], doc: Doc) -> List[Finding]:
         """A name joined by "and" to a person found ("[Ana] and dusty", "max

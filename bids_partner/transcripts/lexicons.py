@@ -162,6 +162,7 @@ KINSHIP_WORDS |= {
     # Greek, Northern Irish, Punjabi and Hindi, Somali (dev sets aw13, aw14).
     "ma", "pa", "yiayia", "papou", "pappou", "granda", "grandda", "mummyji",
     "papaji", "daddyji", "mamaji", "hooyo", "aabo", "ayeeyo", "awoowe",
+    "pops", "oom",
 }  # fmt: skip
 # Words of other languages for love, marriage and the people in it ("mi novio",
 # "the rishta", "lobola talks", "di pickney"): chat in many Englishes uses them,
@@ -205,6 +206,23 @@ NOT_IDENTIFYING |= {
     "dm", "dms", "whatsapps", "ig", "fb", "rego", "ute", "uni", "yum", "jollof",
     "dimsum", "biryani", "samosa", "adobo", "sinigang", "kimchi", "suya", "fufu",
     "egusi", "injera", "pierogi", "arepa", "tamales", "chai", "boba",
+    # Illnesses, conditions and their treatment: what a therapist needs most
+    # ("my dad has dementia"). Not "ms": a title.
+    "dementia", "alzheimer's", "alzheimers", "parkinson's", "parkinsons", "adhd",
+    "autism", "autistic", "ptsd", "ocd", "bipolar", "schizophrenia", "diabetes",
+    "cancer", "chemo", "dialysis", "copd", "asthma", "epilepsy", "endometriosis",
+    "pcos", "ivf", "postnatal", "postpartum", "menopause", "perimenopause",
+    "anorexia", "bulimia", "covid", "fibromyalgia", "lupus", "hiv", "migraines",
+    "insomnia", "rehab", "methadone", "suboxone", "sertraline", "prozac",
+    "zoloft", "lexapro", "xanax", "citalopram", "fluoxetine", "lithium",
+    # Chosen on the dev sets aw15 and aw16: slang and words of the Englishes
+    # people write in (Australian, New Zealand, Welsh, South African, Singaporean,
+    # Filipino) that are never names.
+    "arvo", "esky", "servo", "brekkie", "maccas", "whānau", "whanau", "koha",
+    "chur", "cariad", "cwtch", "diolch", "duw", "eish", "aiyo", "aiyoh", "aiyah",
+    "aiya", "alamak", "paiseh", "shiok", "lekker", "braai", "boet", "bru",
+    "finsta", "videocall", "umembeso", "ngiyabonga", "yebo", "haibo", "medaase",
+    "khalas", "sweldo", "bukas",
 }  # fmt: skip
 # The small words of the languages people switch into mid-message (Tagalog,
 # Jamaican and Nigerian English, Swahili, Hindi and Urdu, Spanish and
@@ -231,6 +249,10 @@ FUNCTION_WORDS_ABROAD = {
     "que", "pero", "muy", "bien", "gracias", "por", "favor", "mucho", "nada",
     "todo", "siempre", "también", "ahora", "pues", "bueno", "vale", "obrigado",
     "obrigada", "tudo", "bem",
+    # Afrikaans, Arabic, Hindi, Twi (dev sets aw15, aw16).
+    "ek", "jy", "jou", "vir", "lief", "moeg", "nie", "baie", "dankie", "asseblief",
+    "ag", "skat", "albi", "ya", "yani", "salah", "salat", "namaz", "uska", "uski",
+    "unka", "lo", "wala", "wali", "paa", "ampa",
 }  # fmt: skip
 # Of those, the words for a partner or a child, which a name can follow as it
 # follows "my boyfriend" ("mi novio nacho", "my jowa Paolo").

@@ -169,7 +169,7 @@ LEAD_INS = {
     "hiya", "heya",
 }  # fmt: skip
 # A request made of the person just named: "Payal pls send me Papa's PAN".
-PLEASE = {"pls", "plz", "please"}
+PLEASE = {"pls", "plz", "please", "abeg"}
 # What a line said to someone by name starts with after the name, without a
 # comma: "wei ling can you stop", "storm i know u hate", "bec i swear".
 OPENS_WHAT_IS_SAID = {
@@ -192,7 +192,7 @@ ADDRESSED_AS = {
     "darling", "sweetie", "guys", "folks", "everyone", "people",
 }  # fmt: skip
 # Where an organisation's initials follow ("at UCLA", "quit NUS").
-ACRONYM_CUES = {"at", "from", "quit", "left", "joined", "with", "to", "for"}
+ACRONYM_CUES = {"at", "from", "quit", "left", "joined", "with", "to", "for", "into"}
 # Initials that name no one: services, places in a hospital, school subjects.
 COMMON_ABBREVIATIONS = {
     "aa", "na", "er", "icu", "hr", "gp", "pe", "it", "uk", "us", "usa", "eu",
@@ -768,8 +768,22 @@ class NameFinder:
 
     def is_candidate(self, token: Token) -> bool:
         """Could this word be (part of) someone's or somewhere's name?"""
+        if (
+            self._word(token)
+            and self._capitalised(token)
+            and token.lower_ in self.lex.first_names
+            and self._after_partner_word(token)
+            and token.lower_ not in self.lex.partner_words
+        ):
+            return True  # a month or a feeling that names her: "my wife June"
         if not self._word(token) or self._protected(token) or len(token) < 2:
             return False
+        if (
+            token.lower_.rstrip(".") in TITLES
+            and token.i > 0
+            and token.nbor(-1).lower_ in DETERMINERS
+        ):
+            return False  # "I respect the Pastor": a title with no name
         if self._contracted(token):
             return False
         low = token.lower_
