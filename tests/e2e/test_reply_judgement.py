@@ -135,6 +135,8 @@ def test_showing_up_a_bare_ok_is_asked_about(assistant) -> None:
 # kindly): toward, with the need said. Which of them the judge reads as toward
 # that also says the need depends on the trained model; at least one must be
 # (written for this test, not a quality measure: `benchmarks.reply_also_needs`).
+# The judge of the eighteenth session reads five of the seven so, and the other
+# two as reach (which meets the scene's aim by its own branch).
 WARM_LIMITS = [
     "I love hearing from you, Mum, but I can't take calls at work. Could you text "
     "me instead? I'll ring you tonight.",
@@ -142,6 +144,14 @@ WARM_LIMITS = [
     "I'll call you at six?",
     "Aw Mum, I want to hear all of it, but I can't keep stepping out of meetings. "
     "Can we talk tonight instead?",
+    "Oh Mum, I want to hear all about the hedge! I'm at work though, so text me and "
+    "I'll ring you tonight?",
+    "Aw, I love that you thought of me. I can't chat at work, but I'll call you on "
+    "my way home, promise.",
+    "Hi Mum! I'd love to hear it, but I'm swamped at work. Can you save it for "
+    "tonight? I'll ring you at six.",
+    "I want the whole hedge story, Mum, honestly. Just not at work: text me and "
+    "I'll call you after five.",
 ]
 
 
