@@ -40,6 +40,7 @@ from bids_partner.language.own_need import (
 from bids_partner.language.replies import (
     LabelledReply,
     ReplyClassifier,
+    _read_parts,
     clauses,
     judge,
     load_replies,
@@ -59,12 +60,12 @@ Rule = Callable[[Reading], bool]
 def parts_readings(
     classifier: ReplyClassifier, partner: str, text: str
 ) -> Dict[str, Dict[str, float]]:
-    """Each sentence's and clause's ranking (none for a reply of one clause)."""
+    """Each sentence's and clause's ranking, as judge() reads them (none for a
+    reply of one clause)."""
     if len(clauses(text)) < 2:
         return {}
-    distinct = list(dict.fromkeys([*sentences(text), *clauses(text)]))
-    rankings = classifier.rank_many([partner] * len(distinct), distinct)
-    return {part: dict(ranking) for part, ranking in zip(distinct, rankings)}
+    parts = _read_parts(classifier, partner, [*sentences(text), *clauses(text)])
+    return {part: dict(ranking) for part, ranking in parts.items()}
 
 
 def reading(classifier: ReplyClassifier, reply: LabelledReply) -> Reading:

@@ -43,13 +43,13 @@ from bids_partner.language.spacy_pipeline import ensure_pipeline
 from bids_partner.patches import apply_tldextract_patch
 from bids_partner.transcripts.lexicons import (
     COMMON_WORD_LOGPROB,
-    FUNCTION_WORDS_ABROAD,
     KINSHIP_WORDS,
     LANGUAGES_AND_PEOPLES,
     MONTHS,
     NOT_IDENTIFYING,
     TITLES,
     WEEKDAYS,
+    abroad,
     lexicons,
     number_word,
 )
@@ -407,7 +407,7 @@ class Anonymizer:
             or low in WEEKDAYS
             or low in self.lex.countries
             or low in LANGUAGES_AND_PEOPLES
-            or (word.islower() and low in FUNCTION_WORDS_ABROAD)
+            or abroad(word)
             # Shouting ("he KNOWS"), unless it is a listed name ("I HATE KEVIN").
             or (
                 word.isupper()
@@ -636,7 +636,7 @@ class Anonymizer:
         """No everyday English word: one English does not have, or a listed name
         English text rarely has ("robertson"; not "gap", "main")."""
         low = word.lower()
-        if low in NOT_IDENTIFYING or low in KINSHIP_WORDS or self._protected_word(word):
+        if low in KINSHIP_WORDS or self._protected_word(word):
             return False
         if not self.ordinary(word):
             return True

@@ -270,6 +270,12 @@ NUMBER_WORDS = {
 }  # fmt: skip
 
 
+def abroad(word: str) -> bool:
+    """A small word of another language, written lowercase ("ka", "wapi"): never
+    a name, and the sign of a phrase in that language."""
+    return word.islower() and word in FUNCTION_WORDS_ABROAD
+
+
 def number_word(word: str) -> bool:
     """ "forty-one", "Seven", "twenty": a number written out."""
     parts = word.lower().split("-")

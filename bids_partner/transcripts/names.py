@@ -24,7 +24,6 @@ from spacy.tokens import Doc, Token
 
 from bids_partner.transcripts.lexicons import (
     ENGLISH_LOGPROB,
-    FUNCTION_WORDS_ABROAD,
     KINSHIP_WORDS,
     LANGUAGES_AND_PEOPLES,
     MONTHS,
@@ -35,6 +34,7 @@ from bids_partner.transcripts.lexicons import (
     TITLES,
     WEEKDAYS,
     Lexicons,
+    abroad,
 )
 from bids_partner.transcripts.patterns import Finding
 
@@ -246,8 +246,7 @@ class NameFinder:
 
     @staticmethod
     def abroad(token: Token) -> bool:
-        """A small word of another language, written lowercase ("ka", "wapi")."""
-        return token.is_lower and token.lower_ in FUNCTION_WORDS_ABROAD
+        return abroad(token.text)
 
     def _common(self, token: Token) -> bool:
         low = token.lower_
