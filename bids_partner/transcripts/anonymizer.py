@@ -140,6 +140,7 @@ _MARKUP_TAG_BEFORE = re.compile(r"</?$")
 # Baby" at a sentence's start), a kinship word ("Lakshmi Akka", "Nana Rose").
 _NOT_NAME_ENDS = {"my", "our", "his", "her", "their", "your"}
 _PREVIOUS_WORD = re.compile(r"([^\W\d_]+) $")
+_NEXT_WORD = re.compile(r" ([^\W\d_]+)")
 # A word followed by the pronouns to use for it is a person: "kit (he/him)".
 _PRONOUNS_GIVEN = re.compile(
     r"(?<![\w'’])(?P<v>[^\W\d_]+(?:['’-][^\W\d_]+)*)\s*"
@@ -283,16 +284,18 @@ def _outside(finding: Finding, shapes: List[Finding], text: str) -> Finding | No
 
 
 def resolve(findings: Iterable[Finding], text: str | None = None) -> List[Finding]:
-    """Non-overlapping findings: contacts, IDs, addresses and dates first, the
-    longer first, then by kind priority; a name they overlap keeps its words
-    outside them (when `text` is given)."""
+    """Non-overlapping findings: contacts, IDs, addresses and dates first, then
+    places and organisations, then people; the longer first within each
+    ("[bugis junction]" over the organisation "[bugis]"), then by kind
+    priority; a name they overlap keeps its words outside them (when `text` is
+    given)."""
     ranked = sorted(
         findings,
         key=lambda f: (
             f.kind not in SHAPES,
-            -(f.end - f.start) if f.kind in SHAPES else 0,
-            PRIORITY.index(f.kind),
+            f.kind == "person",
             -(f.end - f.start),
+            PRIORITY.index(f.kind),
             f.start,
         ),
     )
@@ -685,12 +688,7 @@ class Anonymizer:
             start, end = pieces[0][0], pieces[-1][1]
             if pieces[-1][2] == "Day" or _NAMED_DAY.match(text, end):
                 continue
-            kind = finding.kind
-            before = _PREVIOUS_WORD.search(text, 0, start)
-            if before and before.group(1)[:1].isupper():
-                whole = f"{before.group(1)} {text[start:end]}".lower()
-                if whole in self.lex.places:
-                    start, kind = before.start(1), "place"  # "New York"
+            start, end, kind = self._whole_place(text, start, end, finding.kind)
             before = text[:start].split()
             if (
                 text[start:end].islower()
@@ -702,6 +700,21 @@ class Anonymizer:
                 continue
             tidy.append(Finding(start, end, kind))
         return tidy
+
+    def _whole_place(
+        self, text: str, start: int, end: int, kind: str
+    ) -> tuple[int, int, str]:
+        """The whole name of a place found in part, in any case ("New York",
+        "el paso", "bukit batok", "RED DEER"): the word before or after joins it
+        when together they name a listed place."""
+        found = text[start:end]
+        before = _PREVIOUS_WORD.search(text, 0, start)
+        if before and f"{before.group(1)} {found}".lower() in self.lex.places:
+            return before.start(1), end, "place"
+        after = _NEXT_WORD.match(text, end)
+        if after and f"{found} {after.group(1)}".lower() in self.lex.places:
+            return start, after.end(1), "place"
+        return start, end, kind
 
     def anonymize(self, text: str, placeholders: Placeholders) -> str:
         pieces: List[str] = []

@@ -67,6 +67,12 @@ NOT_IDENTIFYING = {
     "rupiah", "idr", "dinar", "dinars", "zloty", "złoty", "zł", "forint", "hryvnia",
     "rubles", "roubles", "zar", "pkr", "lkr", "sgd", "jmd", "ttd", "usd", "gbp",
     "eur", "aud", "cad", "nzd", "euros", "quid", "bucks",
+    # Everyday places and things in shorthand, said after "at" as a school's or
+    # employer's initials are ("at wrk", "at the hosp", "my cca", "the mrt").
+    "wrk", "skl", "sch", "hme", "wk", "hosp", "tafe", "cca", "hdb", "mrt", "lrt",
+    "mcd", "maccas", "sesh", "footy", "brekkie", "arvo", "servo", "bottle-o",
+    "gtg", "brb", "ttyl", "hmu", "lmk", "nvm", "obv", "wbu", "tbf", "idc", "ikr",
+    "istg", "innit", "yall", "cba", "pov",
 }  # fmt: skip
 # Languages and nationalities stay ("we speak Tagalog at home", "he's
 # Nigerian"): a therapist needs them and they name no one.

@@ -191,8 +191,18 @@ ADDRESSED_AS = {
     "love", "dear", "son", "girl", "boy", "man", "lady", "kid", "child", "baby",
     "darling", "sweetie", "guys", "folks", "everyone", "people",
 }  # fmt: skip
-# Where an organisation's initials follow ("at UCLA", "quit NUS").
-ACRONYM_CUES = {"at", "from", "quit", "left", "joined", "with", "to", "for", "into"}
+# Where an organisation's initials follow ("at UCLA", "quit NUS", "enter NUS"),
+# and the pairs of words that do the same ("at the QE", "out of UCL").
+ACRONYM_CUES = {
+    "at", "from", "quit", "left", "joined", "with", "to", "for", "into", "enter",
+    "entered", "attend", "attends", "attending",
+}  # fmt: skip
+ACRONYM_PAIRS = {("at", "the"), ("in", "the"), ("out", "of")}
+# Where a school, hospital, bank or employer is named by its initials in
+# lowercase ("my roommate at ubc", "at the jr").
+ORG_CUES = {("at",), ("at", "the"), ("joined",), ("attends",), ("attend",)}
+# Initials this frequent in English text are a chat word ("mad at ppl").
+ORG_LOGPROB = -12.0
 # Initials that name no one: services, places in a hospital, school subjects.
 COMMON_ABBREVIATIONS = {
     "aa", "na", "er", "icu", "hr", "gp", "pe", "it", "uk", "us", "usa", "eu",
@@ -730,7 +740,32 @@ class NameFinder:
             return False
         previous = self._next(token, -1)
         following = self._next(token, 1)
-        return previous in ACRONYM_CUES or following in {"account", "card", "bank"}
+        return (
+            previous in ACRONYM_CUES
+            or (self._next(token, -2), previous) in ACRONYM_PAIRS
+            or following in {"account", "card", "bank"}
+        )
+
+    def _org_after_at(self, token: Token) -> bool:
+        """Lowercase initials that are no English word, name or chat word, where
+        a school, hospital, bank or employer is named ("my roommate at ubc", "on
+        placement at rpa", "at the jr"): the organisation. Longer words there are
+        as often a thing said in another language ("at the sangeet")."""
+        low = token.lower_
+        if not (token.text.islower() and low.isalpha() and 2 <= len(low) <= 5):
+            return False
+        if (
+            low in COMMON_ABBREVIATIONS
+            or low in NOT_IDENTIFYING
+            or low in self.lex.known_words
+            or self._common(token)
+            or self._protected(token)
+        ):
+            return False
+        if (self.lex.logprob(low) or -99.0) > ORG_LOGPROB:
+            return False
+        before = (self._next(token, -2), self._next(token, -1))
+        return before in ORG_CUES or before[1:] in ORG_CUES
 
     def _rare_after_cue(self, token: Token) -> bool:
         """A lowercase word English text rarely has, or a listed place, after
@@ -802,6 +837,8 @@ class NameFinder:
                 or self._capitalised(token)
                 or (listed and low not in STOP_WORDS and not self._inflected(token))
             )
+        if self._org_after_at(token):
+            return True  # "my roommate at ubc", "at the sobeys"
         if not self._capitalised(token) and self._after_determiner(token):
             return False  # "every autumn", "her will", "a lovely lad"
         if self._acronym_after_cue(token):
@@ -973,7 +1010,9 @@ class NameFinder:
         return start, end
 
     def _kind(self, doc: Doc, start: int, end: int) -> str:
-        if end - start == 1 and self._acronym_after_cue(doc[start]):
+        if end - start == 1 and (
+            self._acronym_after_cue(doc[start]) or self._org_after_at(doc[start])
+        ):
             return "org"
         words = [t.lower_ for t in doc[start:end]]
         before = [t.lower_ for t in doc[max(0, start - 3) : start]]

@@ -877,3 +877,39 @@ def test_a_writer_giving_their_name_and_will_spoken_to(
     anonymizer: Anonymizer, text: str, expected: str
 ) -> None:
     assert clean(anonymizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Lowercase initials where a school, hospital or employer is named.
+        (
+            "my roommate at ubc keeps leaving me on read",
+            "my roommate at [ORG_1] keeps leaving me on read",
+        ),
+        (
+            "on placement at rpa all wk, at wrk till 6 then at the hosp",
+            "on placement at [ORG_1] all wk, at wrk till 6 then at the hosp",
+        ),
+        ("honestly im just mad at ppl today", "honestly im just mad at ppl today"),
+        # Capitals after "out of" or "at the".
+        (
+            "Mum, I'm not dropping out of UCL, I need a break",
+            "Mum, I'm not dropping out of [ORG_1], I need a break",
+        ),
+        # A place whose listed name has a word before or after the part found.
+        (
+            "his mum moved to el paso and he never calls",
+            "his mum moved to [PLACE_1] and he never calls",
+        ),
+        # A place named by what it is wins over the initials inside it.
+        (
+            "we used to meet at bugis junction after her shift",
+            "we used to meet at [PLACE_1] after her shift",
+        ),
+    ],
+)
+def test_initials_and_places_as_people_type_them(
+    anonymizer: Anonymizer, text: str, expected: str
+) -> None:
+    assert clean(anonymizer, text) == expected
