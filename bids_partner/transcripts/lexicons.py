@@ -169,6 +169,11 @@ KINSHIP_WORDS |= {
     "ma", "pa", "yiayia", "papou", "pappou", "granda", "grandda", "mummyji",
     "papaji", "daddyji", "mamaji", "hooyo", "aabo", "ayeeyo", "awoowe",
     "pops", "oom",
+    # Trinidadian, Cantonese, Southern US, Japanese, Māori, Malay, Ghanaian and
+    # Hindi (dev sets aw17, aw18, nineteenth session).
+    "tantie", "popo", "maa", "meemaw", "mee-maw", "memaw", "baa-chan",
+    "obaachan", "jii-chan", "koro", "kuia", "adik", "abang", "kakak", "mummy-ji",
+    "daddy-ji", "papa-ji",
 }  # fmt: skip
 # Words of other languages for love, marriage and the people in it ("mi novio",
 # "the rishta", "lobola talks", "di pickney"): chat in many Englishes uses them,
@@ -229,6 +234,19 @@ NOT_IDENTIFYING |= {
     "aiya", "alamak", "paiseh", "shiok", "lekker", "braai", "boet", "bru",
     "finsta", "videocall", "umembeso", "ngiyabonga", "yebo", "haibo", "medaase",
     "khalas", "sweldo", "bukas",
+    # Chosen on the dev sets aw17 and aw18 (nineteenth session): endearments and
+    # exclamations ("sayang", "Steups", "Akwaaba"), feasts and school events,
+    # exams and qualifications, household brands and games, and everyday words
+    # of Malay, Swahili, Twi, Malayalam and Tagalog ("makan", "matatu",
+    # "trotro", "sadya", "praning"). Not "mahal", "isha", "sasa", "milo": names.
+    "sayang", "dahlin", "hayi", "steups", "ei", "akwaaba", "alreet", "sallah",
+    "homowo", "divali", "jumat", "raksha", "bandhan", "karwa", "chauth",
+    "mid-autumn", "carnival", "angelus", "jubilee", "homecoming", "prizegiving",
+    "gcses", "hdip", "fsc", "jee", "ncea", "shs", "matric", "a-levels",
+    "vegemite", "tupperware", "weetabix", "calpol", "similac", "fortnite",
+    "gpay", "mpesa", "m-pesa", "kiwisaver", "pickleball", "netball", "makan",
+    "matatu", "trotro", "kueh", "sadya", "kente", "bastos", "praning", "kerja",
+    "petang",
 }  # fmt: skip
 # The small words of the languages people switch into mid-message (Tagalog,
 # Jamaican and Nigerian English, Swahili, Hindi and Urdu, Spanish and

@@ -161,6 +161,7 @@ SUBJECT_VERBS = {
     "still", "literally", "really", "actually", "isn't", "isnt", "wasn't",
 }  # fmt: skip
 THIRD_PERSON = {"he", "she", "him", "his", "hes", "shes", "her", "hers"}
+FEASTS_WITH_AN_EVE = {"christmas", "xmas", "year's", "years", "hallows", "midsummer"}
 YOU = {"you", "u", "ya", "your", "ur", "yours", "youre", "you're", "yourself"}
 # Words that lead into what is said to someone: "honestly hope, you...".
 LEAD_INS = {
@@ -807,9 +808,12 @@ class NameFinder:
             and self._capitalised(token)
             and token.lower_ in self.lex.first_names
             and self._after_partner_word(token)
+            and not self._next(token, -1).endswith("s")
             and token.lower_ not in self.lex.partner_words
         ):
-            return True  # a month or a feeling that names her: "my wife June"
+            # A month or a feeling that names her: "my wife June"; not "the
+            # kids Easter".
+            return True
         if not self._word(token) or self._protected(token) or len(token) < 2:
             return False
         if (
@@ -821,6 +825,8 @@ class NameFinder:
         if self._contracted(token):
             return False
         low = token.lower_
+        if low == "eve" and self._next(token, -1) in FEASTS_WITH_AN_EVE:
+            return False  # "Christmas Eve"
         listed = self._listed(token)
         common = self._common(token)
         if low in LANGUAGES_AND_PEOPLES and not (
@@ -886,6 +892,15 @@ class NameFinder:
             and self.lex.logprob(low) is None
             and low not in self.lex.known_words
             and not self.in_foreign_phrase(token)
+            and not self._compound(low)
+        )
+
+    def _compound(self, low: str) -> bool:
+        """Two common English words run together ("prizegiving", "officemates",
+        "packhouse"): a word, not a name English text has never seen."""
+        return any(
+            low[:i] in self.lex.common_words and low[i:] in self.lex.common_words
+            for i in range(3, len(low) - 2)
         )
 
     def _foreign(self, token: Token) -> bool:

@@ -913,3 +913,21 @@ def test_initials_and_places_as_people_type_them(
     anonymizer: Anonymizer, text: str, expected: str
 ) -> None:
     assert clean(anonymizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A feast after a plural partner word is no one ("my wife June" is).
+        "he never comes for the kids Easter or their birthdays",
+        "We're doing Christmas Eve at our place this year",
+        # Two common English words run together.
+        "we argue about gymtime every day, he never gets it",
+        # Words of other Englishes and languages chosen on aw17 and aw18.
+        "Steups. sayang, I'm tired of the trotro every morning",
+    ],
+)
+def test_feasts_compounds_and_words_of_other_englishes_stay(
+    anonymizer: Anonymizer, text: str
+) -> None:
+    assert clean(anonymizer, text) == text
