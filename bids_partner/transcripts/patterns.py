@@ -337,7 +337,7 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
     (
         "id",
         re.compile(
-            rf"\b(?i:{_PLATE_CUE})(?:\s+(?i:number|no\.?|is|was|#))*[\s:#]+"
+            rf"\b(?i:{_PLATE_CUE})(?:['’]s)?(?:\s+(?i:number|no\.?|is|was|#))*[\s:#]+"
             r"(?P<v>(?=[A-Za-z0-9 -]*\d)[A-Za-z0-9]{1,4}(?:[ -](?:[A-Z0-9]{1,4}))*)"
         ),
     ),

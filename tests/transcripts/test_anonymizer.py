@@ -133,6 +133,8 @@ def test_national_ids_of_the_uk_canada_australia_ireland_and_india(
             "a grey truck, plate [ID_1], parked outside",
         ),
         ("his reg is GV63 OKL", "his reg is [ID_1]"),
+        # Australian, after "plate's" (dev set aw18).
+        ("plate's CJD 42P if u renew it", "plate's [ID_1] if u renew it"),
     ],
 )
 def test_licence_plates_are_masked(
