@@ -165,6 +165,10 @@ _LOWER_PLACE = re.compile(
     r"services|estate|heights|gardens|mall|plaza|station|market|village|park|"
     r"centre|center))\b"
 )
+# Two or three capitalised words together, which may name a listed place whose
+# words the rules keep apart ("New Jersey": "New" stays in "New Year", "Jersey"
+# is a country).
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’]*(?: [A-Z][\w'’]*){1,2}\b")
 # Words after which another mention of a name found in the message is the
 # ordinary word: "me and will ... he will", "joy ... such a joy".
 _NOT_BEFORE_MENTION = {
@@ -610,6 +614,7 @@ class Anonymizer:
             Finding(m.start("v"), m.end("v"), "place") for m in _STREET.finditer(text)
         )
         found.extend(self._lowercase_places(text))
+        found.extend(self._listed_places(text))
         # A helpline's number stays: it identifies nobody ("text 741741").
         found = [
             f
@@ -633,6 +638,21 @@ class Anonymizer:
             if named:
                 start = match.start("v") + named[0].start()
                 found.append(Finding(start, match.end("v"), "place"))
+        return found
+
+    def _listed_places(self, text: str) -> List[Finding]:
+        """Listed places of two or three capitalised words ("New Jersey", "Red
+        Deer", "Thunder Bay"), whatever each word alone would be."""
+        found = []
+        for match in _CAPITALISED_RUN.finditer(text):
+            words = list(re.finditer(r"\S+", match.group()))
+            for i in range(len(words)):
+                for j in range(len(words), i + 1, -1):
+                    start = match.start() + words[i].start()
+                    end = match.start() + words[j - 1].end()
+                    if text[start:end].lower() in self.lex.places:
+                        found.append(Finding(start, end, "place"))
+                        break
         return found
 
     def _name_not_word(self, word: str) -> bool:

@@ -198,7 +198,10 @@ ACRONYM_CUES = {
     "at", "from", "quit", "left", "joined", "with", "to", "for", "into", "enter",
     "entered", "attend", "attends", "attending",
 }  # fmt: skip
-ACRONYM_PAIRS = {("at", "the"), ("in", "the"), ("out", "of")}
+ACRONYM_PAIRS = {
+    ("at", "the"), ("in", "the"), ("out", "of"), ("with", "the"), ("for", "the"),
+    ("from", "the"), ("on", "the"),
+}  # fmt: skip
 # Where a school, hospital, bank or employer is named by its initials in
 # lowercase ("my roommate at ubc", "at the jr").
 ORG_CUES = {("at",), ("at", "the"), ("joined",), ("attends",), ("attend",)}
@@ -744,7 +747,7 @@ class NameFinder:
         return (
             previous in ACRONYM_CUES
             or (self._next(token, -2), previous) in ACRONYM_PAIRS
-            or following in {"account", "card", "bank"}
+            or following in {"account", "card", "bank", "app"}
         )
 
     def _org_after_at(self, token: Token) -> bool:
@@ -843,12 +846,11 @@ class NameFinder:
                 or self._capitalised(token)
                 or (listed and low not in STOP_WORDS and not self._inflected(token))
             )
-        if self._org_after_at(token):
-            return True  # "my roommate at ubc", "at the sobeys"
+        if self._org_after_at(token) or self._acronym_after_cue(token):
+            # "my roommate at ubc", "my lab partner at UCLA", "the GCB app"
+            return True
         if not self._capitalised(token) and self._after_determiner(token):
             return False  # "every autumn", "her will", "a lovely lad"
-        if self._acronym_after_cue(token):
-            return True  # "my lab partner at UCLA", "he quit NUS"
         if token.is_upper and len(token) > 2 and listed:
             # Shouting a name: "I HATE KEVIN", "so DEV (my ex) showed up".
             return not common or self._acts_like_a_name(token)

@@ -899,6 +899,13 @@ def test_a_writer_giving_their_name_and_will_spoken_to(
             "Mum, I'm not dropping out of UCL, I need a break",
             "Mum, I'm not dropping out of [ORG_1], I need a break",
         ),
+        # Capitals after "the", where an organisation's app or job is named.
+        ("I only saw it on the GCB app", "I only saw it on the [ORG_1] app"),
+        # A listed place of two capitalised words, each of which alone stays.
+        (
+            "Our son is in New Jersey and calls on Sundays",
+            "Our son is in [PLACE_1] and calls on Sundays",
+        ),
         # A place whose listed name has a word before or after the part found.
         (
             "his mum moved to el paso and he never calls",
