@@ -124,6 +124,17 @@ def _share(part: int, whole: int) -> str:
     return f"{part}/{whole} = {part / whole:.1%}" if whole else "none planted"
 
 
+def _add(total: Result, result: Result) -> None:
+    """Counts of one set added to a total over sets (no texts)."""
+    total.messages += result.messages
+    total.seconds += result.seconds
+    total.planted += result.planted
+    total.survived += result.survived
+    total.keep += result.keep
+    total.lost_keep += result.lost_keep
+    total.lost_by += result.lost_by
+
+
 def report(label: str, result: Result, show_texts: bool) -> None:
     from bids_partner.transcripts.anonymizer import CONTACTS_AND_IDS
 
@@ -342,6 +353,7 @@ def main(argv: List[str] | None = None) -> None:
     for path in blind:
         sets[f"blind {path.stem}"] = (path, False)
     messages, seconds = 0, 0.0
+    blind_total, blind_sets = Result(), 0
     for label, (path, show_texts) in sets.items():
         try:
             result = measure(anonymizer, load_cases(path))
@@ -353,6 +365,11 @@ def main(argv: List[str] | None = None) -> None:
         report(label, result, show_texts)
         messages += result.messages
         seconds += result.seconds
+        if label.startswith("blind "):
+            blind_sets += 1
+            _add(blind_total, result)
+    if blind_sets > 1:
+        report(f"all {blind_sets} blind sets", blind_total, False)
     print(f"\nspeed: {messages / seconds:.0f} messages/s ({messages} messages)")
     if args.no_export:
         return
