@@ -143,9 +143,22 @@ _SPOKEN_PHONE = (
     rf"(?:(?:\s*[,-]\s*|\s+)(?:(?:and\s+)?then\s+)?(?:(?:double|triple)\s+)?"
     rf"{_DIGIT_WORD}){{3,}}\b"
 )
+# Arrows and emoji people put between a number's groups ("312 👉 555 👉 0176").
+_SYMBOLS = r"[\u2190-\u21ff\u2700-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff]"
 _SPLIT_PHONE = (
     r"(?<![\d.,])\d{2,5}(?:(?:\s*,?\s*(?:and\s+then|then|and|space|dash|hyphen|"
-    r"dot)\s+|\s+)\d{2,5}){1,4}(?![\d.,]\d)"
+    rf"dot)\s+|\s*{_SYMBOLS}+\s*|\s+)\d{{2,5}}){{1,4}}(?![\d.,]\d)"
+)
+# A door, gate or key-safe code, a PIN or a password, after the word that names
+# it ("the door code for her flat is 4471#", "gate code at Nana's is 2580 pound",
+# "wifi pw sunflower!2291"): three digits or more, spaced or not, with the key
+# after them; or a word with letters and digits.
+_SECRET = (
+    r"\b(?:code|passcode|password|pw|pwd|pin|passkey|combo)"
+    r"(?:\s+(?:for|to|at|on)(?:\s+[\w'’]+){1,5}?)?"
+    r"(?:\s+(?:is|was|=))?[\s:=,]+"
+    r"(?P<v>\d(?:\s?\d){2,9}(?:\s?[#*]|\s(?:star|pound|hash)\b)?"
+    r"|(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[^\s]{4,}?(?=[.,?!]*(?:\s|$)))"
 )
 _DIGIT_NAMES = {
     "zero": 1, "oh": 1, "o": 1, "one": 1, "two": 1, "three": 1, "four": 1,
@@ -191,6 +204,10 @@ def _spoken_digits(value: str) -> int:
 PATTERNS: List[Tuple[str, Pattern[str]]] = [
     ("spoken_phone", re.compile(_SPOKEN_PHONE, re.I)),
     ("split_phone", re.compile(_SPLIT_PHONE, re.I)),
+    ("id", re.compile(_SECRET, re.I)),
+    # A password that looks like an address with digits after the @ ("is it
+    # Sharma@2207?"): no e-mail or handle ends so.
+    ("id", re.compile(r"(?<![\w.@+-])[A-Za-z][\w.]*@\d{2,}\b(?![.@]\w)")),
     ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     # Typed letter by letter: "s i o b h a n . r y a n @ e i r c o m . n e t".
     ("email", re.compile(r"(?<!\S)(?:[\w.+-] ){3,}@(?: [\w.-]){3,}(?!\S)")),
@@ -560,9 +577,10 @@ def _kind(
         words = re.sub(r"[\d\s,-]", "", value)
         return "phone" if words and _spoken_digits(value) >= MIN_SPOKEN_DIGITS else None
     if kind == "split_phone":
-        # Digit groups alone are the "digits" pattern's: a word must join them.
+        # Digit groups alone are the "digits" pattern's: a word or a symbol
+        # must join them.
         if (
-            not re.search(r"[a-z]", value, re.I)
+            not re.search(rf"[a-z]|{_SYMBOLS}", value, re.I)
             or _money(text, start, end)
             or _years(re.sub(r"[a-z\s,]+", "-", value, flags=re.I))
         ):

@@ -940,3 +940,35 @@ def test_feasts_compounds_and_words_of_other_englishes_stay(
     anonymizer: Anonymizer, text: str
 ) -> None:
     assert clean(anonymizer, text) == text
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # Door, gate and key-safe codes, PINs and passwords (dev set aw19).
+        (
+            "the code for the key safe at gran's is 1 9 4 7, see u",
+            "the code for the key safe at gran's is [ID_1], see u",
+        ),
+        ("he knows the door code, 3 3 9 1 star.", "he knows the door code, [ID_1]."),
+        ("the gate code is 2580 pound", "the gate code is [ID_1]"),
+        ("wifi pw sunflower!2291. thx", "wifi pw [ID_1]. thx"),
+        ("is the wifi still Sharma@2207?", "is the wifi still [ID_1]?"),
+        # Emoji between a number's groups.
+        ("call her 312 👉 555 👉 0176", "call her [PHONE_1]"),
+        # Codes and passwords named without one.
+        (
+            "the code is 4 digits and I forgot it",
+            "the code is 4 digits and I forgot it",
+        ),
+        (
+            "we broke the code of silence in 2019",
+            "we broke the code of silence in 2019",
+        ),
+        ("I'll be there 10:30 - 11:30 ok", "I'll be there 10:30 - 11:30 ok"),
+    ],
+)
+def test_codes_passwords_and_numbers_split_by_emoji_are_masked(
+    anonymizer: Anonymizer, text: str, expected: str
+) -> None:
+    assert clean(anonymizer, text) == expected
