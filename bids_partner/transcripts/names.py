@@ -161,6 +161,7 @@ SUBJECT_VERBS = {
     "still", "literally", "really", "actually", "isn't", "isnt", "wasn't",
 }  # fmt: skip
 THIRD_PERSON = {"he", "she", "him", "his", "hes", "shes", "her", "hers"}
+# What "Eve" follows when it is the day before, not a woman ("Christmas Eve").
 FEASTS_WITH_AN_EVE = {"christmas", "xmas", "year's", "years", "hallows", "midsummer"}
 YOU = {"you", "u", "ya", "your", "ur", "yours", "youre", "you're", "yourself"}
 # Words that lead into what is said to someone: "honestly hope, you...".
@@ -760,10 +761,9 @@ class NameFinder:
             return False
         if (
             low in COMMON_ABBREVIATIONS
-            or low in NOT_IDENTIFYING
             or low in self.lex.known_words
             or self._common(token)
-            or self._protected(token)
+            or self._protected(token)  # NOT_IDENTIFYING, kinship, countries...
         ):
             return False
         if (self.lex.logprob(low) or -99.0) > ORG_LOGPROB:
