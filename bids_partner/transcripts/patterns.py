@@ -118,6 +118,11 @@ _PLATE_CUE = (
     r"(?:(?:number|license|licence|registration)\s+plate|plates?|reg|rego|"
     r"registration)"
 )
+# A plate after its cue is whole words: capitals, or a group with a digit in
+# it; a lowercase group only just before a group with digits ("kdc 442x").
+# Any other word after the cue is no part of it ("plate kereta dia ...").
+_PLATE_DIGITS = r"(?=[A-Za-z0-9]{0,7}\d)[A-Za-z0-9]{1,8}\b"
+_PLATE_GROUP = rf"(?:{_PLATE_DIGITS}|[A-Z]{{1,4}}\b)"
 # "the 3rd time", "the 2nd floor": an ordinal that is not a day of the month.
 _NOT_A_DAY = (
     r"(?!\s+(?:time|times|one|ones|floor|grade|kid|child|baby|date|round|try|"
@@ -323,7 +328,8 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
     ),
     # Licence plates: UK "LB19 XKD", India "MH 02 EK 7719", Germany "M-KL 4471",
     # North America "ABC 1234" / "ABC-123".
-    ("id", re.compile(r"\b[A-Z]{2}\d{2}\s?[A-Z]{3}\b", re.I)),
+    # Typed in one case: "RM80 for" is money and a word, "lb19 xkd" a plate.
+    ("id", re.compile(r"\b(?:[A-Z]{2}\d{2}\s?[A-Z]{3}|[a-z]{2}\d{2}\s?[a-z]{3})\b")),
     ("id", re.compile(r"\b[A-Z]\d{1,3}\s?[A-Z]{3}\b")),
     (
         "id",
@@ -355,7 +361,9 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
         "id",
         re.compile(
             rf"\b(?i:{_PLATE_CUE})(?:['’]s)?(?:\s+(?i:number|no\.?|is|was|#))*[\s:#]+"
-            r"(?P<v>(?=[A-Za-z0-9 -]*\d)[A-Za-z0-9]{1,4}(?:[ -](?:[A-Z0-9]{1,4}))*)"
+            rf"(?P<v>(?:[a-z]{{1,4}}[ -](?={_PLATE_DIGITS}))?"
+            rf"(?:{_PLATE_GROUP}[ -]){{0,3}}{_PLATE_DIGITS}"
+            rf"(?:[ -]{_PLATE_GROUP}){{0,3}})"
         ),
     ),
     # IDs after the word that names them, national ones included.

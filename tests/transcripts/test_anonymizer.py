@@ -831,6 +831,31 @@ def test_weekdays_money_greetings_languages_and_feasts_stay(
 @pytest.mark.parametrize(
     "text, expected",
     [
+        # The words after a plate's cue are no part of it (dev set aw19):
+        # before, "Plate kereta" lost "kere" and "plate ng Grab" lost "ng G".
+        (
+            "the plate colour is silver WXA 4417",
+            "the plate colour is silver [ID_1]",
+        ),
+        ("yung plate ng bus NCQ 4127 ha", "yung plate ng bus [ID_1] ha"),
+        ("plates are ABC 123 i think", "plates are [ID_1] i think"),
+        # Typed lowercase, the plate is still whole.
+        ("plate is kdc 442x lol", "plate is [ID_1] lol"),
+        ("rego 1ABC234 on the ute", "rego [ID_1] on the ute"),
+        # A UK plate is typed in one case: "RM80 for" is money and a word.
+        ("RM80 for the kenduri, ok", "RM80 for the kenduri, ok"),
+        ("his car is lb19 xkd", "his car is [ID_1]"),
+    ],
+)
+def test_a_plate_after_its_cue_is_whole_words(
+    anonymizer: Anonymizer, text: str, expected: str
+) -> None:
+    assert clean(anonymizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         (
             "the ute is on my rego, XR-51-PT, so the fines come to me",
             "the ute is on my rego, [ID_1], so the fines come to me",
