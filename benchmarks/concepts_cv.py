@@ -48,7 +48,7 @@ from bids_partner.language.concepts import (
     content_examples,
     load_questions,
 )
-from bids_partner.language.replies import embed
+from bids_partner.language.text_features import embed
 from bids_partner.settings import ROOT
 
 QUESTIONS_DIR = ROOT / "data" / "concepts"

@@ -34,15 +34,14 @@ from benchmarks.reply_compare import judged as judged_only
 from bids_partner.coaching.rehearsal.play import Turn, aimed_kind, confident_kind
 from bids_partner.contract import KINDS, REPLY_JUDGEMENT_KEY
 from bids_partner.language.replies import (
-    LabelledReply,
     ReplyClassifier,
     accuracy_by_kind,
     clauses,
-    embed,
     judge,
-    load_replies,
     sentences,
 )
+from bids_partner.language.reply_data import LabelledReply, load_replies
+from bids_partner.language.text_features import embed
 
 VARIANTS = ("without second look", "with second look")
 

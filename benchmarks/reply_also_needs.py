@@ -38,14 +38,13 @@ from bids_partner.language.own_need import (
     load_own_need_labels,
 )
 from bids_partner.language.replies import (
-    LabelledReply,
     ReplyClassifier,
     _read_parts,
     clauses,
     judge,
-    load_replies,
     sentences,
 )
+from bids_partner.language.reply_data import LabelledReply, load_replies
 from bids_partner.rasa_plugins.nlu.reply_judge import shipped_classifier
 from bids_partner.settings import ROOT
 

@@ -42,15 +42,13 @@ from bids_partner.coaching.rehearsal.play import Turn, aimed_kind, confident_kin
 from bids_partner.contract import KINDS, MOVE_KIND, REPLY_JUDGEMENT_KEY
 from bids_partner.language.replies import (
     ASK_WHEN_AGAINST,
-    TOO_SHORT,
-    LabelledReply,
     ReplyClassifier,
     accuracy_by_kind,
-    embed,
     is_too_short,
     judge,
-    load_replies,
 )
+from bids_partner.language.reply_data import TOO_SHORT, LabelledReply, load_replies
+from bids_partner.language.text_features import embed
 from bids_partner.rasa_plugins.nlu.reply_judge import shipped_classifier
 from bids_partner.settings import ROOT
 

@@ -28,7 +28,7 @@ import yaml
 
 from benchmarks.reply_compare import classifier_trainer, cross_writer
 from bids_partner.contract import KINDS
-from bids_partner.language.replies import LabelledReply, load_replies
+from bids_partner.language.reply_data import LabelledReply, load_replies
 from bids_partner.rasa_plugins.nlu.reply_judge import shipped_classifier
 from bids_partner.settings import ROOT
 

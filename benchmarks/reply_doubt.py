@@ -23,13 +23,8 @@ from typing import Dict, List, Sequence
 
 from bids_partner.coaching.rehearsal.play import confident_kind
 from bids_partner.contract import KINDS, REPLY_JUDGEMENT_KEY
-from bids_partner.language.replies import (
-    LabelledReply,
-    accuracy_by_kind,
-    judge,
-    load_replies,
-    read_with_clauses,
-)
+from bids_partner.language.replies import accuracy_by_kind, judge, read_with_clauses
+from bids_partner.language.reply_data import LabelledReply, load_replies
 from bids_partner.rasa_plugins.nlu.reply_judge import shipped_classifier
 from bids_partner.settings import ROOT
 

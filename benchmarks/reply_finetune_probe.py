@@ -37,10 +37,9 @@ from bids_partner.contract import KINDS  # noqa: E402
 from bids_partner.language.encoder_graph import weight_views  # noqa: E402
 from bids_partner.language.replies import (  # noqa: E402
     SECOND_LOOK_FOLDS,
-    LabelledReply,
     accuracy_by_kind,
-    load_replies,
 )
+from bids_partner.language.reply_data import LabelledReply, load_replies  # noqa: E402
 from bids_partner.language.sentence_encoder import (  # noqa: E402
     SentenceEncoder,
     WordPieceTokenizer,

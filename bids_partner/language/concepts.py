@@ -21,8 +21,8 @@ import scipy.sparse as sp
 import yaml
 from sklearn.linear_model import LogisticRegression
 
-from bids_partner.language.replies import tfidf_and_embedding, word_and_char_tfidf
 from bids_partner.language.sparse_models import column_major
+from bids_partner.language.text_features import tfidf_and_embedding, word_and_char_tfidf
 
 if TYPE_CHECKING:
     from bids_partner.coaching.schema import Concept

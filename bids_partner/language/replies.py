@@ -1,9 +1,9 @@
 """Reading a reply for what it does to the partner's line it answers.
 
-The labelled replies (data/replies/, written to docs/labelling/replies.md) pair a
-partner's line with a user's reply and its kind: toward, away, against or reach.
-This module loads them and holds the features and the classifier that the NLU
-component (rasa_plugins/nlu/reply_judge.py) and `make bench-replies` share. No Rasa
+The labelled replies (data/replies/, loaded by reply_data.py) pair a partner's
+line with a user's reply and its kind: toward, away, against or reach. This
+module holds the features and the classifier that the NLU component
+(rasa_plugins/nlu/reply_judge.py) and `make bench-replies` share. No Rasa
 imports: it is plain scikit-learn over text.
 """
 
@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Sequence, Tuple
 
 import numpy as np
 import scipy.sparse as sp
-import yaml
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bids_partner.contract import KINDS
@@ -28,57 +25,9 @@ from bids_partner.language.own_need import (
     fit_own_need,
     load_own_need_labels,
 )
+from bids_partner.language.reply_data import LabelledReply
 from bids_partner.language.sparse_models import KeptIdfVectorizer, column_major
-
-TOO_SHORT = "too_short"
-
-
-class ReplyDataError(ValueError):
-    """A replies file is missing, malformed or has an unknown kind."""
-
-
-@dataclass(frozen=True)
-class LabelledReply:
-    partner: str
-    text: str
-    kind: str
-    scene: str = ""
-    writer: str = ""
-
-
-def load_replies(folder: Path) -> List[LabelledReply]:
-    """Every labelled reply in the YAML files of `folder`, checked."""
-    replies: List[LabelledReply] = []
-    files = sorted(folder.glob("*.yml"))
-    if not files:
-        raise ReplyDataError(f"{folder}: no replies files")
-    for path in files:
-        try:
-            content = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as error:
-            raise ReplyDataError(f"{path}: not valid YAML ({error})") from error
-        if not isinstance(content, dict) or not isinstance(
-            content.get("replies"), list
-        ):
-            raise ReplyDataError(f"{path}: expected `writer` and a list `replies`")
-        writer = str(content.get("writer", path.stem))
-        for number, item in enumerate(content["replies"], start=1):
-            if not isinstance(item, dict):
-                raise ReplyDataError(f"{path}: reply {number} is not a mapping")
-            kind, text, partner = (
-                item.get("kind"),
-                item.get("text"),
-                item.get("partner"),
-            )
-            if kind not in (*KINDS, TOO_SHORT):
-                raise ReplyDataError(f"{path}: reply {number} has kind {kind!r}")
-            if not isinstance(text, str) or not isinstance(partner, str):
-                raise ReplyDataError(f"{path}: reply {number} needs text and partner")
-            replies.append(
-                LabelledReply(partner, text, kind, str(item.get("scene", "")), writer)
-            )
-    return replies
-
+from bids_partner.language.text_features import embed, word_and_char_tfidf
 
 # One word, a bare acknowledgement or an emoji: not a reply to judge (the coach asks
 # for the words the user would say).
@@ -109,113 +58,6 @@ def pair_text(partner: str, reply: str) -> str:
     partner_words = set(words(partner))
     reply_words = words(reply)
     return " ".join(f"{p}__{r}" for p in sorted(partner_words) for r in reply_words)
-
-
-_EMBEDDINGS: Dict[str, np.ndarray] = {}
-_MAX_CACHED = 20_000
-
-
-@lru_cache(maxsize=1)
-def _encoder() -> Any:
-    from bids_partner.language.sentence_encoder import SentenceEncoder
-
-    return SentenceEncoder()
-
-
-def embed(texts: Sequence[str], remember: bool = True) -> np.ndarray:
-    """all-MiniLM-L6-v2 embeddings. Remembered texts (the training data, partner
-    lines) are encoded once per process; a person's reply judged in the server is
-    not kept (`remember=False`)."""
-    missing = sorted({t for t in texts if t not in _EMBEDDINGS})
-    if not missing:
-        return np.vstack([_EMBEDDINGS[t] for t in texts])
-    fresh = dict(zip(missing, _encoder().encode(missing)))
-    vectors = np.vstack([fresh[t] if t in fresh else _EMBEDDINGS[t] for t in texts])
-    if remember:
-        if len(_EMBEDDINGS) + len(fresh) > _MAX_CACHED:
-            _EMBEDDINGS.clear()
-        _EMBEDDINGS.update(fresh)
-    return vectors
-
-
-def _room() -> int:
-    """The tokens of a text the encoder reads: MAX_TOKENS less [CLS] and [SEP]."""
-    from bids_partner.language.sentence_encoder import MAX_TOKENS
-
-    return MAX_TOKENS - 2
-
-
-def read_whole_by_the_encoder(text: str) -> bool:
-    """Whether the encoder reads all of `text`: it reads the first tokens only."""
-    return len(_encoder().tokenizer.tokenize(text)) <= _room()
-
-
-# Where a sentence ends: after . ! ? or an ellipsis and a space, or at a line break.
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?\u2026])\s+|\s*\n\s*")
-
-
-def windows_the_encoder_reads(text: str) -> List[str]:
-    """`text` as windows the encoder reads whole: its sentences in order, packed,
-    each window starting with the last sentence of the one before, so that what
-    is said across a break is read together. A sentence over half a window
-    (a run-on without stops) is cut at words first."""
-    tokenizer = _encoder().tokenizer
-    pieces: List[Tuple[str, int]] = []
-    for sentence in _SENTENCE_BREAK.split(text):
-        words, count = [], 0
-        for word in sentence.split():
-            tokens = len(tokenizer.tokenize(word))
-            if words and count + tokens > _room() // 2:
-                pieces.append((" ".join(words), count))
-                words, count = [], 0
-            words.append(word)
-            count += tokens
-        if words:
-            pieces.append((" ".join(words), count))
-    windows: List[str] = []
-    start = 0
-    while start < len(pieces):
-        end, used = start + 1, pieces[start][1]
-        while end < len(pieces) and used + pieces[end][1] <= _room():
-            used += pieces[end][1]
-            end += 1
-        windows.append(" ".join(piece for piece, _ in pieces[start:end]))
-        if end == len(pieces):
-            break
-        start = max(end - 1, start + 1)
-    return windows
-
-
-def word_and_char_tfidf() -> Tuple[TfidfVectorizer, TfidfVectorizer]:
-    """The TF-IDF pair every text classifier here starts from: words and word
-    pairs (apostrophes kept), and character 2-5-grams within words."""
-    words = KeptIdfVectorizer(
-        ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w[\w']*\b"
-    )
-    chars = KeptIdfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True)
-    return words, chars
-
-
-def tfidf_and_embedding(
-    vectorizers: Sequence[TfidfVectorizer],
-    texts: Sequence[str],
-    fit: bool,
-    with_encoder: bool,
-    vectors: np.ndarray | None = None,
-) -> sp.csr_matrix:
-    """The lowered texts through `vectorizers` (fitted when `fit`), then, with the
-    encoder, their sentence embeddings: `vectors` when computed already, else
-    encoded here, kept in the cache only when fitting (a person's message read in
-    the server is not kept)."""
-    lowered = [t.lower() for t in texts]
-    blocks = [
-        v.fit_transform(lowered) if fit else v.transform(lowered) for v in vectorizers
-    ]
-    if with_encoder:
-        if vectors is None:
-            vectors = embed(texts, remember=fit)
-        blocks.append(sp.csr_matrix(vectors))
-    return sp.hstack(blocks).tocsr()
 
 
 class ReplyFeatures:

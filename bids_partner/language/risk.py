@@ -24,13 +24,10 @@ import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from bids_partner.language.replies import (
-    load_replies,
-    tfidf_and_embedding,
-    word_and_char_tfidf,
-)
+from bids_partner.language.reply_data import load_replies
 from bids_partner.language.risk_shapes import shape_text
 from bids_partner.language.sparse_models import KeptIdfVectorizer, column_major
+from bids_partner.language.text_features import tfidf_and_embedding, word_and_char_tfidf
 
 RISKS = ("clear", "unsure", "none")
 CATEGORIES = ("self_harm", "abuse", "harm_to_others")

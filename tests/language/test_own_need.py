@@ -84,7 +84,7 @@ def test_the_shipped_labels_load_and_agree() -> None:
 def test_the_writers_toward_replies_are_labelled() -> None:
     """A new writer's toward replies need `also_needs` labels too: the reader
     learns only from labelled ones (11 of 2,421 were left out as disagreed)."""
-    from bids_partner.language.replies import load_replies
+    from bids_partner.language.reply_data import load_replies
 
     labels, _ = load_own_need_labels(ROOT / "data" / "replies" / "also_needs")
     toward = {

@@ -10,14 +10,12 @@ import pytest
 
 from bids_partner.contract import KINDS
 from bids_partner.language.replies import (
-    LabelledReply,
     ReplyClassifier,
-    ReplyDataError,
     is_too_short,
     judge,
-    load_replies,
     sentences,
 )
+from bids_partner.language.reply_data import LabelledReply, ReplyDataError, load_replies
 from bids_partner.settings import ROOT
 
 
@@ -424,12 +422,12 @@ def test_the_scenes_suggested_replies_meet_each_scenes_aim(
 
 
 def test_a_judged_reply_is_not_kept_in_memory(classifier: ReplyClassifier) -> None:
-    from bids_partner.language import replies
+    from bids_partner.language import text_features
 
     private = "my husband said the cruellest thing to me last night, I'm here though"
     judge(classifier, "Do you still love me?", private)
-    assert private not in replies._EMBEDDINGS
-    assert "Do you still love me?" in replies._EMBEDDINGS
+    assert private not in text_features._EMBEDDINGS
+    assert "Do you still love me?" in text_features._EMBEDDINGS
 
 
 class _OwnNeed:

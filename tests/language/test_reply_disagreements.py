@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from benchmarks import reply_disagreements
-from bids_partner.language.replies import load_replies
+from bids_partner.language.reply_data import load_replies
 
 WRITER_FILE = """\
 # writer wx: three replies

@@ -16,7 +16,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bids_partner.language.concepts import ConceptClassifier, LabelledQuestion
-from bids_partner.language.replies import LabelledReply, ReplyClassifier
+from bids_partner.language.replies import ReplyClassifier
+from bids_partner.language.reply_data import LabelledReply
 from bids_partner.language.risk import LabelledRisk, RiskClassifier
 from bids_partner.language.sparse_models import KeptIdfVectorizer, column_major
 

@@ -40,8 +40,8 @@ from bids_partner.language.concepts import (
     content_examples,
     load_questions,
 )
-from bids_partner.language.replies import embed
 from bids_partner.language.sentence_encoder import ENCODER_MODULES
+from bids_partner.language.text_features import embed
 from bids_partner.rasa_plugins.nlu import model_files
 from bids_partner.rasa_plugins.nlu.sentence_embedding import message_embedding
 from bids_partner.settings import ROOT
@@ -51,7 +51,7 @@ MODEL_FILE = "concept_classifier.skops"
 LEARNS_WITH = (
     "bids_partner.language.sparse_models",
     "bids_partner.language.concepts",
-    "bids_partner.language.replies",
+    "bids_partner.language.text_features",
     *ENCODER_MODULES,
 )
 EXPECTED_TYPE_PREFIXES = ("numpy.", "scipy.sparse.", "sklearn.", "bids_partner.")

@@ -34,14 +34,10 @@ from bids_partner.contract import (
     SHOWING_UP_FORM,
     SHOWING_UP_REPLY_SLOT,
 )
-from bids_partner.language.replies import (
-    ASK_WHEN_AGAINST,
-    ReplyClassifier,
-    embed,
-    judge,
-    load_replies,
-)
+from bids_partner.language.replies import ASK_WHEN_AGAINST, ReplyClassifier, judge
+from bids_partner.language.reply_data import load_replies
 from bids_partner.language.sentence_encoder import ENCODER_MODULES
+from bids_partner.language.text_features import embed
 from bids_partner.rasa_plugins.nlu import model_files
 from bids_partner.settings import ROOT, pipeline_options
 
@@ -50,6 +46,8 @@ MODEL_FILE = "reply_classifier.skops"
 LEARNS_WITH = (
     "bids_partner.language.sparse_models",
     "bids_partner.language.replies",
+    "bids_partner.language.reply_data",
+    "bids_partner.language.text_features",
     "bids_partner.language.own_need",
     *ENCODER_MODULES,
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from rasa.shared.nlu.training_data.message import Message
 
-from bids_partner.language.replies import embed
+from bids_partner.language.text_features import embed
 
 # Private to the NLU graph: never added to the parse data's output.
 EMBEDDING_KEY = "text_sentence_embedding"

@@ -20,7 +20,7 @@ from actions.psychoeducation import choose_concept, find_concept
 from bids_partner.coaching import load_psychoeducation
 from bids_partner.contract import CONCEPT_KEY
 from bids_partner.language.concepts import ConceptDataError
-from bids_partner.language.replies import embed
+from bids_partner.language.text_features import embed
 from bids_partner.rasa_plugins.nlu import sentence_embedding
 from bids_partner.rasa_plugins.nlu.concept_reader import MODEL_FILE, ConceptReader
 from bids_partner.rasa_plugins.nlu.model_files import ModelFileError
@@ -97,7 +97,7 @@ def test_the_embedding_left_on_the_message_is_used(reader, monkeypatch) -> None:
         raise AssertionError("the message was encoded again")
 
     monkeypatch.setattr(sentence_embedding, "embed", no_second_pass)
-    monkeypatch.setattr("bids_partner.language.replies.embed", no_second_pass)
+    monkeypatch.setattr("bids_partner.language.text_features.embed", no_second_pass)
     message = asked(NO_KEYWORD)
     sentence_embedding.keep(message, vector)
     assert read(reader, message)["name"] == "building_closeness"

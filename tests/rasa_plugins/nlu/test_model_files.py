@@ -1,5 +1,8 @@
 """The trained components' fingerprints follow their code, not only their data."""
 
+import ast
+import importlib
+import inspect
 import sys
 from pathlib import Path
 
@@ -46,3 +49,42 @@ def test_a_component_reading_embeddings_retrains_when_the_encoder_changes(
     learns_with = sys.modules[component.__module__].LEARNS_WITH
     assert set(ENCODER_MODULES) <= set(learns_with)
     assert "bids_partner.language.encoder_graph" in ENCODER_MODULES
+
+
+def _language_imports(module: str) -> set:
+    """The bids_partner.language modules `module` imports by name."""
+    tree = ast.parse(
+        Path(inspect.getsourcefile(importlib.import_module(module))).read_text()
+    )
+    return {
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        and (node.module or "").startswith("bids_partner.language.")
+    }
+
+
+@pytest.mark.parametrize("component", [RiskReader, ReplyJudge, ConceptReader])
+def test_a_component_learns_with_every_module_its_learning_code_imports(
+    component: type,
+) -> None:
+    """Closed over imports: a change to any module the learning code reads
+    retrains the component, and no other module is needed for it."""
+    learns_with = set(sys.modules[component.__module__].LEARNS_WITH)
+    for module in learns_with | {component.__module__}:
+        if module.startswith("bids_partner.language."):
+            assert _language_imports(module) <= learns_with, module
+    assert _language_imports(component.__module__) <= learns_with
+
+
+@pytest.mark.parametrize("component", [RiskReader, ConceptReader])
+def test_a_change_to_the_reply_judge_alone_leaves_the_other_readers_trained(
+    component: type,
+) -> None:
+    """The safety and concept readers read the replies' loading and the shared
+    text features, not the judge: changing the judge must not retrain them
+    (the RiskReader alone takes about 150 s of `rasa train`)."""
+    assert (
+        "bids_partner.language.replies"
+        not in sys.modules[component.__module__].LEARNS_WITH
+    )

@@ -18,12 +18,12 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.message import Message
 
 from bids_partner.contract import RISK_KEY
-from bids_partner.language.replies import (
+from bids_partner.language.risk import NONE, LabelledRisk, RiskClassifier
+from bids_partner.language.text_features import (
     embed,
     read_whole_by_the_encoder,
     windows_the_encoder_reads,
 )
-from bids_partner.language.risk import NONE, LabelledRisk, RiskClassifier
 from bids_partner.rasa_plugins.nlu import model_files, sentence_embedding
 from bids_partner.rasa_plugins.nlu.risk_reader import (
     CONTEXT_CHARS_PER_TURN,
