@@ -47,8 +47,9 @@ def classifier() -> ReplyClassifier:
     from bids_partner.rasa_plugins.nlu.reply_judge import shipped_classifier
     from bids_partner.stack.model import model_path
 
-    if model_path().exists():
-        return trained_judge(model_path())
+    trained = model_path()
+    if trained.exists():
+        return trained_judge(trained)
     return shipped_classifier().fit(load_replies(ROOT / "data" / "replies"))
 
 
