@@ -186,6 +186,20 @@ def suggested_replies() -> List[Tuple[LabelledReply, Tuple[str, ...]]]:
     return found
 
 
+def suggestions_meeting_aim(
+    predict: Predict, suggestions: Sequence[Tuple[LabelledReply, Tuple[str, ...]]]
+) -> int:
+    """How many suggestions `predict` judges as meeting their scene's aim, counted
+    as the rehearsal counts a judged reply (aimed_kind)."""
+    reached: List[bool] = []
+    kinds = predict([r for r, _ in suggestions], reached)
+    return sum(
+        kind != UNJUDGED
+        and aimed_kind(Turn("bid", kind, 1.0, None, also_reached=also), aim) is not None
+        for kind, also, (_, aim) in zip(kinds, reached, suggestions)
+    )
+
+
 def table_row(name: str, figures: Dict[str, float]) -> str:
     cells = " | ".join(f"{figures[k]:.3f}" for k in ("all", *KINDS))
     return f"| {name} | {cells} |"
@@ -296,16 +310,7 @@ def main() -> None:
         latency = (time.perf_counter() - started) / len(judged(blind)) * 1000
         blind_gold = [r.kind for r in judged(blind)]
         on_blind = accuracy_by_kind(blind_gold, blind_predicted)
-        reached: List[bool] = []
-        # Counted as the rehearsal counts a judged reply (aimed_kind).
-        aim_suggestions = sum(
-            p != UNJUDGED
-            and aimed_kind(Turn("bid", p, 1.0, None, also_reached=also), aim)
-            is not None
-            for p, also, (_, aim) in zip(
-                predict([r for r, _ in suggestions], reached), reached, suggestions
-            )
-        )
+        aim_suggestions = suggestions_meeting_aim(predict, suggestions)
         report["blind"][name] = on_blind
         report["latency_ms"][name] = latency
         report["train_s"][name] = train_s

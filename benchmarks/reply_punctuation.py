@@ -8,7 +8,8 @@ semicolons, dashes and ellipses taken out (sentences and clauses are still cut
 where they were: only the features change), by cross-writer validation on
 data/replies/ (the writers in four groups, each group judged by a model trained
 on the others, as the rehearsal judges: too short and doubtful replies count as
-misses), and counts the scenes' suggestions meeting their aim (trained on all).
+misses; `benchmarks.reply_compare`'s folds and trainer), and counts the scenes'
+suggestions meeting their aim (trained on all).
 
     .venv/bin/python -m benchmarks.reply_punctuation
 
@@ -20,15 +21,18 @@ from __future__ import annotations
 import json
 import re
 import time
-from typing import Dict, List, Sequence
+from typing import Sequence
 
 import scipy.sparse as sp
 
-from bids_partner.coaching import load_scenarios
-from bids_partner.coaching.rehearsal.play import Turn, aimed_kind, confident_kind
-from bids_partner.contract import KINDS, REPLY_JUDGEMENT_KEY
+from benchmarks.reply_compare import (
+    classifier_trainer,
+    cross_writer,
+    suggested_replies,
+    suggestions_meeting_aim,
+)
 from bids_partner.language import replies
-from bids_partner.language.reply_data import LabelledReply, load_replies
+from bids_partner.language.reply_data import load_replies
 from bids_partner.rasa_plugins.nlu.reply_judge import shipped_classifier
 from bids_partner.settings import ROOT
 
@@ -50,54 +54,22 @@ def _features_without_stops(
     return _SHIPPED_BLOCKS(self, partners, [without_stops(t) for t in texts], fit)
 
 
-def cross_writer(data: Sequence[LabelledReply]) -> Dict[str, float]:
-    writers = sorted({r.writer for r in data})
-    gold: List[str] = []
-    predicted: List[str] = []
-    for group in (writers[i::GROUPS] for i in range(GROUPS)):
-        model = shipped_classifier().fit(r for r in data if r.writer not in group)
-        for reply in data:
-            if reply.writer in group and reply.kind in KINDS:
-                judgement = replies.judge(model, reply.partner, reply.text)
-                kind = confident_kind({REPLY_JUDGEMENT_KEY: judgement})
-                gold.append(reply.kind)
-                predicted.append(kind or "unjudged")
-    figures = replies.accuracy_by_kind(gold, predicted)
-    figures["against_as_toward"] = sum(
-        g == "against" and p == "toward" for g, p in zip(gold, predicted)
-    )
-    return figures
-
-
-def suggestions_meeting_their_aim(data: Sequence[LabelledReply]) -> int:
-    model = shipped_classifier().fit(data)
-    met = 0
-    for scene in load_scenarios().values():
-        for branch in scene.replies.values():
-            reply = branch.suggested_reply.format(partner=scene.partner.name)
-            judgement = replies.judge(model, scene.opening, reply)
-            turn = Turn(
-                "bid",
-                judgement["kind"],
-                1.0,
-                None,
-                also_reached=bool(judgement["also_reached"]),
-            )
-            met += bool(aimed_kind(turn, scene.aim)) and not judgement["two_ways"]
-    return met
-
-
 def main() -> None:
     data = load_replies(ROOT / "data" / "replies")
+    train = classifier_trainer(build=shipped_classifier)
     for variant in ("shipped", "without stops"):
         replies.ReplyFeatures._blocks = (  # type: ignore[method-assign]
             _SHIPPED_BLOCKS if variant == "shipped" else _features_without_stops
         )
         start = time.perf_counter()
-        figures = {
-            **cross_writer(data),
-            "suggestions": suggestions_meeting_their_aim(data),
-        }
+        gold, predicted = cross_writer(train, data, GROUPS)
+        figures = replies.accuracy_by_kind(gold, predicted)
+        figures["against_as_toward"] = sum(
+            g == "against" and p == "toward" for g, p in zip(gold, predicted)
+        )
+        figures["suggestions"] = suggestions_meeting_aim(
+            train(data), suggested_replies()
+        )
         figures["seconds"] = round(time.perf_counter() - start)
         print(variant, json.dumps({k: round(v, 4) for k, v in figures.items()}))
     replies.ReplyFeatures._blocks = _SHIPPED_BLOCKS  # type: ignore[method-assign]
