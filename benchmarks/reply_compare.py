@@ -38,7 +38,7 @@ from typing import Callable, Dict, List, Sequence, Tuple
 from sklearn.metrics import confusion_matrix
 
 from bids_partner.coaching import load_scenarios
-from bids_partner.coaching.rehearsal.play import Turn, aimed_kind, confident_kind
+from bids_partner.coaching.rehearsal.play import confident_kind, judgement_meets_aim
 from bids_partner.contract import KINDS, MOVE_KIND, REPLY_JUDGEMENT_KEY
 from bids_partner.language.replies import (
     ASK_WHEN_AGAINST,
@@ -59,7 +59,7 @@ BLIND_DIR = ROOT / "tests" / "blind" / "replies"
 NLU_DIR = ROOT / "data" / "nlu"
 OUT_DIR = ROOT / "results" / "replies-bench"
 # The writers added last (written to the guide's settled boundary cases).
-LATEST_WRITERS = ("w23", "w24")
+LATEST_WRITERS = ("w25", "w26")
 UNJUDGED = "unjudged"
 
 # A predictor may also say, into `reached`, which toward replies also made the
@@ -171,32 +171,30 @@ def cross_writer(
 
 
 def suggested_replies() -> List[Tuple[LabelledReply, Tuple[str, ...]]]:
-    """Each scene's suggestion per kind, the words in quotes, as an answer to the
-    scene's opening line, with the scene's aim: every one of them meets it
-    (turning toward, unless the scene practises the user's own need). Counted as
-    meeting it when judged one of the aim's kinds, or, as the rehearsal counts
-    it, toward with the user's own bid made too where reach is an aim."""
-    found = []
-    for scene in load_scenarios().values():
-        for branch in scene.replies.values():
-            reply = branch.suggested_reply.format(partner=scene.partner.name)
-            found.append(
-                (LabelledReply(scene.opening, reply, scene.aim[0]), tuple(scene.aim))
-            )
-    return found
+    """Each scene's suggestion per kind (Scenario.suggested_replies), as an answer
+    to the scene's opening line, with the scene's aim: every one of them meets it
+    (turning toward, unless the scene practises the user's own need)."""
+    return [
+        (LabelledReply(scene.opening, reply, scene.aim[0]), tuple(scene.aim))
+        for scene in load_scenarios().values()
+        for reply in scene.suggested_replies
+    ]
 
 
 def suggestions_meeting_aim(
     predict: Predict, suggestions: Sequence[Tuple[LabelledReply, Tuple[str, ...]]]
 ) -> int:
     """How many suggestions `predict` judges as meeting their scene's aim, counted
-    as the rehearsal counts a judged reply (aimed_kind)."""
+    as the rehearsal counts a judged reply (judgement_meets_aim)."""
     reached: List[bool] = []
     kinds = predict([r for r, _ in suggestions], reached)
+    judgements = [
+        {"kind": kind, "confidence": 1.0, "also_reached": also}
+        for kind, also in zip(kinds, reached)
+    ]
     return sum(
-        kind != UNJUDGED
-        and aimed_kind(Turn("bid", kind, 1.0, None, also_reached=also), aim) is not None
-        for kind, also, (_, aim) in zip(kinds, reached, suggestions)
+        judgement_meets_aim(judgement, aim)
+        for judgement, (_, aim) in zip(judgements, suggestions)
     )
 
 

@@ -165,6 +165,15 @@ class Scenario(BaseModel):
     replies: Dict[str, ReplyBranch]
     ending: Ending
 
+    @property
+    def suggested_replies(self) -> List[str]:
+        """The words each kind's suggestion offers the user, the partner named: what
+        a user who follows the coach types (each must meet the scene's aim)."""
+        return [
+            branch.suggested_reply.format(partner=self.partner.name)
+            for branch in self.replies.values()
+        ]
+
     @validator("starts")
     def _a_known_speaker(cls, starts: str) -> str:
         if starts not in STARTS:

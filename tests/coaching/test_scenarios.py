@@ -100,6 +100,14 @@ def test_the_suggested_reply_is_the_longest_quote() -> None:
     assert branch.suggested_reply.startswith("You're worn out.")
 
 
+def test_a_scenes_suggested_replies_name_the_partner() -> None:
+    scene = load_scenarios()["sunset"]
+    replies = scene.suggested_replies
+    assert len(replies) == len(scene.replies) == 4
+    assert all("{partner}" not in reply for reply in replies)
+    assert "One sec, I want to see it!" in replies
+
+
 def test_an_ending_that_cannot_be_reached_is_refused(scenario_dir: Path) -> None:
     edit(scenario_dir / "sunset.yml", lambda d: d["ending"].update(resolve_after=9))
     with pytest.raises(ContentError, match="resolve_after"):

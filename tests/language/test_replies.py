@@ -414,25 +414,17 @@ def test_the_scenes_suggested_replies_meet_each_scenes_aim(
     line, judged against the scene's aim (turning toward unless it says
     otherwise). This must not fall back, scene by scene."""
     from bids_partner.coaching import load_scenarios
-    from bids_partner.coaching.rehearsal.play import Turn, aimed_kind
+    from bids_partner.coaching.rehearsal.play import judgement_meets_aim
 
     met: dict = {}
     kinds = []
     for scene in load_scenarios().values():
-        for branch in scene.replies.values():
-            reply = branch.suggested_reply.format(partner=scene.partner.name)
+        for reply in scene.suggested_replies:
             judgement = judge(classifier, scene.opening, reply)
             kinds.append(judgement["kind"])
-            turn = Turn(
-                "bid",
-                judgement["kind"],
-                1.0,
-                None,
-                also_reached=bool(judgement["also_reached"]),
+            met[scene.id] = met.get(scene.id, 0) + judgement_meets_aim(
+                judgement, scene.aim
             )
-            # A reply heard two ways is asked about, not scored.
-            meets = bool(aimed_kind(turn, scene.aim)) and not judgement["two_ways"]
-            met[scene.id] = met.get(scene.id, 0) + meets
     assert len(kinds) == 4 * len(SUGGESTIONS_MEETING_THE_AIM) == 56
     assert set(met) == set(SUGGESTIONS_MEETING_THE_AIM)
     fallen = {

@@ -240,6 +240,20 @@ def aimed_kind(turn: Turn, aim: Sequence[str] = DEFAULT_AIM) -> str | None:
     return None
 
 
+def judgement_meets_aim(
+    judgement: Dict[str, Any], aim: Sequence[str] = DEFAULT_AIM
+) -> bool:
+    """Whether a reply the judge judged so counts toward the scene's aim, as the
+    rehearsal counts it: judged with confidence (not asked about) and of an aimed
+    kind, or toward with the user's own need said where reach is aimed at."""
+    kind = confident_kind({REPLY_JUDGEMENT_KEY: judgement})
+    if kind is None:
+        return False
+    also_reached = bool(judgement.get("also_reached"))
+    turn = Turn("bid", kind, 1.0, None, also_reached=also_reached)
+    return aimed_kind(turn, aim) is not None
+
+
 def aimed_count(turns: Iterable[Turn], aim: Sequence[str] = DEFAULT_AIM) -> int:
     return sum(1 for turn in turns if aimed_kind(turn, aim))
 

@@ -12,6 +12,7 @@ from bids_partner.coaching.rehearsal.play import (
     confident_kind,
     focus_kind,
     is_over,
+    judgement_meets_aim,
     make_turn,
     move_counts,
     next_partner_line,
@@ -314,3 +315,23 @@ def test_in_a_reach_aim_scene_the_best_reply_is_one_that_reached() -> None:
     # What the suggestion addresses: the commonest miss of the aim.
     assert focus_kind([toward, toward, reach], aim) == "toward"
     assert focus_kind([reach], aim) == "reach"
+
+
+@pytest.mark.parametrize(
+    "judgement, aim, meets",
+    [
+        ({"kind": "toward", "confidence": 0.9}, ["toward"], True),
+        # Asked about (heard two ways) or unsure: not counted.
+        ({"kind": "toward", "confidence": 0.9, "two_ways": True}, ["toward"], False),
+        ({"kind": "toward", "confidence": 0.2}, ["toward"], False),
+        ({"kind": "away", "confidence": 0.9}, ["toward"], False),
+        # Toward with the user's own need said meets a scene that aims at reach.
+        ({"kind": "toward", "confidence": 0.9, "also_reached": True}, ["reach"], True),
+        ({"kind": "toward", "confidence": 0.9}, ["reach"], False),
+        ({"kind": "unjudged", "confidence": 1.0}, ["toward"], False),
+    ],
+)
+def test_a_judgement_meets_the_aim_as_the_rehearsal_counts_it(
+    judgement: dict, aim: list, meets: bool
+) -> None:
+    assert judgement_meets_aim(judgement, aim) is meets
