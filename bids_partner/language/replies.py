@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Sequence, Tuple
 
@@ -116,6 +117,8 @@ class ReplyFeatures:
 SECOND_LOOK_FOLDS = 3
 # A toward reply's against errors weigh this much more than others in its fit.
 SECOND_LOOK_AGAINST_WEIGHT = 1.25
+# Fits run side by side in this many threads (the machine has 2 cores).
+TRAINING_THREADS = 2
 Ranking = List[Tuple[str, float]]
 
 
@@ -212,12 +215,27 @@ class ReplyClassifier:
     def fit(self, replies: Iterable[LabelledReply]) -> ReplyClassifier:
         replies = list(replies)
         judged = [r for r in replies if r.kind in KINDS]
-        if self.with_second_look:
-            self.second_look = self._fit_second_look(judged)
-        matrix = self.features.fit_transform(
-            [r.partner for r in judged], [r.text for r in judged]
-        )
-        column_major(self.model.fit(matrix, [r.kind for r in judged]))
+        if self.options["with_encoder"]:
+            # Encoded once, before the fits share them from threads.
+            embed([r.text for r in judged])
+            embed(sorted({r.partner for r in judged}))
+        held_out_groups = self._second_look_folds(judged)
+        # The model and the second look's readers are fitted side by side: each
+        # fit is deterministic and apart from the others (2 cores: `rasa train`
+        # had gone past 5 minutes with them one after another).
+        with ThreadPoolExecutor(max_workers=TRAINING_THREADS) as pool:
+            fitted = pool.submit(self._fit_model, judged)
+            folds = [
+                pool.submit(self._read_held_out, judged, held_out)
+                for held_out in held_out_groups
+            ]
+            fitted.result()
+            readings = [fold.result() for fold in folds]
+        if readings:
+            self.second_look = SecondLook().fit(
+                np.vstack([features for features, _ in readings]),
+                [kind for _, kinds in readings for kind in kinds],
+            )
         if self.own_need_dir:
             labels, _ = load_own_need_labels(Path(self.own_need_dir))
             self.own_need = fit_own_need(
@@ -227,30 +245,37 @@ class ReplyClassifier:
             )
         return self
 
-    def _fit_second_look(self, judged: Sequence[LabelledReply]) -> SecondLook | None:
-        """The second look, fitted on readings of each writer's replies by a model
-        that never saw that writer (a model reads its own training replies too
-        surely to learn from). None with fewer than two writers."""
+    def _fit_model(self, judged: Sequence[LabelledReply]) -> None:
+        matrix = self.features.fit_transform(
+            [r.partner for r in judged], [r.text for r in judged]
+        )
+        column_major(self.model.fit(matrix, [r.kind for r in judged]))
+
+    def _second_look_folds(self, judged: Sequence[LabelledReply]) -> List[List[str]]:
+        """The groups of writers the second look is fitted on, each read by a
+        model that never saw it (a model reads its own training replies too
+        surely to learn from). None without the second look or with fewer than
+        two writers."""
         writers = sorted({r.writer for r in judged})
-        if len(writers) < 2:
-            return None
-        features: List[np.ndarray] = []
-        kinds: List[str] = []
-        for held_out in (
-            writers[i::SECOND_LOOK_FOLDS] for i in range(SECOND_LOOK_FOLDS)
-        ):
-            if not held_out:
-                continue
-            reader = ReplyClassifier(**self.options, with_second_look=False).fit(
-                r for r in judged if r.writer not in held_out
-            )
-            test = [r for r in judged if r.writer in held_out]
-            readings = read_with_clauses(
-                reader, [r.partner for r in test], [r.text for r in test]
-            )
-            features += [second_look_features(*reading) for reading in readings]
-            kinds += [r.kind for r in test]
-        return SecondLook().fit(np.vstack(features), kinds)
+        if not self.with_second_look or len(writers) < 2:
+            return []
+        groups = (writers[i::SECOND_LOOK_FOLDS] for i in range(SECOND_LOOK_FOLDS))
+        return [group for group in groups if group]
+
+    def _read_held_out(
+        self, judged: Sequence[LabelledReply], held_out: Sequence[str]
+    ) -> Tuple[np.ndarray, List[str]]:
+        """The second look's features and kinds of the held-out writers' replies,
+        read by a model fitted on the other writers."""
+        reader = ReplyClassifier(**self.options, with_second_look=False).fit(
+            r for r in judged if r.writer not in held_out
+        )
+        test = [r for r in judged if r.writer in held_out]
+        readings = read_with_clauses(
+            reader, [r.partner for r in test], [r.text for r in test]
+        )
+        features = np.vstack([second_look_features(*reading) for reading in readings])
+        return features, [r.kind for r in test]
 
     def rank(self, partner: str, text: str) -> List[Tuple[str, float]]:
         """Each kind with its probability, most likely first."""

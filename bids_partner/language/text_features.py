@@ -6,6 +6,7 @@ from any one classifier, so that a change to one does not retrain the others."""
 from __future__ import annotations
 
 import re
+import threading
 from functools import lru_cache
 from typing import Any, Dict, List, Sequence, Tuple
 
@@ -17,6 +18,8 @@ from bids_partner.language.sparse_models import KeptIdfVectorizer
 
 _EMBEDDINGS: Dict[str, np.ndarray] = {}
 _MAX_CACHED = 20_000
+# Classifiers fit side by side in threads (replies.py) share the cache.
+_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1)
@@ -30,16 +33,17 @@ def embed(texts: Sequence[str], remember: bool = True) -> np.ndarray:
     """all-MiniLM-L6-v2 embeddings. Remembered texts (the training data, partner
     lines) are encoded once per process; a person's reply judged in the server is
     not kept (`remember=False`)."""
-    missing = sorted({t for t in texts if t not in _EMBEDDINGS})
-    if not missing:
-        return np.vstack([_EMBEDDINGS[t] for t in texts])
-    fresh = dict(zip(missing, _encoder().encode(missing)))
-    vectors = np.vstack([fresh[t] if t in fresh else _EMBEDDINGS[t] for t in texts])
-    if remember:
-        if len(_EMBEDDINGS) + len(fresh) > _MAX_CACHED:
-            _EMBEDDINGS.clear()
-        _EMBEDDINGS.update(fresh)
-    return vectors
+    with _LOCK:
+        missing = sorted({t for t in texts if t not in _EMBEDDINGS})
+        if not missing:
+            return np.vstack([_EMBEDDINGS[t] for t in texts])
+        fresh = dict(zip(missing, _encoder().encode(missing)))
+        vectors = np.vstack([fresh[t] if t in fresh else _EMBEDDINGS[t] for t in texts])
+        if remember:
+            if len(_EMBEDDINGS) + len(fresh) > _MAX_CACHED:
+                _EMBEDDINGS.clear()
+            _EMBEDDINGS.update(fresh)
+        return vectors
 
 
 def _room() -> int:

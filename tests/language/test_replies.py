@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import List, Tuple
 
+import numpy as np
 import pytest
 
 from bids_partner.contract import KINDS
@@ -315,6 +316,26 @@ def test_training_is_deterministic() -> None:
     first, second = ReplyClassifier().fit(replies), ReplyClassifier().fit(replies)
     for text in ("I hear you", "whatever, not now", "what about me though"):
         assert first.rank("Can we talk?", text) == second.rank("Can we talk?", text)
+
+
+def test_fits_side_by_side_give_the_model_fitted_one_after_another(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The model and the second look's readers are fitted in threads (training
+    time); what they learn must not depend on it."""
+    from bids_partner.language import replies as module
+
+    replies = [
+        r for r in load_replies(ROOT / "data" / "replies") if r.writer in {"w4", "w6"}
+    ]
+    side_by_side = ReplyClassifier(with_second_look=True).fit(replies)
+    monkeypatch.setattr(module, "TRAINING_THREADS", 1)
+    in_turn = ReplyClassifier(with_second_look=True).fit(replies)
+    assert side_by_side.second_look is not None and in_turn.second_look is not None
+    assert np.array_equal(side_by_side.model.coef_, in_turn.model.coef_)
+    assert np.array_equal(
+        side_by_side.second_look.model.coef_, in_turn.second_look.model.coef_
+    )
 
 
 def test_the_partners_line_changes_the_judgement() -> None:
