@@ -369,14 +369,17 @@ SUGGESTIONS_MEETING_THE_AIM = {
     # same about us, can we talk?" reads reach (0.63), and no sentence of it
     # reads toward first. With w23 and w24 (written for short sincere answers and
     # toward then one's own need) reach 0.56, toward 0.41; "Yes, I do, very
-    # much." alone still reads against (0.72).
+    # much." alone still reads against (0.72); with w25 and w26 (short replies)
+    # against 0.53, toward 0.43.
     "reassurance": 3,
     "surgeon": 4,
     "withdraws_after_fight": 4,
     # "Let me take the dishes" (help for the partner, toward by the guide since
     # the third session) reads toward since w15 and w16 were trained on.
     "dinner_criticism": 4,
-    "sunset": 3,
+    # "One sec, I want to see it!" (an eager delay) reads toward since the short
+    # replies of w25 and w26 were trained on (away before).
+    "sunset": 4,
     # "I don't think you're fine, and that's okay. Can I sit with you?" read reach
     # (its first sentence alone away) until w23 and w24 (seventeenth session).
     "partner_cries": 4,
@@ -455,8 +458,9 @@ def test_the_scenes_suggested_replies_meet_each_scenes_aim(
     }
     assert fallen == {}, (met, kinds)
     # 49 since w21 and w22 (time_alone's fourth asked about, above); 50 with w23
-    # and w24 (partner_cries); 52 with the own-need reader (calls_at_work).
-    assert sum(met.values()) >= 52, (met, kinds)
+    # and w24 (partner_cries); 52 with the own-need reader (calls_at_work); 53
+    # with w25 and w26 (sunset).
+    assert sum(met.values()) >= 53, (met, kinds)
     assert "against" not in kinds
 
 
