@@ -220,18 +220,20 @@ class ReplyClassifier:
             embed([r.text for r in judged])
             embed(sorted({r.partner for r in judged}))
         held_out_groups = self._second_look_folds(judged)
-        # The model and the second look's readers are fitted side by side: each
-        # fit is deterministic and apart from the others (2 cores: `rasa train`
-        # had gone past 5 minutes with them one after another).
-        with ThreadPoolExecutor(max_workers=TRAINING_THREADS) as pool:
-            fitted = pool.submit(self._fit_model, judged)
-            folds = [
-                pool.submit(self._read_held_out, judged, held_out)
-                for held_out in held_out_groups
-            ]
-            fitted.result()
-            readings = [fold.result() for fold in folds]
-        if readings:
+        if not held_out_groups:
+            self._fit_model(judged)
+        else:
+            # The model and the second look's readers are fitted side by side:
+            # each fit is deterministic and apart from the others (2 cores:
+            # `rasa train` had gone past 5 minutes with them one after another).
+            with ThreadPoolExecutor(max_workers=TRAINING_THREADS) as pool:
+                fitted = pool.submit(self._fit_model, judged)
+                folds = [
+                    pool.submit(self._read_held_out, judged, held_out)
+                    for held_out in held_out_groups
+                ]
+                fitted.result()
+                readings = [fold.result() for fold in folds]
             self.second_look = SecondLook().fit(
                 np.vstack([features for features, _ in readings]),
                 [kind for _, kinds in readings for kind in kinds],
@@ -254,8 +256,8 @@ class ReplyClassifier:
     def _second_look_folds(self, judged: Sequence[LabelledReply]) -> List[List[str]]:
         """The groups of writers the second look is fitted on, each read by a
         model that never saw it (a model reads its own training replies too
-        surely to learn from). None without the second look or with fewer than
-        two writers."""
+        surely to learn from). Empty without the second look or with fewer
+        than two writers."""
         writers = sorted({r.writer for r in judged})
         if not self.with_second_look or len(writers) < 2:
             return []
