@@ -156,6 +156,17 @@ _STREET = re.compile(
     r"[A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*)?"
     r"\s+(?i:st|rd|ave|blvd|ln|hwy)\b\.?(?:\s+[NSEWnsew]\b)?)"
 )
+# A road known by its number: "the diner on route 9", "off Highway 401".
+_NUMBERED_ROAD = re.compile(
+    r"\b(?P<v>(?i:route|rte|highway|hwy|interstate)\s+\d{1,4}[A-Za-z]?)\b"
+)
+# A capitalised word for a street after a name found makes the two a street:
+# "on [Elm] Close", "[Gladstone] Terrace".
+_STREET_WORDS = {
+    "Close", "Road", "Street", "Lane", "Avenue", "Crescent", "Drive", "Terrace",
+    "Grove", "Gardens", "Court", "Way", "Place", "Square", "Row", "Mews", "Walk",
+    "Boulevard", "Parade", "Rise", "Rd", "St", "Ave", "Ln", "Dr", "Cres", "Tce",
+}  # fmt: skip
 # A place typed lowercase, named by the word for what it is ("dumbarton road",
 # "bugis junction", "lavarack barracks", "watford gap services"): masked when a
 # word before that one is no everyday English word (not "the bus station").
@@ -615,6 +626,17 @@ class Anonymizer:
         )
         found.extend(self._lowercase_places(text))
         found.extend(self._listed_places(text))
+        found.extend(
+            Finding(m.start("v"), m.end("v"), "place")
+            for m in _NUMBERED_ROAD.finditer(text)
+        )
+        # A title alone is nobody's place or workplace ("mrs" is also a town).
+        found = [
+            f
+            for f in found
+            if f.kind == "person"
+            or text[f.start : f.end].rstrip(".").lower() not in TITLES
+        ]
         # A helpline's number stays: it identifies nobody ("text 741741").
         found = [
             f
@@ -728,11 +750,16 @@ class Anonymizer:
         "el paso", "bukit batok", "RED DEER"): the word before or after joins it
         when together they name a listed place."""
         found = text[start:end]
+        if " " in found and found.split()[-1] in _STREET_WORDS:
+            return start, end, "place"  # "Maple Road" found as a person
         before = _PREVIOUS_WORD.search(text, 0, start)
         if before and f"{before.group(1)} {found}".lower() in self.lex.places:
             return before.start(1), end, "place"
         after = _NEXT_WORD.match(text, end)
-        if after and f"{found} {after.group(1)}".lower() in self.lex.places:
+        if after and (
+            f"{found} {after.group(1)}".lower() in self.lex.places
+            or after.group(1) in _STREET_WORDS
+        ):
             return start, after.end(1), "place"
         return start, end, kind
 

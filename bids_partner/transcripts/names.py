@@ -38,6 +38,15 @@ from bids_partner.transcripts.lexicons import (
 )
 from bids_partner.transcripts.patterns import Finding
 
+# Titles only ever said before a surname.
+SURNAME_TITLES = {"mr", "mrs", "ms", "mx"}
+# Words that make "Mr X" a kind of person, not a surname: "waiting for mr right".
+TITLE_IDIOMS = {
+    "right", "wrong", "perfect", "nice", "big", "fix", "know", "clean", "grumpy",
+    "popular", "tough", "busy", "cool", "fancy", "bossy", "sunshine", "nobody",
+    "man", "president", "universe", "mom", "mum", "dad", "husband", "wife",
+}  # fmt: skip
+
 SENTENCE_ENDS = {".", "!", "?", "\n", ":", ";", '"', "…"}
 # Words after which a capitalised or listed word is a person.
 PERSON_CUES = {"named", "called", "name's", "with", "told", "and", "ask", "asked"}
@@ -949,12 +958,19 @@ class NameFinder:
         end = j
         while end < min(len(doc), j + 3) and (
             self._name_part(doc[end])
-            # "dr priyanka": after a title, a word that is not an ordinary one.
+            # "dr priyanka": after a title, a word that is not an ordinary one;
+            # after Mr, Mrs, Ms or Mx any word but an idiom's ("mrs. park"; not
+            # "mr right").
             or (
                 end == j
                 and self._word(doc[end])
-                and not self._common(doc[end])
-                and not self._protected(doc[end])
+                and (
+                    (
+                        token.lower_.rstrip(".") in SURNAME_TITLES
+                        and doc[end].lower_ not in TITLE_IDIOMS
+                    )
+                    or (not self._common(doc[end]) and not self._protected(doc[end]))
+                )
             )
         ):
             end += 1

@@ -265,6 +265,11 @@ def test_numbers_that_identify_nobody_stay(anonymizer: Anonymizer, text: str) ->
         ("seo-yeon's parents hate me", "[PERSON_1]'s parents hate me"),
         ("i went to min-jun's house", "i went to [PERSON_1]'s house"),
         ("I texted Jae-won yesterday", "I texted [PERSON_1] yesterday"),
+        # Dev set aw20: a surname that is an everyday word, after Mr or Mrs.
+        (
+            "my umma heard it from mrs. park at church",
+            "my umma heard it from [PLACE_1] at church",
+        ),
     ],
 )
 def test_context_makes_a_word_a_name_lowercase_or_ordinary(
@@ -272,6 +277,23 @@ def test_context_makes_a_word_a_name_lowercase_or_ordinary(
 ) -> None:
     """'me and X', 'X and I', 'texting X', 'X from work', 'my best friend X',
     'X (my cousin)'; hyphenated names and possessives."""
+    assert clean(anonymizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("he turns up on Elm Close at night", "he turns up on [PLACE_1] at night"),
+        ("we lived on Gladstone Terrace", "we lived on [PLACE_1]"),
+        ("the diner on route 9 closes late", "the diner on [PLACE_1] closes late"),
+        ("an hour up Highway 401", "an hour up [PLACE_1]"),
+    ],
+)
+def test_streets_and_numbered_roads_are_masked_whole(
+    anonymizer: Anonymizer, text: str, expected: str
+) -> None:
+    """Dev set aw20: a street word after a name found ("Elm Close" left
+    "Close"), and roads known by their number."""
     assert clean(anonymizer, text) == expected
 
 
@@ -284,6 +306,7 @@ def test_context_makes_a_word_a_name_lowercase_or_ordinary(
         "babe I'm sorry",
         "my husband said nothing all evening",
         "I miss hunter so much",
+        "she is still waiting for mr right",
     ],
 )
 def test_the_same_words_stay_where_they_are_no_name(
