@@ -837,7 +837,9 @@ def survives(
     and a short name ("Mo") is looked for as a word, not inside "mom". Where
     the name's text also stands inside one of the message's `keep` words ("will"
     and "i will not"), that occurrence is the word, not the name."""
-    every_word = re.findall(r"[^\W\d_]+", identifier)
+    # A possessive's "s" is no word of the name: "[PLACE_1]'s" leaves none of
+    # "Kehoe's".
+    every_word = re.findall(r"[^\W\d_]+", re.sub(r"['’]s\b", "", identifier))
     # A name that is only such a word ("Nana") is still looked for.
     words = [w for w in every_word if w.lower() not in _BESIDE_A_NAME] or every_word
     if source is not None and kind in NAMES_AND_PLACES:

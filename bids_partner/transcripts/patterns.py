@@ -145,15 +145,21 @@ _DIGIT_WORD = (
 # four two, then 1938"); a country code said as "plus".
 _SPOKEN_PHONE = (
     rf"\b(?:plus\s+)?{_DIGIT_WORD}"
-    rf"(?:(?:\s*[,-]\s*|\s+)(?:(?:and\s+)?then\s+)?(?:(?:double|triple)\s+)?"
+    rf"(?:(?:\s*[,/-]\s*|\s+)(?:(?:and\s+)?then\s+)?(?:(?:double|triple)[\s-]+)?"
     rf"{_DIGIT_WORD}){{3,}}\b"
 )
-# Arrows and emoji people put between a number's groups ("312 👉 555 👉 0176").
-_SYMBOLS = r"[\u2190-\u21ff\u2700-\u27bf\u2b00-\u2bff\U0001f300-\U0001faff]"
+# Arrows, stars, bullets, flags and emoji people put between a number's groups
+# ("312 👉 555 👉 0176", "819 ☆ 555 ☆ 0164", "0 7 5 • 8 8 1").
+_SYMBOLS = (
+    r"[\u00b7\u2022\u2190-\u21ff\u2600-\u27bf\u2b00-\u2bff\ufe0f"
+    r"\U0001f1e6-\U0001f1ff\U0001f300-\U0001faff]"
+)
 _SPLIT_PHONE = (
     r"(?<![\d.,])\d{2,5}(?:(?:\s*,?\s*(?:and\s+then|then|and|space|dash|hyphen|"
     rf"dot)\s+|\s*{_SYMBOLS}+\s*|\s+)\d{{2,5}}){{1,4}}(?![\d.,]\d)"
 )
+# One digit, or its word ("7 one 3 9").
+_ONE_DIGIT = r"(?:\d|(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b)"
 # A door, gate or key-safe code, a PIN or a password, after the word that names
 # it ("the door code for her flat is 4471#", "gate code at Nana's is 2580 pound",
 # "wifi pw sunflower!2291"): three digits or more, spaced or not, with the key
@@ -162,7 +168,7 @@ _SECRET = (
     r"\b(?:code|passcode|password|pw|pwd|pin|passkey|combo)"
     r"(?:\s+(?:for|to|at|on)(?:\s+[\w'’]+){1,5}?)?"
     r"(?:\s+(?:is|was|=))?[\s:=,]+"
-    r"(?P<v>\d(?:\s?\d){2,9}(?:\s?[#*]|\s(?:star|pound|hash)\b)?"
+    rf"(?P<v>{_ONE_DIGIT}(?:\s?{_ONE_DIGIT}){{2,9}}(?:\s?[#*]|\s(?:star|pound|hash)\b)?"
     r"|(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[^\s]{4,}?(?=[.,?!]*(?:\s|$)))"
 )
 _DIGIT_NAMES = {
@@ -199,7 +205,7 @@ def _spoken_digits(value: str) -> int:
         if word in ("double", "triple"):
             times = 2 if word == "double" else 3
             continue
-        count += len(word) if word.isdigit() else _DIGIT_NAMES.get(word, 0) * times
+        count += (len(word) if word.isdigit() else _DIGIT_NAMES.get(word, 0)) * times
         units += word.isdigit() or _DIGIT_NAMES.get(word) == 1
         times = 1
     return count if units >= MIN_DIGIT_WORDS else 0
@@ -295,8 +301,8 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
         "id",
         re.compile(
             r"\b(?:mrn|id|no|number|acct|account|policy|case|license|licence|"
-            r"passport|plate|member|patient)[\s:#.]{1,3}"
-            r"(?P<v>(?=[A-Za-z-]*\d)[A-Za-z0-9][A-Za-z0-9-]{3,})",
+            r"passport|plate|member|patient)(?:\s+(?:is|was))?[\s:#.]{1,3}"
+            r"(?P<v>(?=[A-Za-z/-]*\d)[A-Za-z0-9][A-Za-z0-9/-]{3,})",
             re.I,
         ),
     ),
@@ -311,6 +317,23 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
     # Digits in groups: cards, Aadhaar, SIN, TFN, Medicare, phones ("4111 1111
     # 1111 1111", "046 454 286", "98765 43210"); _fits wants six digits or more.
     ("digits", re.compile(r"(?<![\w.,/:])\d+(?:[ .-]\d+)+\b")),
+    # Digits typed apart, the groups apart by a spaced dash, dot, slash or
+    # symbol ("6 2 3 9 - 4 4 1 0", "876 🇯🇲 5 8 2 🇯🇲 1 1 9 0").
+    (
+        "apart_digits",
+        re.compile(
+            rf"(?<![\w.,/:])\d+(?: \d+)*(?:\s*(?:[.•/-]|{_SYMBOLS}+)\s*\d+(?: \d+)*)+\b"
+        ),
+    ),
+    # A reference in three parts or more apart by slashes ("SJCL/2021/0447",
+    # "KTW/CR/118/24"), four digits or more in all.
+    (
+        "id",
+        re.compile(
+            r"(?<![\w/])(?=(?:[A-Za-z/]*\d){4})[A-Za-z0-9]{1,10}(?:/[A-Za-z0-9]{1,10}){2,}"
+            r"(?![\w/])"
+        ),
+    ),
     # Any token mixing letters and digits ("QX7741Z", "LB19"); _fits lets ordinals,
     # times, units and chat words through ("3rd", "10pm", "5k", "gr8").
     (
@@ -570,7 +593,7 @@ def _kind(
 ) -> str | None:
     """The kind a match is, or None when it identifies nobody."""
     value = text[start:end]
-    if kind in ("id", "phone", "digits") and value[:1].isdigit():
+    if kind in ("id", "phone", "digits", "apart_digits") and value[:1].isdigit():
         if _money(text, start, end) or _years(value):
             return None
     if kind == "date" and re.fullmatch(r"\d+/\d+", value):
@@ -580,6 +603,10 @@ def _kind(
             return None
     if kind == "digits":
         return _digit_kind(value)
+    if kind == "apart_digits":
+        # A digit typed alone beside another, not a range of times or scores
+        # ("10.30 - 11.45", "21 - 18").
+        return _digit_kind(value) if re.search(r"\b\d \d|\d \d\b", value) else None
     if kind == "spoken_phone":
         # Words alone or mixed with digits; digits alone are the other patterns'.
         words = re.sub(r"[\d\s,-]", "", value)

@@ -92,6 +92,16 @@ def test_examples(anonymizer: Anonymizer, text: str, expected: str) -> None:
             "the card [ID_1] fails the checksum",
         ),
         ("the case number is 5561 2290 8", "the case number is [ID_1]"),
+        # Dev set aw22: digits typed one at a time, groups apart by a spaced
+        # dash, a bullet, a flag; digits doubled in words; slashed references.
+        ("my mums number 6 2 3 9 - 4 4 1 0 ok", "my mums number [ID_1] ok"),
+        ("acct 4 0 4 - 2 2 1 - 7 7 8 pls", "acct [ID_1] pls"),
+        ("new one 0 7 5 • 8 8 1 • 2 0 4 4", "new one [PHONE_1]"),
+        ("mi number a 876 🇯🇲 5 8 2 🇯🇲 1 1 9 0 save it", "mi number a [ID_1] save it"),
+        ("call me on 6 double 2 7 1 9 0 when done", "call me on [PHONE_1] when done"),
+        ("my new # 808 2 two 8 / 1 5 0 7", "my new # [PHONE_1]"),
+        ("gate pin is 7 one 3 9. thanks", "gate pin is [ID_1]. thanks"),
+        ("the case is KTW/CR/118/24 now", "the case is [ID_1] now"),
     ],
 )
 def test_numbers_are_masked_with_spaces_dots_or_dashes_whatever_the_checksum(
@@ -232,6 +242,8 @@ def test_handles_and_payment_tags_without_an_at_are_masked(
         "it's 50/50 whether he shows up",
         "my 2nd marriage was worse than my 1st",
         "I waited 2 hours on the way home",
+        "my shift is 10.30 - 11.45 then 2 - 6",
+        "we lost 21 - 18 - 21 - 15 and it's 24/7 with him",
     ],
 )
 def test_numbers_that_identify_nobody_stay(anonymizer: Anonymizer, text: str) -> None:
@@ -410,6 +422,9 @@ def test_the_bars_on_the_planted_identifier_sets(anonymizer, name: str) -> None:
         ("aunty kavitha", "aunty kavitha rang", "aunty kavitha rang", True),
         ("Nana", "Nana rang", "Nana rang", True),
         ("Nana", "Nana rang", "[PERSON_1] rang", False),
+        # A possessive's "s" is no word of the name.
+        ("Kehoe's", "a pint at Kehoe's, let's", "a pint at [PLACE_1]'s, let's", False),
+        ("Kehoe's", "a pint at Kehoe's, let's", "a pint at Kehoe's, let's", True),
     ],
 )
 def test_a_name_survives_by_its_own_occurrences(
