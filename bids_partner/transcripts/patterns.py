@@ -168,7 +168,7 @@ _SECRET = (
     r"\b(?:code|passcode|password|pw|pwd|pin|passkey|combo)"
     r"(?:\s+(?:for|to|at|on)(?:\s+[\w'’]+){1,5}?)?"
     r"(?:\s+(?:is|was|=))?[\s:=,]+"
-    rf"(?P<v>{_ONE_DIGIT}(?:\s?{_ONE_DIGIT}){{2,9}}(?:\s?[#*]|\s(?:star|pound|hash)\b)?"
+    rf"(?P<v>{_ONE_DIGIT}(?:[\s-]?{_ONE_DIGIT}){{2,9}}(?:\s?[#*]|\s(?:star|pound|hash)\b)?"
     r"|(?=[^\s]*\d)(?=[^\s]*[A-Za-z])[^\s]{4,}?(?=[.,?!]*(?:\s|$)))"
 )
 _DIGIT_NAMES = {
@@ -371,12 +371,13 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
             r"\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]{1,4}(?:-[A-Z0-9]{1,4}){2,}\b"
         ),
     ),
-    # The last digits of an account or card: "the account ending 8821".
+    # The last digits of an account, card or ID: "the account ending 8821",
+    # "joint account (ending 4471)", "my bank card, it ends in 2290".
     (
         "id",
         re.compile(
-            r"\b(?:account|acct|card|a/c)\s+(?:number\s+)?(?:ending|ends|that\s+ends)"
-            r"(?:\s+(?:in|with))?\s+(?P<v>\d{3,6})\b",
+            r"\b(?:account|acct|card|a/c|id|number|no)\b[\s,:(]+(?:\w+\s+){0,2}?"
+            r"(?:ending|ends|that\s+ends)(?:\s+(?:in|with))?\s+(?P<v>\d{3,6})\b",
             re.I,
         ),
     ),
@@ -431,6 +432,13 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
             rf"\b{_POSTCODE_CUE}(?:\s+(?:is|was|code))*[\s:#]+"
             r"(?P<v>(?=[A-Za-z0-9 -]*\d)[A-Za-z0-9]{2,5}(?:[ -][A-Za-z0-9]{2,4})?)",
             re.I,
+        ),
+    ),
+    # A post office box: "P.O. Box 5527", "PO box 12".
+    (
+        "address",
+        re.compile(
+            r"\b(?:P\.?\s?O\.?\s?Box|post\s+office\s+box)\s*#?\s*\d{1,6}\b", re.I
         ),
     ),
     # Flats and units: "Flat 302", "apt 12B", "unit #4", "blk 523".

@@ -63,6 +63,7 @@ def clean(anonymizer: Anonymizer, text: str) -> str:
         ("it was on March 3rd, two weeks ago", "it was on [DATE_1], two weeks ago"),
         ("follow @jess_k92 on instagram", "follow [HANDLE_1] on instagram"),
         ("we live at 42 Elm Street", "we live at [ADDRESS_1]"),
+        ("posted to P.O. Box 5527 last week", "posted to [ADDRESS_1] last week"),
         ("my SSN is 123-45-6789", "my SSN is [ID_1]"),
         ("I feel so alone and furious", "I feel so alone and furious"),
         ("", ""),
@@ -102,6 +103,14 @@ def test_examples(anonymizer: Anonymizer, text: str, expected: str) -> None:
         ("my new # 808 2 two 8 / 1 5 0 7", "my new # [PHONE_1]"),
         ("gate pin is 7 one 3 9. thanks", "gate pin is [ID_1]. thanks"),
         ("the case is KTW/CR/118/24 now", "the case is [ID_1] now"),
+        # Dev set aw23: the last digits of an account, card or ID after a few
+        # words; a code typed with dashes.
+        (
+            "our joint account (ending 4471) had",
+            "our joint account (ending [ID_1]) had",
+        ),
+        ("my bank card, it ends in 2290. I", "my bank card, it ends in [ID_1]. I"),
+        ("the lockbox code 4-4-7-1, and", "the lockbox code [ID_1], and"),
     ],
 )
 def test_numbers_are_masked_with_spaces_dots_or_dashes_whatever_the_checksum(
@@ -244,6 +253,7 @@ def test_handles_and_payment_tags_without_an_at_are_masked(
         "I waited 2 hours on the way home",
         "my shift is 10.30 - 11.45 then 2 - 6",
         "we lost 21 - 18 - 21 - 15 and it's 24/7 with him",
+        "the film ends in 2019 and the number ends with a sad face",
     ],
 )
 def test_numbers_that_identify_nobody_stay(anonymizer: Anonymizer, text: str) -> None:
