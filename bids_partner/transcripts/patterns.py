@@ -298,7 +298,7 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
     ("phone", re.compile(r"\b\d{3}[\s.-]\d{4}\b")),
     # An ID after the word that names it: "MRN 445-221", "passport no. X12345".
     (
-        "id",
+        "cued_id",
         re.compile(
             r"\b(?:mrn|id|no|number|acct|account|policy|case|license|licence|"
             r"passport|plate|member|patient)(?:\s+(?:is|was))?[\s:#.]{1,3}"
@@ -376,10 +376,21 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
     (
         "id",
         re.compile(
-            r"\b(?:account|acct|card|a/c|id|number|no)\b[\s,:(]+(?:\w+\s+){0,2}?"
+            r"\b(?:account|acct|card|a/c|id|number|no)\b[\s,:(]+(?:\S+\s+){0,3}?"
             r"(?:ending|ends|that\s+ends)(?:\s+(?:in|with))?\s+(?P<v>\d{3,6})\b",
             re.I,
         ),
+    ),
+    # Four last digits after "ending" whatever names them ("the Amex ending 5512").
+    (
+        "id",
+        re.compile(r"\b(?:ending|ends)(?:\s+(?:in|with))?\s+(?P<v>\d{4})\b", re.I),
+    ),
+    # A reference after "#" or in quotes: "ticket #5551mm", "the one is '5551km'".
+    ("cued_id", re.compile(r"(?<![\w#&])#\s?(?P<v>\d{4,}[A-Za-z]{0,3})\b")),
+    (
+        "cued_id",
+        re.compile(r"['‘\"“](?P<v>[A-Za-z-]{0,4}\d{4,}[A-Za-z]{1,4})['’\"”]"),
     ),
     (
         "id",
@@ -392,7 +403,7 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
     ),
     # IDs after the word that names them, national ones included.
     (
-        "id",
+        "cued_id",
         re.compile(
             r"\b(?:ssn|sin|nin|ni|nino|nhs|ppsn?|pps|aadhaa?r|pan|tfn|medicare|ird|"
             r"abn|ref|reference|customer|order|ticket|tracking|dl|permit|visa|"
@@ -601,7 +612,10 @@ def _kind(
 ) -> str | None:
     """The kind a match is, or None when it identifies nobody."""
     value = text[start:end]
-    if kind in ("id", "phone", "digits", "apart_digits") and value[:1].isdigit():
+    if (
+        kind in ("id", "cued_id", "phone", "digits", "apart_digits")
+        and value[:1].isdigit()
+    ):
         if _money(text, start, end) or _years(value):
             return None
     if kind == "date" and re.fullmatch(r"\d+/\d+", value):
@@ -611,6 +625,14 @@ def _kind(
             return None
     if kind == "digits":
         return _digit_kind(value)
+    if kind == "cued_id":
+        # Named as an ID, four digits or more are one whatever letters follow
+        # ("ref 55219kg" is no weight); a year alone is a year ("#2019").
+        if value.isdigit() and _year(value):
+            return None
+        if sum(c.isdigit() for c in value) >= 4:
+            return "id"
+        kind = "id"
     if kind == "apart_digits":
         # A digit typed alone beside another, not a range of times or scores
         # ("10.30 - 11.45", "21 - 18").

@@ -111,6 +111,24 @@ def test_examples(anonymizer: Anonymizer, text: str, expected: str) -> None:
         ),
         ("my bank card, it ends in 2290. I", "my bank card, it ends in [ID_1]. I"),
         ("the lockbox code 4-4-7-1, and", "the lockbox code [ID_1], and"),
+        # Dev set aw24: a unit-like ending on a reference named as one, "#" and
+        # quotes, the last digits after "ending" whatever names them.
+        (
+            "wedding hall booking, ref 55219kg, paid",
+            "wedding hall booking, ref [ID_1], paid",
+        ),
+        (
+            "3 tickets, the last one #5551mm, all",
+            "3 tickets, the last one #[ID_1], all",
+        ),
+        (
+            "the broadband one is '5551km'. Cheers",
+            "the broadband one is '[ID_1]'. Cheers",
+        ),
+        (
+            "and the Amex ending 5512 has charges",
+            "and the Amex ending [ID_1] has charges",
+        ),
     ],
 )
 def test_numbers_are_masked_with_spaces_dots_or_dashes_whatever_the_checksum(
@@ -254,6 +272,7 @@ def test_handles_and_payment_tags_without_an_at_are_masked(
         "my shift is 10.30 - 11.45 then 2 - 6",
         "we lost 21 - 18 - 21 - 15 and it's 24/7 with him",
         "the film ends in 2019 and the number ends with a sad face",
+        "#2019 was rough, I lost 5kg and he ran '10km' twice",
     ],
 )
 def test_numbers_that_identify_nobody_stay(anonymizer: Anonymizer, text: str) -> None:
