@@ -126,8 +126,8 @@ def test_examples(anonymizer: Anonymizer, text: str, expected: str) -> None:
             "the broadband one is '[ID_1]'. Cheers",
         ),
         (
-            "and the Amex ending 5512 has charges",
-            "and the Amex ending [ID_1] has charges",
+            "and the other one ending 5512 has charges",
+            "and the other one ending [ID_1] has charges",
         ),
     ],
 )
