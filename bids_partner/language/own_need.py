@@ -20,9 +20,12 @@ from typing import Dict, Iterable, List, Sequence, Tuple
 import numpy as np
 import scipy.sparse as sp
 import yaml
-from sklearn.linear_model import LogisticRegression
 
-from bids_partner.language.sparse_models import KeptIdfVectorizer, column_major
+from bids_partner.language.sparse_models import (
+    KeptIdfVectorizer,
+    column_major,
+    logistic_regression,
+)
 
 # A toward reply read at least this likely to say the user's own need says it.
 SAYS_OWN_NEED = 0.5
@@ -88,9 +91,7 @@ class OwnNeedReader:
         self.chars = KeptIdfVectorizer(
             analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
         )
-        self.model = LogisticRegression(
-            C=C, max_iter=3000, class_weight="balanced", random_state=seed
-        )
+        self.model = logistic_regression(C, seed)
 
     def _features(self, texts: Sequence[str], fit: bool) -> sp.csr_matrix:
         if fit:

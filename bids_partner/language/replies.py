@@ -18,7 +18,6 @@ from typing import Any, Dict, Iterable, List, Sequence, Tuple
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.linear_model import LogisticRegression
 
 from bids_partner.contract import KINDS
 from bids_partner.language.own_need import (
@@ -27,7 +26,11 @@ from bids_partner.language.own_need import (
     load_own_need_labels,
 )
 from bids_partner.language.reply_data import LabelledReply
-from bids_partner.language.sparse_models import KeptIdfVectorizer, column_major
+from bids_partner.language.sparse_models import (
+    KeptIdfVectorizer,
+    column_major,
+    logistic_regression,
+)
 from bids_partner.language.text_features import embed, word_and_char_tfidf
 
 # One word, a bare acknowledgement or an emoji: not a reply to judge (the coach asks
@@ -147,9 +150,7 @@ class SecondLook:
     replies out of toward (benchmarks/reply_against_toward.py)."""
 
     def __init__(self) -> None:
-        self.model = LogisticRegression(
-            C=1.0, max_iter=3000, class_weight="balanced", random_state=0
-        )
+        self.model = logistic_regression(1.0, 0)
 
     def fit(self, features: np.ndarray, kinds: Sequence[str]) -> SecondLook:
         weights = [SECOND_LOOK_AGAINST_WEIGHT if k == "against" else 1.0 for k in kinds]
@@ -202,9 +203,7 @@ class ReplyClassifier:
             "with_tfidf": with_tfidf,
         }
         self.features = ReplyFeatures(with_partner, with_encoder, with_tfidf)
-        self.model = LogisticRegression(
-            C=C, max_iter=3000, class_weight="balanced", random_state=seed
-        )
+        self.model = logistic_regression(C, seed)
         self.with_second_look = with_second_look
         self.second_look: SecondLook | None = None
         # Where the labels of "toward, then my own need" are (own_need.py): a

@@ -12,6 +12,23 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
 
+def logistic_regression(
+    C: float, seed: int, class_weight: str | None = "balanced"
+) -> LogisticRegression:
+    """The readers' logistic regression. Newton-CG reaches the optimum lbfgs
+    reaches (the loss is convex) in 15-21 steps instead of 140-250: fitting the
+    RiskReader took 0.59-0.69x the time and the reply judge 0.68x, with the same
+    readings (risk scores within 0.0003 on 4,344 training texts, no threshold
+    crossed; the judge's kinds identical on 1,314 replies; results/session22)."""
+    return LogisticRegression(
+        C=C,
+        solver="newton-cg",
+        max_iter=3000,
+        class_weight=class_weight,
+        random_state=seed,
+    )
+
+
 def column_major(model: LogisticRegression) -> LogisticRegression:
     """The fitted `model` with its weights kept column-major (Fortran order).
 
