@@ -22,14 +22,11 @@ import numpy as np
 import scipy.sparse as sp
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 
 from bids_partner.language.reply_data import load_replies
 from bids_partner.language.risk_shapes import shape_text
-from bids_partner.language.sparse_models import (
-    KeptIdfVectorizer,
-    column_major,
-    logistic_regression,
-)
+from bids_partner.language.sparse_models import KeptIdfVectorizer, column_major
 from bids_partner.language.text_features import tfidf_and_embedding, word_and_char_tfidf
 
 RISKS = ("clear", "unsure", "none")
@@ -220,7 +217,11 @@ class RiskClassifier:
             if with_shapes
             else None
         )
-        self.model = logistic_regression(C, seed)
+        # lbfgs, not the other readers' Newton-CG: here both take about 100 s
+        # once the embeddings are made (results/session22/solver.md).
+        self.model = LogisticRegression(
+            C=C, max_iter=3000, class_weight="balanced", random_state=seed
+        )
 
     def _features(
         self, texts: Sequence[str], fit: bool, vectors: np.ndarray | None = None

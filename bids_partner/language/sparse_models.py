@@ -16,10 +16,10 @@ def logistic_regression(
     C: float, seed: int, class_weight: str | None = "balanced"
 ) -> LogisticRegression:
     """The readers' logistic regression. Newton-CG reaches the optimum lbfgs
-    reaches (the loss is convex) in 15-21 steps instead of 140-250: fitting the
-    RiskReader took 0.59-0.69x the time and the reply judge 0.68x, with the same
-    readings (risk scores within 0.0003 on 4,344 training texts, no threshold
-    crossed; the judge's kinds identical on 1,314 replies; results/session22)."""
+    reaches (the loss is convex) in 13-20 steps instead of 61-254: the reply
+    judge's fit took 0.68x the time, with its kinds identical on 1,314 replies
+    (results/session22/solver.md). The RiskReader keeps lbfgs: there the two
+    take the same time."""
     return LogisticRegression(
         C=C,
         solver="newton-cg",
