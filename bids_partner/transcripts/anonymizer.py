@@ -622,14 +622,12 @@ class Anonymizer:
         found = self._tidy_names(text, found)
         found.extend(self._coordinated(found, parsed.tokens))
         found.extend(
-            Finding(m.start("v"), m.end("v"), "place") for m in _STREET.finditer(text)
+            Finding(m.start("v"), m.end("v"), "place")
+            for road in (_STREET, _NUMBERED_ROAD)
+            for m in road.finditer(text)
         )
         found.extend(self._lowercase_places(text))
         found.extend(self._listed_places(text))
-        found.extend(
-            Finding(m.start("v"), m.end("v"), "place")
-            for m in _NUMBERED_ROAD.finditer(text)
-        )
         # A title alone is nobody's place or workplace ("mrs" is also a town).
         found = [
             f

@@ -137,10 +137,9 @@ _TENS = (
     r"ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
     r"nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 )
-_DIGIT_WORD = (
-    r"(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine|hundred|"
-    rf"thousand|{_TENS}|\d{{1,5}})"
-)
+# The words of one digit.
+_UNITS = r"zero|oh|one|two|three|four|five|six|seven|eight|nine"
+_DIGIT_WORD = rf"(?:{_UNITS}|o|hundred|thousand|{_TENS}|\d{{1,5}})"
 # Groups apart by commas, dashes or spaces, or by "then" ("eight seven six, four
 # four two, then 1938"); a country code said as "plus".
 _SPOKEN_PHONE = (
@@ -159,7 +158,7 @@ _SPLIT_PHONE = (
     rf"dot)\s+|\s*{_SYMBOLS}+\s*|\s+)\d{{2,5}}){{1,4}}(?![\d.,]\d)"
 )
 # One digit, or its word ("7 one 3 9").
-_ONE_DIGIT = r"(?:\d|(?:zero|oh|one|two|three|four|five|six|seven|eight|nine)\b)"
+_ONE_DIGIT = rf"(?:\d|(?:{_UNITS})\b)"
 # A door, gate or key-safe code, a PIN or a password, after the word that names
 # it ("the door code for her flat is 4471#", "gate code at Nana's is 2580 pound",
 # "wifi pw sunflower!2291"): three digits or more, spaced or not, with the key
