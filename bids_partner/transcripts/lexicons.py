@@ -18,6 +18,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.lookups import load_lookups
 
 from bids_partner.language.spacy_pipeline import load_lexicon
+from bids_partner.transcripts.patterns import CURRENCY_CODES
 
 # Below this log-probability a word is rare in English text: a name is more likely.
 COMMON_WORD_LOGPROB = -11.0
@@ -201,6 +202,8 @@ RELATIONSHIP_WORDS_ABROAD = {
     "desculpe", "lỗi", "thương", "yêu", "özür", "dilerim", "seviyorum",
 }  # fmt: skip
 NOT_IDENTIFYING |= RELATIONSHIP_WORDS_ABROAD
+# Currency codes name no one ("Rp 4.5 juta"); patterns.py reads them as money.
+NOT_IDENTIFYING |= set(CURRENCY_CODES)
 # Chosen on the dev sets aw13 and aw14 (eighteenth session), each kind of word
 # beyond the ones the writers used. Pet names said to someone ("Hiya love",
 # "Love, your sister"); greetings; prayer times and feasts people date things by;

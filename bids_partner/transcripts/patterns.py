@@ -93,7 +93,7 @@ _NOT_MAILBOX = (
 # "her tag is $y", "venmo me at z", "my id is w".
 _HANDLE_CUE = (
     r"(?:user\s?name|screen\s?name|handle|gamer\s?tag|tag|insta(?:gram)?|ig|"
-    r"snap(?:chat)?|tik\s?tok|twitter|discord|telegram|reddit|twitch|steam|psn|"
+    r"snap(?:chat)?|sc|tik\s?tok|twitter|discord|telegram|reddit|twitch|steam|psn|"
     r"xbox|venmo|cash\s?app|paypal|zelle|kik|wechat|threads|bluesky|id)"
 )
 _HANDLE_LINK = (
@@ -287,6 +287,17 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
         re.compile(
             r"\b(?:starts?|starting|begins?|beginning|ends?|ending|area\s+code|prefix)"
             r"(?:\s+(?:with|in|on))?\s+(?P<v>(?:\+|0)\d{2,4})\b",
+            re.I,
+        ),
+    ),
+    # Part of a number typed before the writer stops to check: "its 0803 ...
+    # wait", "055 … make I check". A leading 0 is no amount or count; after
+    # "at" or "by" it is a time ("at 0800...").
+    (
+        "phone",
+        re.compile(
+            r"(?<![\w.,])(?<!\bat )(?<!\bby )(?<!\bfrom )(?<!\btill )(?<!\buntil )"
+            r"0\d{2,4}(?=\s*(?:\.{2,}|…))",
             re.I,
         ),
     ),
@@ -512,6 +523,8 @@ PATTERNS: List[Tuple[str, Pattern[str]]] = [
             r"(?<![\w@.])(?=[\w.]*\d)[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)+(?![\w@])"
         ),
     ),
+    # Words joined by dots with an underscore at the end ("mads.xo_").
+    ("handle", re.compile(r"(?<![\w@.])[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)+_+(?!\w)")),
 ]
 # Things those shapes also match that identify nobody: a year, a time, "24/7".
 _HARMLESS = re.compile(
@@ -533,13 +546,25 @@ CHAT_WORDS = {
     "n95", "kn95", "9to5", "f2f", "1on1", "1v1", "w2", "401k", "g2g", "gtg2", "h2o",
     "ww1", "ww2", "wwi", "wwii", "mp3s", "ps2", "ps3", "gta5", "gta6",
 }  # fmt: skip
-_MONEY_BEFORE = re.compile(
-    r"(?:[$£€₹¥]|\b(?:rs|inr|usd|gbp|eur|aud|cad|nzd)\.?)\s?$", re.I
-)
+# Currencies written as a code or a short sign ("AUD 800", "$2,300 CAD",
+# "Rp 4.5 juta", "K200" kwacha, "RM150" ringgit).
+CURRENCY_CODES = (
+    "rs", "inr", "usd", "gbp", "eur", "aud", "cad", "nzd", "sgd", "myr", "php",
+    "ksh", "kes", "ngn", "zar", "jmd", "ttd", "bbd", "gyd", "aed", "idr", "rp",
+    "vnd", "zmw", "tzs", "ugx", "etb", "npr", "pkr", "bdt", "lkr", "hkd", "ghs",
+)  # fmt: skip
+# Ringgit in capitals: "rm 305" is a room.
+_CURRENCY = "|".join(CURRENCY_CODES) + "|(?-i:RM)"
+_MONEY_BEFORE = re.compile(rf"(?:[$£€₹¥₦₱₵]|\b(?:{_CURRENCY})\.?)\s?$", re.I)
 _MONEY_AFTER = re.compile(
-    r"^\s?(?:k\b|dollars|bucks|pounds|quid|euros?|rupees|grand|usd|gbp|eur|"
+    r"^\s?(?:k\b|dollars|bucks|pounds|quid|euros?|rupees|grand|"
+    rf"(?:{_CURRENCY})\b|"
     r"a\s+(?:year|month|week)|per\b|/(?:yr|year|mo|month))",
     re.I,
+)
+# A match that is itself an amount with its currency.
+_MONEY_VALUE = re.compile(
+    rf"(?:(?:{_CURRENCY}|k)\.?\s?[\d.,]+k?|[\d.,]+\s?(?:{_CURRENCY}))", re.I
 )
 
 
@@ -611,10 +636,10 @@ def _kind(
 ) -> str | None:
     """The kind a match is, or None when it identifies nobody."""
     value = text[start:end]
-    if (
-        kind in ("id", "cued_id", "phone", "digits", "apart_digits")
-        and value[:1].isdigit()
-    ):
+    numeric = ("id", "cued_id", "phone", "digits", "apart_digits", "address")
+    if kind in numeric and _MONEY_VALUE.fullmatch(value):
+        return None
+    if kind in numeric[:-1] and value[:1].isdigit():
         if _money(text, start, end) or _years(value):
             return None
     if kind == "date" and re.fullmatch(r"\d+/\d+", value):
