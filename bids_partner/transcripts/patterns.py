@@ -563,8 +563,9 @@ _MONEY_AFTER = re.compile(
     re.I,
 )
 # A match that is itself an amount with its currency.
+_AMOUNT = r"(?:\d{1,3}(?:,\d{3})+|\d{1,6})(?:\.\d{1,2})?"
 _MONEY_VALUE = re.compile(
-    rf"(?:(?:{_CURRENCY}|k)\.?\s?[\d.,]+k?|[\d.,]+\s?(?:{_CURRENCY}))", re.I
+    rf"(?:(?:{_CURRENCY}|k)\.?\s?{_AMOUNT}k?|{_AMOUNT}\s?(?:{_CURRENCY}))", re.I
 )
 
 
@@ -583,7 +584,8 @@ def money_or_age(text: str, start: int, end: int) -> bool:
         start -= 1
     while end < len(text) and not text[end].isspace():
         end += 1
-    return bool(_MONEY_OR_AGE.fullmatch(text[start:end].rstrip(".,;:!?)")))
+    word = text[start:end].rstrip(".,;:!?)")
+    return bool(_MONEY_OR_AGE.fullmatch(word) or _MONEY_VALUE.fullmatch(word))
 
 
 def _year(group: str) -> bool:
