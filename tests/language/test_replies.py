@@ -172,33 +172,32 @@ def test_a_reach_whose_sentences_are_toward_and_away_stays_reach() -> None:
     assert judgement["kind"] == "reach" and judgement["also_reached"] is False
 
 
-@pytest.mark.parametrize(
-    ("reply", "readings", "kind"),
-    [
-        # No sentence before the need reads toward alone; the two together do.
-        (
-            "Sorry, I drifted off. Tell me about it? And after, can I vent too?",
-            {
-                "Sorry, I drifted off.": "against",
-                "Tell me about it?": "away",
-                "And after, can I vent too?": "reach",
-            },
-            "toward",
-        ),
-        # Against after the need: the reach stands.
-        (
-            "Okay, I hear you. Can we talk later? You always do this.",
-            {"Can we talk later?": "reach", "You always do this.": "against"},
-            "reach",
-        ),
-    ],
-)
-def test_the_sentences_before_the_need_are_read_together(
-    reply: str, readings: dict, kind: str
-) -> None:
-    classifier = _ByText({reply: "reach", **readings})
+def test_toward_read_together_before_the_need_is_toward() -> None:
+    """No sentence before the need reads toward alone, the two together do."""
+    reply = "Sorry, I drifted off. Tell me about it? And after, can I vent too?"
+    classifier = _ByText(
+        {
+            reply: "reach",
+            "Sorry, I drifted off.": "against",
+            "Tell me about it?": "away",
+            "And after, can I vent too?": "reach",
+        }
+    )
     judgement = judge(classifier, "Never mind.", reply)  # type: ignore[arg-type]
-    assert judgement["kind"] == kind
+    assert judgement["kind"] == "toward"
+
+
+def test_a_need_then_against_keeps_the_reach() -> None:
+    reply = "Okay, I hear you. Can we talk later? You always do this."
+    classifier = _ByText(
+        {
+            reply: "reach",
+            "Can we talk later?": "reach",
+            "You always do this.": "against",
+        }
+    )
+    judgement = judge(classifier, "I need a minute.", reply)  # type: ignore[arg-type]
+    assert judgement["kind"] == "reach"
 
 
 def test_toward_then_a_reach_sentence_is_toward() -> None:
