@@ -375,13 +375,15 @@ def judge(
         # "Toward, then my own need" is toward: the partner's bid was taken up
         # first; the reach is noted. Anything against in it keeps its judgement.
         # (The whole can read as reach with no single sentence reading so.)
-        toward = (
-            _toward_before_need(classifier, partner, parts, kinds, readings)
-            if kind == "reach"
-            else None
-        )
-        if toward is not None:
-            kind, confidence = "toward", toward
+        if (
+            kind == "reach"
+            and "toward" in kinds
+            and "reach" in kinds
+            and "against" not in kinds
+            and kinds.index("toward") < kinds.index("reach")
+        ):
+            toward_part = readings[parts[kinds.index("toward")]]
+            kind, confidence = "toward", dict(toward_part)["toward"]
             ranking = [("toward", confidence)] + [
                 (k, p) for k, p in ranking if k != "toward"
             ]
@@ -417,31 +419,6 @@ def judge(
         "quote": quote,
         "also_reached": also_reached,
     }
-
-
-def _toward_before_need(
-    classifier: ReplyClassifier,
-    partner: str,
-    parts: Sequence[str],
-    kinds: Sequence[str],
-    readings: Dict[str, List[Tuple[str, float]]],
-) -> float | None:
-    """How much the reply turned toward before it said the user's need, or None
-    where it did not. The sentences before the first one that reaches are read
-    together first: a short answer alone reads poorly ("Sorry, I drifted off."
-    then "Tell me about the interview?"), where nothing from the need on reads
-    against; else one sentence before the need that reads toward, where no
-    sentence reads against (an against anywhere keeps the judgement)."""
-    if "reach" not in kinds[1:] or kinds[0] == "reach":
-        return None
-    need = kinds.index("reach")
-    if "against" not in kinds[need:]:
-        before = classifier.rank(partner, " ".join(parts[:need]))
-        if before[0][0] == "toward":
-            return before[0][1]
-    if "against" in kinds or "toward" not in kinds[:need]:
-        return None
-    return dict(readings[parts[kinds.index("toward")]])["toward"]
 
 
 def _read_parts(

@@ -172,34 +172,6 @@ def test_a_reach_whose_sentences_are_toward_and_away_stays_reach() -> None:
     assert judgement["kind"] == "reach" and judgement["also_reached"] is False
 
 
-def test_toward_read_together_before_the_need_is_toward() -> None:
-    """No sentence before the need reads toward alone, the two together do."""
-    reply = "Sorry, I drifted off. Tell me about it? And after, can I vent too?"
-    classifier = _ByText(
-        {
-            reply: "reach",
-            "Sorry, I drifted off.": "against",
-            "Tell me about it?": "away",
-            "And after, can I vent too?": "reach",
-        }
-    )
-    judgement = judge(classifier, "Never mind.", reply)  # type: ignore[arg-type]
-    assert judgement["kind"] == "toward"
-
-
-def test_a_need_then_against_keeps_the_reach() -> None:
-    reply = "Okay, I hear you. Can we talk later? You always do this."
-    classifier = _ByText(
-        {
-            reply: "reach",
-            "Can we talk later?": "reach",
-            "You always do this.": "against",
-        }
-    )
-    judgement = judge(classifier, "I need a minute.", reply)  # type: ignore[arg-type]
-    assert judgement["kind"] == "reach"
-
-
 def test_toward_then_a_reach_sentence_is_toward() -> None:
     classifier = _Ranked("reach", ["toward", "reach"])
     judgement = judge(classifier, "Come look!", "Coming! Hold me after?")  # type: ignore[arg-type]
@@ -454,11 +426,8 @@ SUGGESTIONS_MEETING_THE_AIM = {
     # sentence reads toward on its own, so "toward, then my own need" does not
     # rescue it (3 of 4). Reading the reply's openings too ("Sorry, I drifted
     # off. Tell me about the interview?" reads toward) would, but on held-out
-    # writers w15 and w16 it cost reach 0.964 -> 0.952 for no gain: not done
-    # then. Over all writers (five groups, twenty-third session) it gained toward
-    # and lost no reach, so judge() reads the sentences before the need together
-    # (_toward_before_need; 4 of 4).
-    "missed_bid_phone": 4,
+    # writers w15 and w16 it cost reach 0.964 -> 0.952 for no gain: not done.
+    "missed_bid_phone": 3,
 }
 
 
@@ -490,9 +459,8 @@ def test_the_scenes_suggested_replies_meet_each_scenes_aim(
     assert fallen == {}, (met, kinds)
     # 49 since w21 and w22 (time_alone's fourth asked about, above); 50 with w23
     # and w24 (partner_cries); 52 with the own-need reader (calls_at_work); 53
-    # with w25 and w26 (sunset); 54 reading the sentences before the need
-    # together (missed_bid_phone).
-    assert sum(met.values()) >= 54, (met, kinds)
+    # with w25 and w26 (sunset).
+    assert sum(met.values()) >= 53, (met, kinds)
     assert "against" not in kinds
 
 
