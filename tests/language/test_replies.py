@@ -427,6 +427,9 @@ SUGGESTIONS_MEETING_THE_AIM = {
     # rescue it (3 of 4). Reading the reply's openings too ("Sorry, I drifted
     # off. Tell me about the interview?" reads toward) would, but on held-out
     # writers w15 and w16 it cost reach 0.964 -> 0.952 for no gain: not done.
+    # Tried again over all writers (twenty-third session): five writer groups
+    # 0.9159 -> 0.9161 and this suggestion met (54 of 56), but blind b13's reach
+    # fell 0.869 -> 0.845, under the per-kind bar of 0.85: reverted.
     "missed_bid_phone": 3,
 }
 
