@@ -562,6 +562,8 @@ _MONEY_AFTER = re.compile(
     r"a\s+(?:year|month|week)|per\b|/(?:yr|year|mo|month))",
     re.I,
 )
+# The kinds of match made of digits, which money or a year may explain away.
+_NUMBER_KINDS = ("id", "cued_id", "phone", "digits", "apart_digits")
 # A match that is itself an amount with its currency.
 _AMOUNT = r"(?:\d{1,3}(?:,\d{3})+|\d{1,6})(?:\.\d{1,2})?"
 _MONEY_VALUE = re.compile(
@@ -638,10 +640,9 @@ def _kind(
 ) -> str | None:
     """The kind a match is, or None when it identifies nobody."""
     value = text[start:end]
-    numeric = ("id", "cued_id", "phone", "digits", "apart_digits", "address")
-    if kind in numeric and _MONEY_VALUE.fullmatch(value):
+    if kind in (*_NUMBER_KINDS, "address") and _MONEY_VALUE.fullmatch(value):
         return None
-    if kind in numeric[:-1] and value[:1].isdigit():
+    if kind in _NUMBER_KINDS and value[:1].isdigit():
         if _money(text, start, end) or _years(value):
             return None
     if kind == "date" and re.fullmatch(r"\d+/\d+", value):
