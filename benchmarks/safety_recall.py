@@ -119,6 +119,10 @@ LABELLED_SETS = {
     # The same day, two more writers apart, measured once with the same model.
     "tests/blind/safety sb25 (blind)": ("tests/blind/safety/sb25.yml",),
     "tests/blind/safety sb26 (blind)": ("tests/blind/safety/sb26.yml",),
+    # 2026-12-07 (twenty-fourth session), two more writers apart, measured once
+    # with the model shipped since the sixteenth session.
+    "tests/blind/safety sb27 (blind)": ("tests/blind/safety/sb27.yml",),
+    "tests/blind/safety sb28 (blind)": ("tests/blind/safety/sb28.yml",),
 }
 
 

@@ -46,6 +46,7 @@ from bids_partner.transcripts.lexicons import (
     KINSHIP_WORDS,
     LANGUAGES_AND_PEOPLES,
     MONTHS,
+    NATIONWIDE_SERVICE_PHRASES,
     NOT_IDENTIFYING,
     TITLES,
     WEEKDAYS,
@@ -136,6 +137,13 @@ PROBE_ENV = "ANONYMIZER_PROBE"
 JOIN_BAR = 0.5
 _WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _MARKUP_TAG_BEFORE = re.compile(r"</?$")
+# A nationwide service named in words ("on Universal Credit", "my Leaving Cert").
+_SERVICE_PHRASE = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(re.escape(p).replace("'", "['’]") for p in NATIONWIDE_SERVICE_PHRASES)
+    + r")(?!\w)",
+    re.IGNORECASE,
+)
 # Words at either end of a name that are not part of it: a possessive ("My Tita
 # Baby" at a sentence's start), a kinship word ("Lakshmi Akka", "Nana Rose").
 _NOT_NAME_ENDS = {"my", "our", "his", "her", "their", "your"}
@@ -494,7 +502,11 @@ class Anonymizer:
             # sangat"), are a name only where the context says so.
             if all(self._everyday(text, s, w) for s, _, w in pieces) or (
                 span is not None
-                and all(self.names.in_foreign_phrase(t) for t in span if t.is_alpha)
+                and all(
+                    self.names.in_foreign_phrase(t) or self.names.in_mixed_message(t)
+                    for t in span
+                    if t.is_alpha
+                )
             ):
                 # Model and context must agree: "texting quill", not "kids'
                 # soccer games" or "a keen deer hunter".
@@ -640,6 +652,14 @@ class Anonymizer:
             f
             for f in found
             if f.kind not in ("phone", "id") or not public_number(text[f.start : f.end])
+        ]
+        # A name finder's catch inside a service's name is no one's name.
+        services = [m.span() for m in _SERVICE_PHRASE.finditer(text)]
+        found = [
+            f
+            for f in found
+            if f.kind not in ("person", "place", "org")
+            or not any(s <= f.start and f.end <= e for s, e in services)
         ]
         # Text that is already a placeholder stays as it is.
         protected = [m.span() for m in PLACEHOLDER.finditer(text)]

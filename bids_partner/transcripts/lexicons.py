@@ -251,6 +251,54 @@ NOT_IDENTIFYING |= {
     "matatu", "trotro", "kueh", "sadya", "kente", "bastos", "praning", "kerja",
     "petang",
 }  # fmt: skip
+# Nationwide public services, benefits, documents and exams, and the apps and
+# payment services people name (docs/labelling/anonymizer.md, settled on
+# 2026-12-07: "my NHIS card", "on Centrelink", "paid by M-Pesa" stay), written
+# for each country the sets' writers come from, beyond the ones aw26 used. Not
+# "pip", "momo", "sha", "maya", "grab", "wise", "line": names or words.
+NATIONWIDE_SERVICES = {
+    # US, Canada
+    "medicaid", "medicare", "obamacare", "tricare", "wic", "ssi", "ssdi", "tanf",
+    "ebt", "fafsa", "irs", "dmv", "fema", "hud", "usps", "uscis", "ohip", "ramq",
+    "cra", "cerb", "osap", "interac", "e-transfer", "etransfer",
+    # UK, Ireland
+    "dwp", "hmrc", "dvla", "ucas", "ofsted", "cafcass", "ehcp", "nhs111", "hse",
+    "garda", "gardaí", "gardai", "susi", "ppsn",
+    # Australia, New Zealand
+    "centrelink", "ndis", "mygov", "ato", "tfn", "hecs", "jobseeker", "winz",
+    "ird", "kiwisaver", "lifeline",
+    # India, Pakistan, Bangladesh, Sri Lanka, Nepal
+    "aadhaar", "aadhar", "upi", "paytm", "phonepe", "irctc", "epfo", "neet",
+    "upsc", "cbse", "icse", "ayushman", "nadra", "cnic", "easypaisa",
+    "jazzcash", "bkash", "nagad",
+    # Nigeria, Ghana, Kenya, Uganda, Zimbabwe, Zambia, South Africa
+    "nhis", "nhif", "bvn", "jamb", "waec", "neco", "nysc", "frsc", "ssnit",
+    "wassce", "helb", "kcse", "kcpe", "huduma", "nssf", "ecocash", "zimsec",
+    "sassa", "nsfas", "uif",
+    # Philippines, Singapore, Malaysia, Indonesia, the Gulf
+    "philhealth", "pag-ibig", "gsis", "owwa", "poea", "gcash", "cpf", "bto",
+    "paylah", "paynow", "psle", "kwsp", "perkeso", "socso", "ptptn", "jpj",
+    "bpjs", "iqama", "botim",
+    # Marketplaces, dating and game apps (a bank, a shop or an employer is an
+    # organisation: "Opay", "Shopee", "DoorDash" are masked, as aw24's writer
+    # labelled them)
+    "cashapp", "carousell", "gumtree", "craigslist", "tinder", "bumble", "hinge",
+    "grindr", "roblox", "minecraft", "pubg", "xbox", "playstation",
+}  # fmt: skip
+NOT_IDENTIFYING |= NATIONWIDE_SERVICES
+# The same, written in more than one word ("Universal Credit", "Leaving Cert"):
+# a finding inside one is not a name.
+NATIONWIDE_SERVICE_PHRASES = (
+    "universal credit", "carer's allowance", "child benefit", "pension credit",
+    "council tax", "citizens advice", "leaving cert", "junior cert",
+    "transition year", "fair deal", "social security", "social welfare",
+    "food stamps", "section 8", "working for families", "youth allowance",
+    "home affairs", "child grant", "ghana card", "emirates id",
+    "western union", "cash app", "google pay", "apple pay", "airtel money",
+    "touch n go", "mobile legends", "call of duty", "facebook marketplace",
+    # Hyphenated, so the name finders read two words ("M-Pesa" as "M Pesa").
+    "m-pesa", "pag-ibig", "e-transfer",
+)  # fmt: skip
 # The small words of the languages people switch into mid-message (Tagalog,
 # Jamaican and Nigerian English, Swahili, Hindi and Urdu, Spanish and
 # Portuguese), written lowercase: never a name there, and a word beside one is
