@@ -502,11 +502,7 @@ class Anonymizer:
             # sangat"), are a name only where the context says so.
             if all(self._everyday(text, s, w) for s, _, w in pieces) or (
                 span is not None
-                and all(
-                    self.names.in_foreign_phrase(t) or self.names.in_mixed_message(t)
-                    for t in span
-                    if t.is_alpha
-                )
+                and all(self.names.in_foreign_phrase(t) for t in span if t.is_alpha)
             ):
                 # Model and context must agree: "texting quill", not "kids'
                 # soccer games" or "a keen deer hunter".

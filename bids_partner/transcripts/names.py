@@ -62,12 +62,6 @@ PLACE_CUES = {
     "live", "lives", "lived", "living", "downtown", "outside",
 }  # fmt: skip
 WORK_CUES = {"at", "for"}
-# A message with this many other words neither English nor names is written
-# partly in another language (NameFinder.in_mixed_message); chosen on the dev
-# sets aw11-aw26 (twenty-fourth session: 3 kept fewer of their words).
-MIXED_WORDS = 2
-# Where a word in such a message still names a place or a workplace.
-MIXED_PLACE_CUES = {"at", "on", "in", "from", "to", "near"}
 WORK_WORDS = {
     "work", "works", "worked", "working", "job", "shift", "office", "boss",
     "interview", "employer", "manager", "colleague", "coworker", "coworkers",
@@ -909,7 +903,6 @@ class NameFinder:
             and self.lex.logprob(low) is None
             and low not in self.lex.known_words
             and not self.in_foreign_phrase(token)
-            and not self.in_mixed_message(token)
             and not self._compound(low)
         )
 
@@ -949,27 +942,6 @@ class NameFinder:
             0 <= j < len(doc) and self._foreign(doc[j])
             for j in (token.i - 1, token.i + 1)
         )
-
-    def in_mixed_message(self, token: Token) -> bool:
-        """A word neither English nor a name in a message with at least
-        MIXED_WORDS more such words: one written partly in another language
-        ("ayos lang daw ... nakakainis", "sawa, ... lakini it hurts"), where
-        such a word is that language's more often than a name. The rules
-        leave it to context and the name probe ("seeing vignesh")."""
-        if not self._foreign(token):
-            return False
-        before = self._next(token, -1)
-        if before == "the":
-            before = self._next(token, -2)
-        if before in MIXED_PLACE_CUES:
-            return False  # "at the sobeys", "on quinpool": where, not a word
-        doc = token.doc
-        count = doc.user_data.get("foreign_words")
-        if count is None:
-            count = doc.user_data["foreign_words"] = sum(
-                1 for t in doc if self._foreign(t)
-            )
-        return count - 1 >= MIXED_WORDS
 
     # Spans --------------------------------------------------------------------
 
