@@ -254,21 +254,22 @@ NOT_IDENTIFYING |= {
 # Nationwide public services, benefits, documents and exams, and the apps and
 # payment services people name (docs/labelling/anonymizer.md, settled on
 # 2026-12-07: "my NHIS card", "on Centrelink", "paid by M-Pesa" stay), written
-# for each country the sets' writers come from, beyond the ones aw26 used. Not
-# "pip", "momo", "sha", "maya", "grab", "wise", "line": names or words.
+# for each country the sets' writers come from, beyond the ones aw26 used (those
+# already above, "medicare", "aadhaar", "gcash", are not repeated). Not "pip",
+# "momo", "sha", "maya", "grab", "wise", "line": names or words.
 NATIONWIDE_SERVICES = {
     # US, Canada
-    "medicaid", "medicare", "obamacare", "tricare", "wic", "ssi", "ssdi", "tanf",
+    "medicaid", "obamacare", "tricare", "wic", "ssi", "ssdi", "tanf",
     "ebt", "fafsa", "irs", "dmv", "fema", "hud", "usps", "uscis", "ohip", "ramq",
     "cra", "cerb", "osap", "interac", "e-transfer", "etransfer",
     # UK, Ireland
     "dwp", "hmrc", "dvla", "ucas", "ofsted", "cafcass", "ehcp", "nhs111", "hse",
-    "garda", "gardaí", "gardai", "susi", "ppsn",
+    "garda", "gardaí", "gardai", "susi",
     # Australia, New Zealand
     "centrelink", "ndis", "mygov", "ato", "tfn", "hecs", "jobseeker", "winz",
-    "ird", "kiwisaver", "lifeline",
+    "ird", "lifeline",
     # India, Pakistan, Bangladesh, Sri Lanka, Nepal
-    "aadhaar", "aadhar", "upi", "paytm", "phonepe", "irctc", "epfo", "neet",
+    "upi", "paytm", "phonepe", "irctc", "epfo", "neet",
     "upsc", "cbse", "icse", "ayushman", "nadra", "cnic", "easypaisa",
     "jazzcash", "bkash", "nagad",
     # Nigeria, Ghana, Kenya, Uganda, Zimbabwe, Zambia, South Africa
@@ -276,13 +277,13 @@ NATIONWIDE_SERVICES = {
     "wassce", "helb", "kcse", "kcpe", "huduma", "nssf", "ecocash", "zimsec",
     "sassa", "nsfas", "uif",
     # Philippines, Singapore, Malaysia, Indonesia, the Gulf
-    "philhealth", "pag-ibig", "gsis", "owwa", "poea", "gcash", "cpf", "bto",
+    "philhealth", "pag-ibig", "gsis", "owwa", "poea", "cpf", "bto",
     "paylah", "paynow", "psle", "kwsp", "perkeso", "socso", "ptptn", "jpj",
     "bpjs", "iqama", "botim",
     # Marketplaces, dating and game apps (a bank, a shop or an employer is an
     # organisation: "Opay", "Shopee", "DoorDash" are masked, as aw24's writer
     # labelled them)
-    "cashapp", "carousell", "gumtree", "craigslist", "tinder", "bumble", "hinge",
+    "carousell", "gumtree", "craigslist", "tinder", "bumble", "hinge",
     "grindr", "roblox", "minecraft", "pubg", "xbox", "playstation",
 }  # fmt: skip
 NOT_IDENTIFYING |= NATIONWIDE_SERVICES
