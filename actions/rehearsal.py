@@ -46,6 +46,7 @@ from bids_partner.contract import (
     REHEARSAL_REPLY_SLOT,
     REHEARSAL_STATUS_SLOT,
     REHEARSAL_TURNS_SLOT,
+    REPLY_JUDGEMENT_KEY,
     SCENARIO_SLOT,
 )
 
@@ -89,6 +90,27 @@ def user_texts(tracker: Tracker) -> Dict[str, str]:
         for event in tracker.events
         if event.get("event") == "user" and event.get("message_id")
     }
+
+
+# Words that answer "a note after each reply, or only at the end?".
+NOTES_ANSWER_WORDS = {"each", "end", "after", "every", "note", "notes", "feedback"}
+
+
+def opens_instead(tracker: Tracker, scenario: Scenario | None) -> bool:
+    """In a scene the user starts, a message sent in place of an answer to the
+    notes question that the NLU judged as a reply to the partner: the opening."""
+    message = tracker.latest_message
+    intent = (message.get("intent") or {}).get("name")
+    words = set((message.get("text") or "").lower().split())
+    judgement = message.get(REPLY_JUDGEMENT_KEY)
+    return (
+        scenario is not None
+        and scenario.starts == "user"
+        and intent not in ("affirm", "deny")
+        and not words & NOTES_ANSWER_WORDS
+        and isinstance(judgement, dict)
+        and not judgement.get("too_short")
+    )
 
 
 def feedback_mode(tracker: Tracker) -> str:
@@ -260,6 +282,14 @@ class ValidateRehearsalForm(ConsentAwareForm):
     ) -> Dict[str, Any]:
         if value is None:
             return {REHEARSAL_FEEDBACK_SLOT: None}
+        scenario = current_scenario(tracker)
+        if opens_instead(tracker, scenario):
+            # Notes after each reply, the default, and the message read as the
+            # user's opening line rather than dropped.
+            return {
+                REHEARSAL_FEEDBACK_SLOT: EACH_TURN,
+                **self.validate_rehearsal_reply(value, dispatcher, tracker, domain),
+            }
         return {REHEARSAL_FEEDBACK_SLOT: feedback_mode(tracker)}
 
     def validate_rehearsal_reply(

@@ -273,7 +273,7 @@ class ReachAimTexts(BaseModel):
 
     @validator("counts")
     def _counts_fields(cls, text: str) -> str:
-        return check_fields(text, {"replies", "counts", "reached", "partner"})
+        return check_fields(text, {"replies", "times", "counts", "reached", "partner"})
 
     @validator("no_reach")
     def _no_reach_fields(cls, text: str) -> str:
@@ -281,11 +281,34 @@ class ReachAimTexts(BaseModel):
 
     @validator("stopped_with_replies")
     def _stopped_fields(cls, text: str) -> str:
-        return check_fields(text, {"replies", "reached", "partner"})
+        return check_fields(text, {"replies", "times", "reached", "partner"})
 
     @validator("feedback_again")
     def _again_for_every_kind(cls, texts: Dict[str, str]) -> Dict[str, str]:
         return texts_per_kind(texts, {"partner", "move"})
+
+
+class Times(BaseModel):
+    """How many replies, in words ("once", "twice", "3 times")."""
+
+    one: str
+    two: str
+    more: str
+
+    @validator("one", "two")
+    def _no_fields(cls, text: str) -> str:
+        return check_fields(text, set())
+
+    @validator("more")
+    def _count_field(cls, text: str) -> str:
+        if "{count}" not in text:
+            raise ValueError(f"{text!r} must say the number: {{count}}")
+        return check_fields(text, {"count"})
+
+    def say(self, count: int) -> str:
+        if count == 1:
+            return self.one
+        return self.two if count == 2 else self.more.format(count=count)
 
 
 class Buttons(BaseModel):
@@ -305,11 +328,11 @@ class TowardAndReachTexts(BaseModel):
 
     @validator("counts")
     def _counts_fields(cls, text: str) -> str:
-        return check_fields(text, {"replies", "counts", "met", "partner"})
+        return check_fields(text, {"replies", "times", "counts", "met", "partner"})
 
     @validator("stopped_with_replies")
     def _stopped_fields(cls, text: str) -> str:
-        return check_fields(text, {"replies", "met", "partner"})
+        return check_fields(text, {"replies", "times", "met", "partner"})
 
 
 class RehearsalTexts(BaseModel):
@@ -328,6 +351,7 @@ class RehearsalTexts(BaseModel):
     also_reached: str
     # Stands in for a reply whose words cannot be quoted back.
     unquoted_reply: str
+    times: Times
     feedback_again: Dict[str, str]
     stopped: str
     stopped_with_replies: str
@@ -363,12 +387,14 @@ class RehearsalTexts(BaseModel):
             "also_reached": {"partner"},
             "unquoted_reply": set(),
             "stopped": set(),
-            "stopped_with_replies": {"replies", "toward", "partner"},
+            "stopped_with_replies": {"replies", "times", "toward", "partner"},
         }
         for key, fields in allowed.items():
             check_fields(values[key], fields)
         summary = values["summary"]
-        check_fields(summary.counts, {"replies", "counts", "toward", "partner"})
+        check_fields(
+            summary.counts, {"replies", "times", "counts", "toward", "partner"}
+        )
         check_fields(summary.suggestion, {"suggestion"})
         check_fields(summary.per_reply, {"number", "reply", "feedback"})
         check_question(values["ask_feedback"])

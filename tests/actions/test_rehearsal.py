@@ -167,7 +167,9 @@ async def test_stop_keeps_what_was_practised(dispatcher, make_tracker) -> None:
     tracker = make_tracker("stop", "stop", slots=playing(turns))
     events = await ActionLeaveRehearsal().run(dispatcher, tracker, {})
     assert texts(dispatcher) == [
-        TEXTS.stopped_with_replies.format(partner="Sam", replies=1, toward=1)
+        TEXTS.stopped_with_replies.format(
+            partner="Sam", replies=1, times="once", toward=1
+        )
     ]
     assert slots(events)["rehearsal_outcome"]["ended"] == "stopped"
 
@@ -225,6 +227,62 @@ def test_feedback_mode(dispatcher, make_tracker, text, intent, mode) -> None:
         text, dispatcher, tracker, {}
     )
     assert result == {"rehearsal_feedback": mode}
+
+
+TOWARD_JUDGEMENT = {
+    "too_short": False,
+    "kind": "toward",
+    "confidence": 0.9,
+    "quote": "I'm sorry I rolled my eyes.",
+    "also_reached": False,
+}
+
+
+@pytest.mark.parametrize(
+    "scene, text, intent, opens",
+    [
+        # The user starts this scene: the message is their opening, not lost.
+        (
+            "contempt_repair",
+            "I'm sorry I rolled my eyes. That wasn't fair.",
+            "apology",
+            True,
+        ),
+        # Answers to the question stay answers, judged or not.
+        ("contempt_repair", "yes please, every time", "affirm", False),
+        ("contempt_repair", "a note after each one would help", "out_of_scope", False),
+        # Where the partner speaks first there is nothing to answer yet.
+        (
+            "reassurance",
+            "I'm sorry I rolled my eyes. That wasn't fair.",
+            "apology",
+            False,
+        ),
+    ],
+)
+def test_an_opening_sent_instead_of_the_notes_answer_is_the_first_reply(
+    dispatcher, make_tracker, scene: str, text: str, intent: str, opens: bool
+) -> None:
+    tracker = make_tracker(
+        text,
+        intent,
+        slots={"scenario": scene, "rehearsal_turns": []},
+        message_id="first",
+        parse_data={"reply_judgement": TOWARD_JUDGEMENT},
+    )
+    result = ValidateRehearsalForm().validate_rehearsal_feedback(
+        text, dispatcher, tracker, {}
+    )
+    assert result["rehearsal_feedback"] == "each_turn"
+    if not opens:
+        assert result == {"rehearsal_feedback": "each_turn"}
+        assert dispatcher.messages == []
+        return
+    [stored] = result["rehearsal_turns"]
+    assert (stored["kind"], stored["message_id"]) == ("toward", "first")
+    assert result["rehearsal_reply"] is None
+    [note] = texts(dispatcher)
+    assert "I'm sorry I rolled my eyes" in note and "Jules" in note
 
 
 def test_the_same_kind_again_gets_a_shorter_note(dispatcher, make_tracker) -> None:

@@ -203,6 +203,8 @@ def coach_texts(name: str) -> List[str]:
         "reply": '"okay"',
         "move": "a bid",
         "replies": "2",
+        "times": "twice",
+        "count": "3",
         "toward": "1",
         "reached": "1",
         "met": "1",

@@ -95,6 +95,7 @@ def test_each_scenario_plays_to_its_end(assistant, scenario_id: str) -> None:
     counts = count_texts.counts.format(
         partner=scenario.partner.name,
         replies=4,
+        times="4 times",
         counts="turning away 1, criticism 1, turning toward 2",
         toward=2,
         met=2,
@@ -150,6 +151,7 @@ def test_notes_at_the_end_and_a_summary_counted_from_the_script(assistant) -> No
         TEXTS.summary.counts.format(
             partner="Kai",
             replies=4,
+            times="4 times",
             counts="a bid 1, turning away 2, criticism 1",
             toward=0,
         )
@@ -185,7 +187,7 @@ def test_stop_leaves_the_scene_and_keeps_what_was_practised(assistant) -> None:
     start(assistant, who, "reassurance")
     assistant.texts(who, REPLIES["toward"])
     assert assistant.texts(who, "stop") == TEXTS.stopped_with_replies.format(
-        partner="Sam", replies=1, toward=1
+        partner="Sam", replies=1, times="once", toward=1
     )
     [stored] = outcomes(assistant, who)
     assert stored["ended"] == "stopped" and stored["moves"] == {"turning_toward": 1}
@@ -259,3 +261,29 @@ def test_a_scene_the_user_starts_played_to_its_end(assistant) -> None:
     assert stored["scenario"] == scene_id and stored["ended"] == "completed"
     assert stored["kinds"] == {"reach": 2} and stored["aim"] == ["reach"]
     assert stored["resolved"] is True and stored["toward_share"] == 0.0
+
+
+def test_an_opening_typed_before_the_notes_answer_is_not_lost(assistant) -> None:
+    """In a scene the user starts, someone who types their opening instead of
+    answering "a note after each reply?" gets it read as their first reply
+    (notes after each reply, the default); the same words where the partner
+    speaks first only choose the notes."""
+    scene_id = "contempt_repair"
+    scenario = SCENARIOS[scene_id]
+    assert scenario.starts == "user"
+    who = sender()
+    assert TEXTS.ask_feedback in assistant.texts(who, button(scene_id))
+    opening = "Hey. I'm sorry I rolled my eyes at you earlier, that was unkind."
+    said = [m["text"] for m in assistant.say(who, opening)]
+    [turn] = stored_turns(assistant, who)
+    assert turn["kind"] == "toward"
+    note, answer = said
+    assert "rolled my eyes" in note and "Jules" in note
+    assert answer == partner(scene_id, line_of(scene_id, turn))
+    assert answer != partner(scene_id, scenario.opening)
+
+    other = sender()
+    assistant.texts(other, button("reassurance"))
+    said = assistant.texts(other, opening)
+    assert said == partner("reassurance", SCENARIOS["reassurance"].opening)
+    assert stored_turns(assistant, other) == []

@@ -100,6 +100,7 @@ def summary_messages(
     fill = {
         "partner": partner,
         "replies": len(turns),
+        "times": texts.times.say(len(turns)),
         "counts": counts_text(texts, turns),
     }
     messages = [summary.heading]
@@ -157,16 +158,19 @@ def stopped_text(
         return texts.reach_aim.stopped_with_replies.format(
             partner=scenario.partner.name,
             replies=len(turns),
+            times=texts.times.say(len(turns)),
             reached=aimed_count(turns, scenario.aim),
         )
     if aims_at_toward_and_reach(scenario):
         return texts.toward_and_reach_aim.stopped_with_replies.format(
             partner=scenario.partner.name,
             replies=len(turns),
+            times=texts.times.say(len(turns)),
             met=aimed_count(turns, scenario.aim),
         )
     return texts.stopped_with_replies.format(
         partner=scenario.partner.name,
         replies=len(turns),
+        times=texts.times.say(len(turns)),
         toward=toward_count(turns),
     )

@@ -25,11 +25,14 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bids_partner.coaching import load_scenarios
 from bids_partner.contract import (
     PARTNER_LINE_PATTERN,
+    REHEARSAL_FEEDBACK_SLOT,
     REHEARSAL_FORM,
     REHEARSAL_REPLY_SLOT,
     REPLY_JUDGEMENT_KEY,
+    SCENARIO_SLOT,
     SHOWING_UP_BID_SLOT,
     SHOWING_UP_FORM,
     SHOWING_UP_REPLY_SLOT,
@@ -69,6 +72,11 @@ def answered_line(tracker: DialogueStateTracker | None) -> str | None:
                 if match:
                     return event.text[match.end() :]
         return None
+    if loop == REHEARSAL_FORM and requested == REHEARSAL_FEEDBACK_SLOT:
+        # In a scene the user starts, a message sent instead of answering the
+        # notes question is often the opening itself: judged, so it is not lost.
+        scenario = load_scenarios().get(str(tracker.get_slot(SCENARIO_SLOT)))
+        return scenario.opening if scenario and scenario.starts == "user" else None
     if loop == SHOWING_UP_FORM and requested == SHOWING_UP_REPLY_SLOT:
         bid = tracker.get_slot(SHOWING_UP_BID_SLOT)
         return bid if isinstance(bid, str) and bid.strip() else None

@@ -70,6 +70,7 @@ def test_the_summary_counts_quotes_the_best_reply_and_suggests_the_next_step() -
     assert messages[1] == TEXTS.summary.counts.format(
         partner=ALEX,
         replies=3,
+        times="3 times",
         counts=counts_text(TEXTS, [AWAY, AGAINST, TOWARD]),
         toward=1,
     )
@@ -95,7 +96,21 @@ def test_stopping_says_how_many_replies_turned_toward() -> None:
     assert stopped_text(TEXTS, SURGEON, []) == TEXTS.stopped
     assert stopped_text(TEXTS, None, [TOWARD]) == TEXTS.stopped
     text = stopped_text(TEXTS, SURGEON, [TOWARD, AWAY])
-    assert text == TEXTS.stopped_with_replies.format(partner=ALEX, replies=2, toward=1)
+    assert text == TEXTS.stopped_with_replies.format(
+        partner=ALEX, replies=2, times="twice", toward=1
+    )
+
+
+def test_the_number_of_replies_is_said_in_words() -> None:
+    said = {
+        n: summary_messages(TEXTS, SURGEON, [TOWARD] * n, REPLIES, False)[1]
+        for n in (1, 2, 5)
+    }
+    assert f"answered {ALEX} once:" in said[1]
+    assert f"answered {ALEX} twice:" in said[2]
+    assert f"answered {ALEX} 5 times:" in said[5]
+    assert all("(s)" not in text and "{" not in text for text in said.values())
+    assert f"answered {ALEX} once," in stopped_text(TEXTS, SURGEON, [AWAY])
 
 
 def test_a_note_that_does_not_quote_the_reply_starts_with_the_part_that_turned() -> (
@@ -166,7 +181,11 @@ def test_a_reach_aim_summary_holds_up_the_reply_that_reached() -> None:
     turns = [AWAY, TOWARD, REACH]
     messages = summary_messages(TEXTS, BOUNDARY, turns, REPLIES, feedback_at_end=False)
     assert messages[1] == TEXTS.reach_aim.counts.format(
-        partner=LINDA, replies=3, counts=counts_text(TEXTS, turns), reached=1
+        partner=LINDA,
+        replies=3,
+        times="3 times",
+        counts=counts_text(TEXTS, turns),
+        reached=1,
     )
     assert messages[2] == TEXTS.summary.best["reach"].format(
         partner=LINDA, reply=quoted_phrase(REPLIES["m4"])
@@ -205,7 +224,9 @@ def test_a_reach_aim_scene_notes_a_second_reach_as_the_skill() -> None:
     )
     assert f"answer {LINDA} first" not in again
     assert stopped_text(TEXTS, BOUNDARY, [REACH, AWAY]) == (
-        TEXTS.reach_aim.stopped_with_replies.format(partner=LINDA, replies=2, reached=1)
+        TEXTS.reach_aim.stopped_with_replies.format(
+            partner=LINDA, replies=2, times="twice", reached=1
+        )
     )
 
 
@@ -219,12 +240,16 @@ def test_a_break_said_as_ones_own_need_counts_where_the_scene_aims_at_it() -> No
     turns = [REACH, AWAY, TOWARD]
     messages = summary_messages(TEXTS, FLOODED, turns, REPLIES, feedback_at_end=False)
     assert messages[1] == TEXTS.toward_and_reach_aim.counts.format(
-        partner=casey, replies=3, counts=counts_text(TEXTS, turns), met=2
+        partner=casey,
+        replies=3,
+        times="3 times",
+        counts=counts_text(TEXTS, turns),
+        met=2,
     )
     assert "2 of 3" in messages[1]
     assert stopped_text(TEXTS, FLOODED, [REACH, AWAY]) == (
         TEXTS.toward_and_reach_aim.stopped_with_replies.format(
-            partner=casey, replies=2, met=1
+            partner=casey, replies=2, times="twice", met=1
         )
     )
     # A scene aiming at toward alone still counts toward replies only.

@@ -61,6 +61,25 @@ def test_in_the_showing_up_exercise_the_described_bid_is_answered() -> None:
 
 
 @pytest.mark.parametrize(
+    "scene, judged", [("contempt_repair", True), ("reassurance", False)]
+)
+def test_before_the_notes_answer_only_a_scene_the_user_starts_is_judged(
+    scene: str, judged: bool
+) -> None:
+    """A message sent instead of answering "a note after each reply?" may be the
+    user's opening in a scene they start: judged against the partner's state."""
+    from bids_partner.coaching import load_scenarios
+
+    events = [
+        ActiveLoop("rehearsal_form"),
+        SlotSet("scenario", scene),
+        SlotSet("requested_slot", "rehearsal_feedback"),
+    ]
+    expected = load_scenarios()[scene].opening if judged else None
+    assert answered_line(tracker(events)) == expected
+
+
+@pytest.mark.parametrize(
     "events",
     [
         [],
