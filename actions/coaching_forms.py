@@ -17,7 +17,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.consent import ConsentAwareForm
+from actions.consent import CONSENT_RESPONSES, ConsentAwareForm
 from bids_partner.coaching import load_coaching, load_reflections
 from bids_partner.coaching.rehearsal.play import confident_kind, move_for_kind
 from bids_partner.coaching.schema import ReachingOut, ReachingOutFeedback
@@ -281,6 +281,17 @@ class AskSuBid(Action):
         return []
 
 
+def answered_a_reply(tracker: Tracker) -> bool:
+    """The latest message was a reply to the bid, judged and given a note (not a
+    consent message, confirmed and then asked again in full)."""
+    message = tracker.latest_message
+    intent = (message.get("intent") or {}).get("name") or ""
+    return (
+        isinstance(message.get(REPLY_JUDGEMENT_KEY), dict)
+        and intent not in CONSENT_RESPONSES
+    )
+
+
 class AskSuReply(Action):
     def name(self) -> str:
         return "action_ask_su_reply"
@@ -288,6 +299,10 @@ class AskSuReply(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> List[Dict[str, Any]]:
+        if answered_a_reply(tracker):
+            # The note on the reply just judged ends with its own question;
+            # the bid told back again after it would ask twice.
+            return []
         texts = load_coaching().showing_up
         dispatcher.utter_message(
             text=texts.name_the_bid.format(**showing_up_fill(tracker))

@@ -9,6 +9,7 @@ from actions.coaching_forms import (
     ActionFinishPractice,
     AskRoDraft,
     AskRoNeed,
+    AskSuReply,
     ValidateReachingOutForm,
     ValidateShowingUpForm,
 )
@@ -105,6 +106,36 @@ def test_a_bare_reply_to_the_bid_is_asked_about(dispatcher, make_tracker) -> Non
     assert texts(dispatcher) == [
         load_coaching().showing_up.too_short.format(partner="your partner")
     ]
+
+
+@pytest.mark.parametrize(
+    "intent, judgement, tells_the_bid",
+    [
+        # First ask: the message was the bid, not judged.
+        ("inform", None, True),
+        # After a judged reply the note asked already.
+        ("withdrawal", {"too_short": False, "kind": "away", "confidence": 0.9}, False),
+        ("affirm", {"too_short": True}, False),
+        # A consent message is confirmed, then the question comes again in full.
+        (
+            "share_with_therapist",
+            {"too_short": False, "kind": "reach", "confidence": 0.5},
+            True,
+        ),
+    ],
+)
+async def test_the_bid_is_told_back_once_not_after_each_note(
+    dispatcher, make_tracker, intent: str, judgement: Any, tells_the_bid: bool
+) -> None:
+    tracker = make_tracker(
+        "she sighed at the sink",
+        intent,
+        slots={"su_bid": "she sighed at the sink"},
+        parse_data={"reply_judgement": judgement} if judgement else None,
+    )
+    await AskSuReply().run(dispatcher, tracker, {})
+    bid_told = load_coaching().showing_up.name_the_bid.split("{")[0]
+    assert any(bid_told in text for text in texts(dispatcher)) is tells_the_bid
 
 
 def test_the_judged_kind_decides_not_the_sentence_alone(

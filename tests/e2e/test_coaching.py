@@ -69,6 +69,8 @@ def test_showing_up_feedback_then_success(assistant) -> None:
     assistant.texts(who, "she showed me a photo of a sunset")
     feedback = assistant.texts(who, "whatever, I'm busy")
     assert feedback.startswith(content.feedback.withdrawal.split("{")[0])
+    # The note ends with a question; the bid is not told back again after it.
+    assert content.name_the_bid.split("{")[0] not in feedback
     success = assistant.texts(who, "I put my phone down and said I'm listening")
     assert success.startswith(content.success.split("{")[0])
 
