@@ -12,7 +12,7 @@ help: ## list the targets (this one is the default)
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## /\1\t/' | \
 		awk -F'\t' '{ printf "  make %-20s %s\n", $$1, $$2 }'
 
-.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-replies bench-reply-doubt bench-also-needs bench-forget bench-concepts bench-concepts-cv bench-anonymizer bench-anonymizer-cv bench-name-probe-cv bench-safety bench-safety-stack bench-startup bench-reference bench-encoder bench-turn-ab load-tools bench-profile bench-long bench-load bench-scale
+.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-replies bench-replies-showing-up bench-reply-doubt bench-also-needs bench-forget bench-concepts bench-concepts-cv bench-anonymizer bench-anonymizer-cv bench-name-probe-cv bench-safety bench-safety-stack bench-startup bench-reference bench-encoder bench-turn-ab load-tools bench-profile bench-long bench-load bench-scale
 
 install: $(STAMP) ## create .venv/ with Python 3.10 and the pinned dependencies
 
@@ -90,6 +90,9 @@ bench-nlu: train ## compare NLU pipelines (held-out + 5-fold CV) into results/nl
 
 bench-replies: install ## judging replies to the partner: candidates by cross-writer CV, then the blind sets, into results/replies-bench/ (ARGS="--only shipped": that one alone)
 	$(BIN)/python -m benchmarks.reply_compare $(ARGS)
+
+bench-replies-showing-up: install ## the reply judge on blind replies in the showing-up exercise (against a described moment), into results/replies-bench/showing_up.md (ARGS="--without w27 w28": beside the judge before them)
+	$(BIN)/python -m benchmarks.reply_showing_up $(ARGS)
 
 bench-reply-doubt: install ## when the rehearsal asks instead of judging toward: the threshold on against by cross-writer CV, into results/replies-bench/doubt.md
 	$(BIN)/python -m benchmarks.reply_doubt
