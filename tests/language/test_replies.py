@@ -429,8 +429,10 @@ SUGGESTIONS_MEETING_THE_AIM = {
     # writers w15 and w16 it cost reach 0.964 -> 0.952 for no gain: not done.
     # Tried again over all writers (twenty-third session): five writer groups
     # 0.9159 -> 0.9161 and this suggestion met (54 of 56), but blind b13's reach
-    # fell 0.869 -> 0.845, under the per-kind bar of 0.85: reverted.
-    "missed_bid_phone": 3,
+    # fell 0.869 -> 0.845, under the per-kind bar of 0.85: reverted. With w27 and
+    # w28 (replies in the showing-up exercise, twenty-fifth session) it reads
+    # toward-then-need again (4 of 4).
+    "missed_bid_phone": 4,
 }
 
 
@@ -462,8 +464,8 @@ def test_the_scenes_suggested_replies_meet_each_scenes_aim(
     assert fallen == {}, (met, kinds)
     # 49 since w21 and w22 (time_alone's fourth asked about, above); 50 with w23
     # and w24 (partner_cries); 52 with the own-need reader (calls_at_work); 53
-    # with w25 and w26 (sunset).
-    assert sum(met.values()) >= 53, (met, kinds)
+    # with w25 and w26 (sunset); 54 with w27 and w28 (missed_bid_phone).
+    assert sum(met.values()) >= 54, (met, kinds)
     assert "against" not in kinds
 
 
