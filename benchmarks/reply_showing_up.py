@@ -28,9 +28,9 @@ from typing import Dict, List, Sequence
 
 from sklearn.metrics import confusion_matrix
 
-from bids_partner.coaching.rehearsal.play import confident_kind
-from bids_partner.contract import KINDS, REPLY_JUDGEMENT_KEY
-from bids_partner.language.replies import accuracy_by_kind, is_too_short, judge
+from benchmarks.reply_compare import UNJUDGED, classifier_trainer
+from bids_partner.contract import KINDS
+from bids_partner.language.replies import accuracy_by_kind, is_too_short
 from bids_partner.language.reply_data import (
     TOO_SHORT,
     LabelledReply,
@@ -42,26 +42,22 @@ from bids_partner.settings import ROOT, pipeline_options
 TRAIN_DIR = ROOT / "data" / "replies"
 BLIND_DIR = ROOT / "tests" / "blind" / "replies" / "showing_up"
 OUT = ROOT / "results" / "replies-bench" / "showing_up.md"
-UNJUDGED = "unjudged"
 
 
 def read(
     train: Sequence[LabelledReply], test: Sequence[LabelledReply]
 ) -> tuple[List[str], float]:
-    """Each test reply's kind as the exercise's judge gives it; training seconds."""
+    """Each test reply's kind as the exercise's judge gives it (reply_compare's
+    trainer of the shipped judge, with config.yml's threshold); training seconds."""
     ask = float(
         {**ReplyJudge.get_default_config(), **pipeline_options("ReplyJudge")}[
             "ask_when_against"
         ]
     )
     started = time.perf_counter()
-    classifier = shipped_classifier().fit(train)
+    predict = classifier_trainer(build=shipped_classifier, ask_when_against=ask)(train)
     trained = time.perf_counter() - started
-    kinds = []
-    for reply in test:
-        judgement = judge(classifier, reply.partner, reply.text, ask)
-        kinds.append(confident_kind({REPLY_JUDGEMENT_KEY: judgement}) or UNJUDGED)
-    return kinds, trained
+    return predict(test), trained
 
 
 def table(name: str, gold: Sequence[str], predicted: Sequence[str]) -> List[str]:

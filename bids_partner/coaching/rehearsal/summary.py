@@ -82,6 +82,17 @@ def toward_count(turns: Sequence[Turn]) -> int:
     return sum(1 for turn in turns if turn.kind == "toward")
 
 
+def how_many(
+    texts: RehearsalTexts, scenario: Scenario, turns: Sequence[Turn]
+) -> Dict[str, object]:
+    """Who was answered and how often, as the counts and the stop texts say it."""
+    return {
+        "partner": scenario.partner.name,
+        "replies": len(turns),
+        "times": texts.times.say(len(turns)),
+    }
+
+
 def summary_messages(
     texts: RehearsalTexts,
     scenario: Scenario,
@@ -97,12 +108,7 @@ def summary_messages(
     summary = texts.summary
     partner = scenario.partner.name
     aim = scenario.aim
-    fill = {
-        "partner": partner,
-        "replies": len(turns),
-        "times": texts.times.say(len(turns)),
-        "counts": counts_text(texts, turns),
-    }
+    fill = {**how_many(texts, scenario, turns), "counts": counts_text(texts, turns)}
     messages = [summary.heading]
     if aims_at_reach(scenario):
         counts = texts.reach_aim.counts.format(**fill, reached=aimed_count(turns, aim))
@@ -154,23 +160,13 @@ def stopped_text(
 ) -> str:
     if scenario is None or not turns:
         return texts.stopped
+    fill = how_many(texts, scenario, turns)
     if aims_at_reach(scenario):
         return texts.reach_aim.stopped_with_replies.format(
-            partner=scenario.partner.name,
-            replies=len(turns),
-            times=texts.times.say(len(turns)),
-            reached=aimed_count(turns, scenario.aim),
+            **fill, reached=aimed_count(turns, scenario.aim)
         )
     if aims_at_toward_and_reach(scenario):
         return texts.toward_and_reach_aim.stopped_with_replies.format(
-            partner=scenario.partner.name,
-            replies=len(turns),
-            times=texts.times.say(len(turns)),
-            met=aimed_count(turns, scenario.aim),
+            **fill, met=aimed_count(turns, scenario.aim)
         )
-    return texts.stopped_with_replies.format(
-        partner=scenario.partner.name,
-        replies=len(turns),
-        times=texts.times.say(len(turns)),
-        toward=toward_count(turns),
-    )
+    return texts.stopped_with_replies.format(**fill, toward=toward_count(turns))
