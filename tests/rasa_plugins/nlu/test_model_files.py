@@ -86,3 +86,31 @@ def test_a_change_to_the_reply_judge_alone_leaves_the_other_readers_trained(
         "bids_partner.language.replies"
         not in sys.modules[component.__module__].LEARNS_WITH
     )
+
+
+FREED_HEAP = """
+from bids_partner.rasa_plugins.nlu import model_files
+
+def rss_mib():
+    status = open("/proc/self/status").read()
+    return int(status.split("VmRSS:")[1].split()[0]) // 1024
+
+blocks = [bytes(2000) + bytes([i % 256]) for i in range(150_000)]
+kept = blocks[::500]  # live blocks spread over the heap: it cannot shrink from its top
+del blocks
+before = rss_mib()
+model_files.give_back_freed_memory()
+print(before, rss_mib())
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_memory_freed_after_loading_goes_back_to_the_system() -> None:
+    # Reading a skops file frees several times what it builds; the server kept it.
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, "-c", FREED_HEAP], capture_output=True, text=True, check=True
+    )
+    before, after = map(int, result.stdout.split())
+    assert before - after >= 200, (before, after)
