@@ -8,13 +8,16 @@ from pathlib import Path
 import pytest
 
 from bids_partner.language.risk import (
+    DESCRIBED_MOMENT,
     NONE,
+    REPLY,
     SAFE_KINDS,
     LabelledRisk,
     RiskClassifier,
     SafetyDataError,
     load_file,
     load_safety,
+    replies_to_a_partner,
     with_recent_turns,
 )
 from bids_partner.settings import ROOT
@@ -87,6 +90,54 @@ def test_recent_turns_keep_the_label_of_the_last_message() -> None:
     assert len(joined) == len(items)
     risky = [j for j in joined if j.text.endswith("risky")]
     assert [j.label for j in risky] == ["abuse"] and risky[0].turns >= 2
+
+
+def test_a_moment_described_in_the_showing_up_exercise_is_safe_talk_once(
+    tmp_path: Path,
+) -> None:
+    reply = """
+  - scene: {scene}
+    line: {line}
+    partner: "{partner}"
+    kind: {kind}
+    text: "{text}"
+"""
+    (tmp_path / "w.yml").write_text(
+        "writer: w1\nreplies:"
+        + reply.format(
+            scene="showing_up",
+            line="bid_01",
+            partner="he sat in the car after the doctor",
+            kind="toward",
+            text="can I sit with you?",
+        )
+        + reply.format(
+            scene="showing_up",
+            line="bid_01",
+            partner="he sat in the car after the doctor",
+            kind="away",
+            text="did they say anything about the bill",
+        )
+        + reply.format(
+            scene="surgeon",
+            line="opening",
+            partner="I lost a patient today",
+            kind="toward",
+            text="come here",
+        ),
+        encoding="utf-8",
+    )
+    items = replies_to_a_partner(tmp_path)
+    moments = [i for i in items if i.detail == DESCRIBED_MOMENT]
+    # A scene's partner lines are the assistant's words, never the user's.
+    assert [(m.text, m.writer, m.label) for m in moments] == [
+        ("he sat in the car after the doctor", "w1", f"{NONE}:{DESCRIBED_MOMENT}")
+    ]
+    assert sorted(i.text for i in items if i.detail == REPLY) == [
+        "can I sit with you?",
+        "come here",
+        "did they say anything about the bill",
+    ]
 
 
 def test_the_classifier_tells_risk_from_ordinary_talk() -> None:
