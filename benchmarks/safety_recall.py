@@ -123,7 +123,8 @@ LABELLED_SETS = {
     # with the model shipped since the sixteenth session.
     "tests/blind/safety sb27 (blind)": ("tests/blind/safety/sb27.yml",),
     "tests/blind/safety sb28 (blind)": ("tests/blind/safety/sb28.yml",),
-    # Moments told in the showing-up exercise (docs/labelling/showing-up-safety-brief.md).
+    # Moments told in the showing-up exercise
+    # (docs/labelling/showing-up-safety-brief.md).
     "tests/blind/safety sb29 (blind)": ("tests/blind/safety/sb29.yml",),
 }
 

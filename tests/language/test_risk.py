@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bids_partner.language.risk import (
     DESCRIBED_MOMENT,
@@ -95,35 +96,21 @@ def test_recent_turns_keep_the_label_of_the_last_message() -> None:
 def test_a_moment_described_in_the_showing_up_exercise_is_safe_talk_once(
     tmp_path: Path,
 ) -> None:
-    reply = """
-  - scene: {scene}
-    line: {line}
-    partner: "{partner}"
-    kind: {kind}
-    text: "{text}"
-"""
+    replies = [
+        ("showing_up", "he sat in the car after the doctor", "can I sit with you?"),
+        ("showing_up", "he sat in the car after the doctor", "did they ask about me"),
+        ("surgeon", "I lost a patient today", "come here"),
+    ]
     (tmp_path / "w.yml").write_text(
-        "writer: w1\nreplies:"
-        + reply.format(
-            scene="showing_up",
-            line="bid_01",
-            partner="he sat in the car after the doctor",
-            kind="toward",
-            text="can I sit with you?",
-        )
-        + reply.format(
-            scene="showing_up",
-            line="bid_01",
-            partner="he sat in the car after the doctor",
-            kind="away",
-            text="did they say anything about the bill",
-        )
-        + reply.format(
-            scene="surgeon",
-            line="opening",
-            partner="I lost a patient today",
-            kind="toward",
-            text="come here",
+        yaml.safe_dump(
+            {
+                "writer": "w1",
+                "replies": [
+                    {"scene": scene, "line": "l1", "partner": partner}
+                    | {"kind": "toward", "text": text}
+                    for scene, partner, text in replies
+                ],
+            }
         ),
         encoding="utf-8",
     )
@@ -136,7 +123,7 @@ def test_a_moment_described_in_the_showing_up_exercise_is_safe_talk_once(
     assert sorted(i.text for i in items if i.detail == REPLY) == [
         "can I sit with you?",
         "come here",
-        "did they say anything about the bill",
+        "did they ask about me",
     ]
 
 
