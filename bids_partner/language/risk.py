@@ -46,6 +46,10 @@ SAFE_KINDS = (*NEAR_MISS_KINDS, "everyday")
 SAFE_CLASS_PREFIX = f"{NONE}:"
 # Safe talk from the other data, labelled by where it comes from.
 ORDINARY, REPLY = "ordinary", "reply"
+# A moment someone close reached out, as users tell it in the showing-up
+# exercise (data/replies/, the scene below).
+DESCRIBED_MOMENT = "described_moment"
+SHOWING_UP = "showing_up"
 # Risk whose category nobody labelled (the crisis intent's examples in data/nlu):
 # it counts toward the risk score, never as the category named.
 UNSPECIFIED = "unspecified"
@@ -173,10 +177,19 @@ def with_recent_turns(items: Sequence[LabelledRisk], seed: int) -> List[Labelled
 def replies_to_a_partner(folder: Path) -> List[LabelledRisk]:
     """The labelled rehearsal replies (data/replies/), as ordinary talk: in a
     rehearsal people answer a partner who is hurt, angry or crying, and those
-    words must not read as risk."""
+    words must not read as risk. The moments users described in the showing-up
+    exercise ("he sat in the car after the doctor"), each once, are ordinary
+    talk of their own kind: their writers were asked for ordinary bids."""
+    replies = load_replies(folder)
+    moments = dict.fromkeys(
+        (r.partner, r.writer) for r in replies if r.scene == SHOWING_UP
+    )
     return [
-        LabelledRisk(reply.text, NONE, NONE, "replies", REPLY)
-        for reply in load_replies(folder)
+        *(LabelledRisk(r.text, NONE, NONE, "replies", REPLY) for r in replies),
+        *(
+            LabelledRisk(text, NONE, NONE, writer, DESCRIBED_MOMENT)
+            for text, writer in moments
+        ),
     ]
 
 

@@ -76,7 +76,8 @@ def test_a_bare_ok_is_asked_about_and_never_recorded(assistant) -> None:
 # it hears the first four as against, or cannot tell, and asks about the fifth.
 # Trained with w21 and w22 it hears the first five as against and the sixth as
 # toward, and asks about the last three: measured in-process on the trained
-# model's judge before they were added.)
+# model's judge before they were added. Trained with w29 and w30 it asks about
+# the seventh and the last, and about no other.)
 TWO_WAYS = [
     "I love you. I just didn't think I needed to keep saying it.",
     "Of course I still love you. Where's this coming from all of a sudden?",
@@ -87,6 +88,7 @@ TWO_WAYS = [
     "Of course I do. What's made you feel unsure, though?",
     "Of course I do. I'm sorry if I haven't shown it lately, work's been mad.",
     "I do, Sam. Has it felt like I don't?",
+    "I love you. I just wish you'd believe me when I say it.",
 ]
 
 

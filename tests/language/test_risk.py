@@ -6,15 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bids_partner.language.risk import (
+    DESCRIBED_MOMENT,
     NONE,
+    REPLY,
     SAFE_KINDS,
     LabelledRisk,
     RiskClassifier,
     SafetyDataError,
     load_file,
     load_safety,
+    replies_to_a_partner,
     with_recent_turns,
 )
 from bids_partner.settings import ROOT
@@ -87,6 +91,40 @@ def test_recent_turns_keep_the_label_of_the_last_message() -> None:
     assert len(joined) == len(items)
     risky = [j for j in joined if j.text.endswith("risky")]
     assert [j.label for j in risky] == ["abuse"] and risky[0].turns >= 2
+
+
+def test_a_moment_described_in_the_showing_up_exercise_is_safe_talk_once(
+    tmp_path: Path,
+) -> None:
+    replies = [
+        ("showing_up", "he sat in the car after the doctor", "can I sit with you?"),
+        ("showing_up", "he sat in the car after the doctor", "did they ask about me"),
+        ("surgeon", "I lost a patient today", "come here"),
+    ]
+    (tmp_path / "w.yml").write_text(
+        yaml.safe_dump(
+            {
+                "writer": "w1",
+                "replies": [
+                    {"scene": scene, "line": "l1", "partner": partner}
+                    | {"kind": "toward", "text": text}
+                    for scene, partner, text in replies
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    items = replies_to_a_partner(tmp_path)
+    moments = [i for i in items if i.detail == DESCRIBED_MOMENT]
+    # A scene's partner lines are the assistant's words, never the user's.
+    assert [(m.text, m.writer, m.label) for m in moments] == [
+        ("he sat in the car after the doctor", "w1", f"{NONE}:{DESCRIBED_MOMENT}")
+    ]
+    assert sorted(i.text for i in items if i.detail == REPLY) == [
+        "can I sit with you?",
+        "come here",
+        "did they ask about me",
+    ]
 
 
 def test_the_classifier_tells_risk_from_ordinary_talk() -> None:

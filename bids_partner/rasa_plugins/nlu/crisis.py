@@ -53,6 +53,10 @@ NEGATION_WINDOW = 5
 MENTION_NEGATION_WINDOW = 2
 CLAUSE_BREAKS = {",", ".", ";", "!", "?", "but", "and", "so", "because", "just"}
 REPORTING_VERBS = {"say", "said", "says", "saying", "told", "tell", "yell", "scream"}
+# "was"/"were" just after these is a wish or a condition, not a telling of the
+# past ("I wish I was dead", "better off if I wasn't here").
+COUNTERFACTUAL = {"wish", "wishing", "if"}
+SUBJUNCTIVE = {"was", "were", "wasnt", "wasn't", "werent", "weren't"}
 _GAP = re.compile(r"^~(\d+)$")
 # The word groups the detector reads itself, beside the patterns.
 WORD_GROUPS_READ_HERE = ("neg", "past", "laugh")
@@ -81,6 +85,13 @@ def _clause_before(doc: Doc, start: int, window: int | None = None) -> List[Toke
             break
         clause.append(token)
     return clause
+
+
+def _counterfactual(doc: Doc, token: Token) -> bool:
+    """ "was" or "were" within two tokens after "wish" or "if"."""
+    if token.lower_ not in SUBJUNCTIVE:
+        return False
+    return any(t.lower_ in COUNTERFACTUAL for t in doc[max(0, token.i - 2) : token.i])
 
 
 def _token_spec(word: str, groups: Dict[str, str], where: str) -> Dict[str, Any]:
@@ -192,7 +203,9 @@ class CrisisDetector:
         tried to take my life", "I was suicidal at uni"): what is told is over,
         and the classifier, which reads the whole message, decides."""
         told = (*_clause_before(doc, start), *doc[start:end])
-        return any(self.past.match(t.lower_) for t in told)
+        return any(
+            self.past.match(t.lower_) and not _counterfactual(doc, t) for t in told
+        )
 
     def _is_negation(self, token: Token) -> bool:
         # "when I say no" reports a refusal; it does not negate what follows.

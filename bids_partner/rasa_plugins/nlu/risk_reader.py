@@ -2,7 +2,8 @@
 
 The classifier (language/risk.py) is trained on the labelled messages of
 data/safety/, on the intents' examples (the crisis intent's as risk, the others
-as ordinary talk) and on the rehearsal replies of data/replies/ (ordinary talk).
+as ordinary talk), and on the rehearsal replies and the moments described in the
+showing-up exercise of data/replies/ (ordinary talk).
 Risk can build over several messages ("nobody would notice if I was gone" ...
 "i keep thinking about the tracks"), so the user's last few messages since the
 assistant last answered a risk are also read as one text. The scores go to the

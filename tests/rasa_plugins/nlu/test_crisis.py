@@ -99,6 +99,11 @@ def test_unknown_group_is_a_clear_error(tmp_path: Path) -> None:
         # The past of another clause does not reach it.
         ("I've had enough, I want to kill myself", True),
         ("i feel suicidal", True),
+        # "was" after "wish" or "if" is a wish or a condition said now.
+        ("i wish i was dead", True),
+        ("so that was my weekend. i wish i was dead", True),
+        ("everyone would be better off if i wasn't here", True),
+        ("when i was 15 i wish i was dead every day", False),
     ],
 )
 def test_what_is_said_outright_is_direct(text: str, direct: bool) -> None:
