@@ -88,7 +88,7 @@ def _clause_before(doc: Doc, start: int, window: int | None = None) -> List[Toke
 
 
 def _counterfactual(doc: Doc, token: Token) -> bool:
-    """ "was" or "were" within two tokens after "wish" or "if"."""
+    """A "was" or "were" within two tokens after "wish" or "if"."""
     if token.lower_ not in SUBJUNCTIVE:
         return False
     return any(t.lower_ in COUNTERFACTUAL for t in doc[max(0, token.i - 2) : token.i])
