@@ -59,7 +59,7 @@ BLIND_DIR = ROOT / "tests" / "blind" / "replies"
 NLU_DIR = ROOT / "data" / "nlu"
 OUT_DIR = ROOT / "results" / "replies-bench"
 # The writers added last (written to the guide's settled boundary cases).
-LATEST_WRITERS = ("w29", "w30")
+LATEST_WRITERS = ("w27", "w28")
 UNJUDGED = "unjudged"
 
 # A predictor may also say, into `reached`, which toward replies also made the

@@ -76,8 +76,9 @@ def test_a_bare_ok_is_asked_about_and_never_recorded(assistant) -> None:
 # it hears the first four as against, or cannot tell, and asks about the fifth.
 # Trained with w21 and w22 it hears the first five as against and the sixth as
 # toward, and asks about the last three: measured in-process on the trained
-# model's judge before they were added. Trained with w29 and w30 it asks about
-# the seventh and the last, and about no other.)
+# model's judge before they were added. Trained with w27 and w28 it asks about
+# the seventh, the eighth and the last; with w29 and w30 too, about the seventh
+# and the last.)
 TWO_WAYS = [
     "I love you. I just didn't think I needed to keep saying it.",
     "Of course I still love you. Where's this coming from all of a sudden?",
