@@ -54,9 +54,10 @@ MENTION_NEGATION_WINDOW = 2
 CLAUSE_BREAKS = {",", ".", ";", "!", "?", "but", "and", "so", "because", "just"}
 REPORTING_VERBS = {"say", "said", "says", "saying", "told", "tell", "yell", "scream"}
 # "was"/"were" just after these is a wish or a condition, not a telling of the
-# past ("I wish I was dead", "better off if I wasn't here").
+# past ("I wish I was dead", "better off if I wasn't here": the tokenizer splits
+# "wasn't" and "wasnt" into "was" and the negation).
 COUNTERFACTUAL = {"wish", "wishing", "if"}
-SUBJUNCTIVE = {"was", "were", "wasnt", "wasn't", "werent", "weren't"}
+SUBJUNCTIVE = {"was", "were"}
 _GAP = re.compile(r"^~(\d+)$")
 # The word groups the detector reads itself, beside the patterns.
 WORD_GROUPS_READ_HERE = ("neg", "past", "laugh")
