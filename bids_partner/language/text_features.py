@@ -62,6 +62,11 @@ def read_whole_by_the_encoder(text: str) -> bool:
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?\u2026])\s+|\s*\n\s*")
 
 
+def sentences(text: str) -> List[str]:
+    """`text` cut where its sentences end."""
+    return [s for s in _SENTENCE_BREAK.split(text) if s.strip()]
+
+
 def windows_the_encoder_reads(text: str) -> List[str]:
     """`text` as windows the encoder reads whole: its sentences in order, packed,
     each window starting with the last sentence of the one before, so that what

@@ -40,6 +40,7 @@ from bids_partner.language.sentence_encoder import ENCODER_MODULES
 from bids_partner.language.text_features import (
     embed,
     read_whole_by_the_encoder,
+    sentences,
     windows_the_encoder_reads,
 )
 from bids_partner.rasa_plugins.nlu import model_files, sentence_embedding
@@ -244,10 +245,13 @@ class RiskReader(GraphComponent):
         return messages
 
     def _windows(self, text: str) -> List[str]:
-        """A message longer than the encoder reads, in windows it reads whole:
-        the encoder reads a text's start only, and risk told at the end of a
-        long message would reach the classifier through TF-IDF alone, diluted
-        by the rest."""
+        """A message longer than the encoder reads, in windows it reads whole,
+        and each of its sentences alone: the encoder reads a text's start only,
+        and risk told at the end of a long message would reach the classifier
+        through TF-IDF alone, diluted by the rest. A window still holds some of
+        the story before the risk: with s25, "I'm going to kill my husband"
+        after the tests' long everyday story scored 0.066 in its window
+        (results/session28/summary.md)."""
         if not self.classifier.with_encoder or read_whole_by_the_encoder(text):
             return []
-        return windows_the_encoder_reads(text)
+        return [*windows_the_encoder_reads(text), *sentences(text)]

@@ -22,6 +22,7 @@ from bids_partner.language.risk import NONE, LabelledRisk, RiskClassifier
 from bids_partner.language.text_features import (
     embed,
     read_whole_by_the_encoder,
+    sentences,
     windows_the_encoder_reads,
 )
 from bids_partner.rasa_plugins.nlu import model_files, sentence_embedding
@@ -248,9 +249,7 @@ def test_a_long_text_is_cut_into_overlapping_windows_read_whole() -> None:
     assert " ".join(cut).split()[-6:] == run_on.split()[-6:]
 
 
-def test_a_long_message_is_as_risky_as_its_riskiest_window(
-    tmp_path, monkeypatch
-) -> None:
+def test_a_long_message_is_as_risky_as_its_riskiest_part(tmp_path, monkeypatch) -> None:
     # The encoder reads a text's first tokens: risk told at the end of a long
     # message was read through TF-IDF alone, diluted by everything before it.
     risk_reader, seen = spied_encoder_reader(
@@ -269,13 +268,15 @@ def test_a_long_message_is_as_risky_as_its_riskiest_window(
     message = Message(data={"text": long})
     risk_reader.process([message], tracker([]))
     texts = seen["texts"]
-    windows = windows_the_encoder_reads(long)
-    assert texts == [long, *windows] and texts[-1].endswith("the tracks.")
+    # Each window, then each sentence alone: a window still holds some story.
+    parts = [*windows_the_encoder_reads(long), *sentences(long)]
+    assert texts == [long, *parts]
+    assert texts[-1] == "I keep thinking about the tracks."
     assert np.allclose(
-        seen["vectors"][-1], embed([windows[-1]], remember=False)[0], atol=1e-5
+        seen["vectors"][-1], embed([parts[-1]], remember=False)[0], atol=1e-5
     )
     risk = message.get(RISK_KEY)
-    assert risk["windows"] == len(windows)
+    assert risk["windows"] == len(parts)
     every = [s for s, _ in RiskClassifier.scores(classifier, texts, seen["vectors"])]
     assert risk["score"] == round(max(every), 4) and every[-1] > every[0]
     short = Message(data={"text": "we had lunch"})
