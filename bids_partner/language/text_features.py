@@ -74,7 +74,7 @@ def windows_the_encoder_reads(text: str) -> List[str]:
     (a run-on without stops) is cut at words first."""
     tokenizer = _encoder().tokenizer
     pieces: List[Tuple[str, int]] = []
-    for sentence in _SENTENCE_BREAK.split(text):
+    for sentence in sentences(text):
         words, count = [], 0
         for word in sentence.split():
             tokens = len(tokenizer.tokenize(word))
