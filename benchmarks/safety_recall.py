@@ -126,6 +126,9 @@ LABELLED_SETS = {
     # Moments told in the showing-up exercise
     # (docs/labelling/showing-up-safety-brief.md).
     "tests/blind/safety sb29 (blind)": ("tests/blind/safety/sb29.yml",),
+    # Long messages, 110-230 words (docs/labelling/long-messages-safety-brief.md),
+    # 2026-12-07 (twenty-ninth session).
+    "tests/blind/safety sb30 long (blind)": ("tests/blind/safety/sb30.yml",),
 }
 
 
