@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Dict, List, Sequence
 import yaml
 
 from benchmarks.quiet_agent import load_quiet_agent
-from bids_partner.contract import safety_tier
+from bids_partner.contract import TIER_CRISIS, safety_tier
 from bids_partner.settings import CONFIG_FILE, ROOT, pipeline_options
 
 if TYPE_CHECKING:
@@ -160,14 +160,16 @@ class Tally:
 def flags_of(parse: Dict[str, Any], thresholds: Any) -> Dict[str, bool]:
     entities = parse.get("entities") or []
     tier = safety_tier(entities)
+    from bids_partner.rasa_plugins.nlu.crisis import classifier_tier
+
     risk = parse.get("risk") or {}
-    score = float(risk.get("score", 0.0))
+    scored = classifier_tier(risk, thresholds)
     return {
         "matcher": any(
             e.get("entity") == "crisis_category" and "start" in e for e in entities
         ),
-        "classifier asked": score >= thresholds.check,
-        "classifier full": score >= thresholds.crisis,
+        "classifier asked": scored is not None,
+        "classifier full": scored == TIER_CRISIS,
         "context": float(risk.get("context_score", 0.0)) >= thresholds.context,
         "asked": tier is not None,
         "full": tier == "crisis",
@@ -243,17 +245,10 @@ async def measure(
 
 def thresholds_of(config_file: Path = CONFIG_FILE) -> Any:
     """CrisisMatcher's thresholds as config.yml sets them (the model's own)."""
-    from bids_partner.rasa_plugins.nlu.crisis import CrisisMatcher, Thresholds
+    from bids_partner.rasa_plugins.nlu.crisis import CrisisMatcher
 
-    merged = {
-        **CrisisMatcher.get_default_config(),
-        **pipeline_options(CrisisMatcher.__name__, config_file),
-    }
-    return Thresholds(
-        merged["check_threshold"],
-        merged["crisis_threshold"],
-        merged["context_threshold"],
-        merged["pattern_floor"],
+    return CrisisMatcher.thresholds_of(
+        pipeline_options(CrisisMatcher.__name__, config_file)
     )
 
 

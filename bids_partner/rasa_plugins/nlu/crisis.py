@@ -276,6 +276,9 @@ class Thresholds:
     # A pattern that is not `direct` counts only where the message's score (or
     # the recent turns') reaches this.
     pattern_floor: float = 0.0
+    # The full crisis text for a message longer than the encoder reads: one of
+    # its sentences read alone must reach this (see `classifier_tier`).
+    long_sentence_crisis: float = 1.0
 
 
 def counted(
@@ -294,6 +297,37 @@ def counted(
     return [m for m in found if m.direct or seen >= thresholds.pattern_floor]
 
 
+def classifier_tier(risk: Dict[str, Any], thresholds: Thresholds) -> str | None:
+    """What the risk classifier's scores alone ask for (TIER_CRISIS, TIER_CHECK or
+    None).
+
+    A message longer than the encoder reads is scored whole, in windows and
+    sentence by sentence (rasa_plugins/nlu/risk_reader.py). A long safe message
+    read whole or in windows scores high for its length (out of the classifier's
+    training shape: everyday long messages were asked 71-80% and given the full
+    text 20-29% on blind sets), and the more sentences, the more chances for one
+    to cross a threshold by luck. So, like the recent turns read together, the
+    whole and its windows only ask, from `context`; a sentence alone asks from
+    `check` and gives the full text from `long_sentence_crisis`
+    (results/session29/summary.md).
+    """
+    if "sentence_score" in risk:
+        sentence = float(risk["sentence_score"])
+        if sentence >= thresholds.long_sentence_crisis:
+            return TIER_CRISIS
+        if sentence >= thresholds.check:
+            return TIER_CHECK
+        if float(risk.get("whole_score", 0.0)) >= thresholds.context:
+            return TIER_CHECK
+        return None
+    score = float(risk.get("score", 0.0))
+    if score >= thresholds.crisis:
+        return TIER_CRISIS
+    if score >= thresholds.check:
+        return TIER_CHECK
+    return None
+
+
 def safety_tier(
     found: List[CrisisMatch],
     cancelled: List[CrisisMatch],
@@ -302,18 +336,18 @@ def safety_tier(
 ) -> Tuple[str | None, str | None]:
     """(TIER_CRISIS, TIER_CHECK or None, the category) for one message.
 
-    A pattern or a classifier score above `check` asks the gentle question; the
-    full crisis text needs a score above `crisis`. A score whose only crisis words
-    the patterns found negated, idiomatic or joking is asked about, never more.
-    The recent turns read together can only ask. Only the patterns `counted`
-    are taken.
+    A pattern or the classifier's scores asking (`classifier_tier`) asks the
+    gentle question; the full crisis text needs the classifier. A score whose
+    only crisis words the patterns found negated, idiomatic or joking is asked
+    about, never more. The recent turns read together can only ask. Only the
+    patterns `counted` are taken.
     """
-    score = float(risk.get("score", 0.0))
+    scored = classifier_tier(risk, thresholds)
     found = counted(found, risk, thresholds)
     category = found[0].category if found else risk.get("category")
-    if score >= thresholds.crisis:
+    if scored == TIER_CRISIS:
         return (TIER_CHECK if cancelled and not found else TIER_CRISIS), category
-    if found or score >= thresholds.check:
+    if found or scored == TIER_CHECK:
         return TIER_CHECK, category
     if float(risk.get("context_score", 0.0)) >= thresholds.context:
         return TIER_CHECK, risk.get("context_category") or category
@@ -379,14 +413,17 @@ class CrisisMatcher(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> CrisisMatcher:
+        return cls(cls.thresholds_of(config))
+
+    @classmethod
+    def thresholds_of(cls, config: Dict[str, Any]) -> Thresholds:
         config = {**cls.get_default_config(), **config}
-        return cls(
-            Thresholds(
-                config["check_threshold"],
-                config["crisis_threshold"],
-                config["context_threshold"],
-                config["pattern_floor"],
-            )
+        return Thresholds(
+            config["check_threshold"],
+            config["crisis_threshold"],
+            config["context_threshold"],
+            config["pattern_floor"],
+            config["long_sentence_crisis"],
         )
 
     @staticmethod
@@ -398,6 +435,7 @@ class CrisisMatcher(GraphComponent):
             "crisis_threshold": 0.73,
             "context_threshold": 0.7,
             "pattern_floor": 0.1,
+            "long_sentence_crisis": 0.85,
         }
 
     @classmethod

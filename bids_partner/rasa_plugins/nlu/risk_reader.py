@@ -13,7 +13,7 @@ assistant does with them.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Tuple
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -216,8 +216,9 @@ class RiskReader(GraphComponent):
             if not text.strip() or text.startswith("/"):
                 continue
             together = [t[-CONTEXT_CHARS_PER_TURN:] for t in (*earlier, text)]
-            windows = self._windows(text)
-            texts = [text, *windows]
+            windows, alone = self._parts(text)
+            parts = [text, *windows, *alone]
+            texts = list(parts)
             if earlier:
                 texts.append(join_turns(together))
             vectors = None
@@ -226,17 +227,23 @@ class RiskReader(GraphComponent):
                 # after this one that read it too (the ConceptReader).
                 # TF-IDF reads every recent turn; the encoder, the newest it
                 # reads whole.
-                encoded = [text, *windows]
+                encoded = list(parts)
                 if earlier:
                     encoded.append(newest_turns_the_encoder_reads(together))
                 vectors = embed(encoded, remember=False)
                 sentence_embedding.keep(message, vectors[0])
             scored = self.classifier.scores(texts, vectors)
             # A long message shows the risk of its riskiest part.
-            score, category = max(scored[: 1 + len(windows)], key=lambda s: s[0])
+            score, category = max(scored[: len(parts)], key=lambda s: s[0])
             risk: Dict[str, Any] = {"score": round(score, 4), "category": category}
-            if windows:
-                risk["windows"] = len(windows)
+            if alone:
+                risk["parts"] = len(parts) - 1
+                risk["whole_score"] = round(
+                    max(s for s, _ in scored[: 1 + len(windows)]), 4
+                )
+                risk["sentence_score"] = round(
+                    max(s for s, _ in scored[1 + len(windows) : len(parts)]), 4
+                )
             if earlier:
                 risk["context_score"] = round(scored[-1][0], 4)
                 risk["context_category"] = scored[-1][1]
@@ -244,14 +251,15 @@ class RiskReader(GraphComponent):
             message.set(RISK_KEY, risk, add_to_output=True)
         return messages
 
-    def _windows(self, text: str) -> List[str]:
+    def _parts(self, text: str) -> Tuple[List[str], List[str]]:
         """A message longer than the encoder reads, in windows it reads whole,
         and each of its sentences alone: the encoder reads a text's start only,
         and risk told at the end of a long message would reach the classifier
         through TF-IDF alone, diluted by the rest. A window still holds some of
         the story before the risk: with s25, "I'm going to kill my husband"
         after the tests' long everyday story scored 0.066 in its window
-        (results/session28/summary.md)."""
+        (results/session28/summary.md). A message the encoder reads whole has
+        no parts."""
         if not self.classifier.with_encoder or read_whole_by_the_encoder(text):
-            return []
-        return [*windows_the_encoder_reads(text), *sentences(text)]
+            return [], []
+        return windows_the_encoder_reads(text), sentences(text)

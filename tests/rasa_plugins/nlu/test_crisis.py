@@ -175,7 +175,9 @@ def test_the_matcher_uses_the_pipeline_spacynlp_loaded(
     assert matcher.detector(model).nlp is nlp
 
 
-THRESHOLDS = crisis.Thresholds(check=0.3, crisis=0.9, context=0.5)
+THRESHOLDS = crisis.Thresholds(
+    check=0.3, crisis=0.9, context=0.5, long_sentence_crisis=0.95
+)
 MATCH = crisis.CrisisMatch("self_harm", "want to die", 0, 11)
 
 
@@ -199,6 +201,53 @@ MATCH = crisis.CrisisMatch("self_harm", "want to die", 0, 11)
             ("check", "self_harm"),
         ),
         ([], [], {"score": 0.1, "context_score": 0.4}, (None, None)),
+        # A message longer than the encoder reads: read whole or in windows it
+        # only asks, from the context threshold; a sentence alone asks from the
+        # check and gives the full text from long_sentence_crisis.
+        (
+            [],
+            [],
+            {"score": 0.8, "whole_score": 0.8, "sentence_score": 0.2},
+            ("check", None),
+        ),
+        (
+            [],
+            [],
+            {"score": 0.45, "whole_score": 0.45, "sentence_score": 0.2},
+            (None, None),
+        ),
+        (
+            [],
+            [],
+            {"score": 0.4, "whole_score": 0.1, "sentence_score": 0.4},
+            ("check", None),
+        ),
+        (
+            [],
+            [],
+            {"score": 0.92, "whole_score": 0.1, "sentence_score": 0.92},
+            ("check", None),
+        ),
+        (
+            [],
+            [],
+            {"score": 0.97, "whole_score": 0.1, "sentence_score": 0.97},
+            ("crisis", None),
+        ),
+        # The whole read at its highest gives no full text.
+        (
+            [],
+            [],
+            {"score": 0.99, "whole_score": 0.99, "sentence_score": 0.5},
+            ("check", None),
+        ),
+        # A pattern still asks in a long message.
+        (
+            [MATCH],
+            [],
+            {"score": 0.2, "whole_score": 0.2, "sentence_score": 0.2},
+            ("check", "self_harm"),
+        ),
     ],
 )
 def test_safety_tier(found, cancelled, risk, expected) -> None:

@@ -276,9 +276,16 @@ def test_a_long_message_is_as_risky_as_its_riskiest_part(tmp_path, monkeypatch) 
         seen["vectors"][-1], embed([parts[-1]], remember=False)[0], atol=1e-5
     )
     risk = message.get(RISK_KEY)
-    assert risk["windows"] == len(parts)
+    assert risk["parts"] == len(parts)
     every = [s for s, _ in RiskClassifier.scores(classifier, texts, seen["vectors"])]
     assert risk["score"] == round(max(every), 4) and every[-1] > every[0]
+    # The whole and its windows, and the sentences alone, are kept apart: the
+    # CrisisMatcher weighs them differently (crisis.classifier_tier).
+    windows = len(windows_the_encoder_reads(long))
+    assert risk["whole_score"] == round(max(every[: 1 + windows]), 4)
+    assert risk["sentence_score"] == round(max(every[1 + windows :]), 4)
+    assert risk["sentence_score"] == risk["score"] > risk["whole_score"]
     short = Message(data={"text": "we had lunch"})
     risk_reader.process([short], tracker([]))
-    assert "windows" not in short.get(RISK_KEY) and seen["texts"] == ["we had lunch"]
+    assert seen["texts"] == ["we had lunch"]
+    assert not {"parts", "whole_score", "sentence_score"} & set(short.get(RISK_KEY))
