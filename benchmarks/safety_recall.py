@@ -129,6 +129,9 @@ LABELLED_SETS = {
     # Long messages, 110-230 words (docs/labelling/long-messages-safety-brief.md),
     # 2026-12-07 (twenty-ninth session).
     "tests/blind/safety sb30 long (blind)": ("tests/blind/safety/sb30.yml",),
+    # The same brief, a third writer apart; measured once, after the change
+    # chosen on the dev sets sd3 and sd4 (tests/safety_dev/).
+    "tests/blind/safety sb31 long (blind)": ("tests/blind/safety/sb31.yml",),
 }
 
 
