@@ -431,7 +431,7 @@ class CrisisMatcher(GraphComponent):
         # Chosen by cross-writer validation (`make bench-safety`): the gentle
         # question for recall, the full crisis text for few false alarms.
         return {
-            "check_threshold": 0.31,
+            "check_threshold": 0.28,
             "crisis_threshold": 0.73,
             "context_threshold": 0.7,
             "pattern_floor": 0.1,
