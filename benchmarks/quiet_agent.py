@@ -19,3 +19,16 @@ def load_quiet_agent(model: str | None = None) -> Any:
 
     configure_structlog(logging.WARNING)
     return Agent.load(model or str(ensure_model()))
+
+
+def loaded_component(agent: Any, kind: type) -> Any:
+    """The one component of type `kind` in the agent's loaded graph (to read or
+    change it in place, e.g. a threshold, without training again)."""
+    found = [
+        node._component  # noqa: SLF001
+        for node in agent.processor.graph_runner._instantiated_nodes.values()  # noqa: SLF001
+        if isinstance(getattr(node, "_component", None), kind)
+    ]
+    if len(found) != 1:
+        raise LookupError(f"{len(found)} components of type {kind.__name__}")
+    return found[0]

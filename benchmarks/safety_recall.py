@@ -161,10 +161,10 @@ class Tally:
 
 
 def flags_of(parse: Dict[str, Any], thresholds: Any) -> Dict[str, bool]:
-    entities = parse.get("entities") or []
-    tier = safety_tier(entities)
     from bids_partner.rasa_plugins.nlu.crisis import classifier_tier
 
+    entities = parse.get("entities") or []
+    tier = safety_tier(entities)
     risk = parse.get("risk") or {}
     scored = classifier_tier(risk, thresholds)
     return {
@@ -175,7 +175,7 @@ def flags_of(parse: Dict[str, Any], thresholds: Any) -> Dict[str, bool]:
         "classifier full": scored == TIER_CRISIS,
         "context": float(risk.get("context_score", 0.0)) >= thresholds.context,
         "asked": tier is not None,
-        "full": tier == "crisis",
+        "full": tier == TIER_CRISIS,
     }
 
 

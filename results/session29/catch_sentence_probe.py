@@ -42,7 +42,9 @@ for item, scores in zip(items, probe):
     today = [m for m in found if m.direct or max(alone + [whole]) >= FLOOR]
 
     def sentence_score(m):
-        hits = [alone[i] for i, (s, e) in enumerate(offsets) if s < m.end and m.start < e]
+        hits = [
+            alone[i] for i, (s, e) in enumerate(offsets) if s < m.end and m.start < e
+        ]
         return max(hits) if hits else 0.0
 
     proposed = [m for m in found if m.direct or sentence_score(m) >= FLOOR]

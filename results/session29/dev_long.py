@@ -11,22 +11,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from benchmarks.quiet_agent import load_quiet_agent  # noqa: E402
+from benchmarks.quiet_agent import load_quiet_agent, loaded_component  # noqa: E402
 from benchmarks.safety_recall import from_labelled, measure, thresholds_of  # noqa: E402
 from bids_partner.rasa_plugins.nlu import crisis  # noqa: E402
 
 cut = sys.argv.index("--")
 values, files = [float(v) for v in sys.argv[2:cut]], sys.argv[cut + 1 :]
 agent = load_quiet_agent(sys.argv[1])
-matchers = [
-    node._component  # noqa: SLF001
-    for node in agent.processor.graph_runner._instantiated_nodes.values()  # noqa: SLF001
-    if isinstance(getattr(node, "_component", None), crisis.CrisisMatcher)
-]
-assert len(matchers) == 1, matchers
+matcher = loaded_component(agent, crisis.CrisisMatcher)
 for value in values:
     th = dataclasses.replace(thresholds_of(), long_sentence_crisis=value)
-    matchers[0].thresholds = th
+    matcher.thresholds = th
     print(f"long_sentence_crisis={value}")
     for path in files:
         items = from_labelled([str(Path(path).resolve())])

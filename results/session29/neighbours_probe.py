@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from benchmarks.quiet_agent import load_quiet_agent  # noqa: E402
+from benchmarks.quiet_agent import load_quiet_agent, loaded_component  # noqa: E402
 from benchmarks.safety_recall import from_labelled  # noqa: E402
 from bids_partner.language.text_features import (  # noqa: E402
     embed,
@@ -22,11 +22,7 @@ from bids_partner.language.text_features import (  # noqa: E402
 from bids_partner.rasa_plugins.nlu.risk_reader import RiskReader  # noqa: E402
 
 agent = load_quiet_agent(sys.argv[1])
-[reader] = [
-    n._component  # noqa: SLF001
-    for n in agent.processor.graph_runner._instantiated_nodes.values()  # noqa: SLF001
-    if isinstance(getattr(n, "_component", None), RiskReader)
-]
+reader = loaded_component(agent, RiskReader)
 classifier = reader.classifier
 out = []
 for path in sys.argv[3:]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from benchmarks.quiet_agent import load_quiet_agent  # noqa: E402
+from benchmarks.quiet_agent import load_quiet_agent, loaded_component  # noqa: E402
 from benchmarks.safety_recall import (  # noqa: E402
     LABELLED_SETS,
     SETS,
@@ -24,11 +24,7 @@ from benchmarks.safety_recall import (  # noqa: E402
 from bids_partner.rasa_plugins.nlu import crisis  # noqa: E402
 
 agent = load_quiet_agent(sys.argv[1])
-[matcher] = [
-    n._component  # noqa: SLF001
-    for n in agent.processor.graph_runner._instantiated_nodes.values()  # noqa: SLF001
-    if isinstance(getattr(n, "_component", None), crisis.CrisisMatcher)
-]
+matcher = loaded_component(agent, crisis.CrisisMatcher)
 th = dataclasses.replace(thresholds_of(), check=float(sys.argv[2]))
 matcher.thresholds = th
 print(f"thresholds: {th}\n")
