@@ -132,6 +132,7 @@ LABELLED_SETS = {
     # The same brief, a third writer apart; measured once, after the change
     # chosen on the dev sets sd3 and sd4 (tests/safety_dev/).
     "tests/blind/safety sb31 long (blind)": ("tests/blind/safety/sb31.yml",),
+    "tests/blind/safety sb32 long (blind)": ("tests/blind/safety/sb32.yml",),
 }
 
 
