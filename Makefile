@@ -12,7 +12,7 @@ help: ## list the targets (this one is the default)
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## /\1\t/' | \
 		awk -F'\t' '{ printf "  make %-20s %s\n", $$1, $$2 }'
 
-.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-replies bench-replies-showing-up bench-reply-doubt bench-also-needs bench-forget bench-concepts bench-concepts-cv bench-anonymizer bench-anonymizer-cv bench-name-probe-cv bench-safety bench-safety-stack bench-startup bench-reference bench-encoder bench-turn-ab load-tools bench-profile bench-long bench-load bench-scale
+.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-replies bench-replies-showing-up bench-replies-unseen-scene bench-reply-doubt bench-also-needs bench-forget bench-concepts bench-concepts-cv bench-anonymizer bench-anonymizer-cv bench-name-probe-cv bench-safety bench-safety-stack bench-startup bench-reference bench-encoder bench-turn-ab load-tools bench-profile bench-long bench-load bench-scale
 
 install: $(STAMP) ## create .venv/ with Python 3.10 and the pinned dependencies
 
@@ -93,6 +93,9 @@ bench-replies: install ## judging replies to the partner: candidates by cross-wr
 
 bench-replies-showing-up: install ## the reply judge on blind replies in the showing-up exercise (against a described moment), into results/replies-bench/showing_up.md (ARGS="--without w27 w28": beside the judge before them)
 	$(BIN)/python -m benchmarks.reply_showing_up $(ARGS)
+
+bench-replies-unseen-scene: install ## the reply judge on each scene trained without that scene's replies, on its blind replies, into results/replies-bench/unseen_scene.md (about 25 minutes)
+	$(BIN)/python -m benchmarks.reply_unseen_scene $(ARGS)
 
 bench-reply-doubt: install ## when the rehearsal asks instead of judging toward: the threshold on against by cross-writer CV, into results/replies-bench/doubt.md
 	$(BIN)/python -m benchmarks.reply_doubt
