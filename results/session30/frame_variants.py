@@ -2,7 +2,7 @@
 import re, sys, pickle, os
 from collections import Counter
 from pathlib import Path
-sys.path.insert(0, "/work/main")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bids_partner.rasa_plugins.nlu.reply_judge import shipped_classifier, ReplyJudge
 from bids_partner.language.replies import judge
 from bids_partner.language.reply_data import load_replies

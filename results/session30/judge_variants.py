@@ -1,7 +1,7 @@
 """Judge variants on the showing-up dev replies (w29, w30; never trained on)."""
 import sys, time
 from pathlib import Path
-sys.path.insert(0, "/work/main")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from benchmarks.reply_compare import classifier_trainer
 from bids_partner.rasa_plugins.nlu.reply_judge import ReplyJudge, classifier_for
 from bids_partner.language.replies import accuracy_by_kind, ReplyClassifier

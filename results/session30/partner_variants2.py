@@ -1,7 +1,7 @@
 import re, sys, pickle
 from collections import Counter
 from pathlib import Path
-sys.path.insert(0, "/work/main")
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bids_partner.rasa_plugins.nlu.reply_judge import ReplyJudge
 from bids_partner.language.replies import judge, accuracy_by_kind
 from bids_partner.language.reply_data import load_replies
