@@ -1,7 +1,8 @@
 """Scratch: b25 through the running stack's showing-up exercise, as a user meets it:
 each described moment and reply in a new conversation; the kind is read from the
 coach's answer (success = toward; each feedback text = its move's kind; `other`
-and the too-short ask = not scored)."""
+and the too-short ask = not scored). A folder of sets as the argument (session 30):
+b25 and b26 by default."""
 import json, sys, urllib.request, uuid, collections
 from pathlib import Path
 sys.path.insert(0, "/work/main")
@@ -19,7 +20,7 @@ def say(sender, msg):
     req = urllib.request.Request("http://127.0.0.1:5005/webhooks/rest/webhook", data=json.dumps({"sender": sender, "message": msg}).encode(), headers={"Content-Type": "application/json"})
     return [m.get("text", "") for m in json.load(urllib.request.urlopen(req, timeout=120))]
 rows = []
-for r in load_replies(Path("/work/main/tests/blind/replies/showing_up")):
+for r in load_replies(Path(sys.argv[1] if len(sys.argv) > 1 else "/work/main/tests/blind/replies/showing_up")):
     who = "su-" + uuid.uuid4().hex[:10]
     say(who, "practise showing up")
     bid_out = " ".join(say(who, r.partner))
