@@ -132,6 +132,8 @@ LABELLED_SETS = {
     # The same brief, a third writer apart; measured once, after the change
     # chosen on the dev sets sd3 and sd4 (tests/safety_dev/).
     "tests/blind/safety sb31 long (blind)": ("tests/blind/safety/sb31.yml",),
+    # The same brief, a fourth writer apart (thirtieth session); measured once with
+    # the shipped model and once with a change not shipped (results/session30/).
     "tests/blind/safety sb32 long (blind)": ("tests/blind/safety/sb32.yml",),
 }
 
