@@ -101,12 +101,18 @@ def report(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", help="a model archive (default: the current one)")
-    parser.add_argument("--sets", nargs="*", help="blind sets by name (default: all)")
+    parser.add_argument(
+        "--sets", nargs="*", help="blind sets by name (default: all; none if empty)"
+    )
     parser.add_argument("--dev", action="store_true", help="also the dev set")
     parser.add_argument("--show-dev", action="store_true", help="print the dev misses")
     args = parser.parse_args()
     agent = load_quiet_agent(args.model)
-    names = args.sets or sorted(p.stem for p in BLIND_DIR.glob("*.yml"))
+    names = (
+        args.sets
+        if args.sets is not None
+        else sorted(p.stem for p in BLIND_DIR.glob("*.yml"))
+    )
     for name in names:
         items = blind_items(BLIND_DIR / f"{name}.yml")
         report(f"{name} (blind)", items, asyncio.run(read(agent, items)), show=False)
