@@ -3,6 +3,7 @@ turning against gets feedback, a reach ends the exercise, stop and crisis leave.
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -133,3 +134,34 @@ def test_a_reassurance_request_is_reflected(assistant) -> None:
     texts = load_reflections().moves["reassurance_request"].self
     openings = {t.split("{")[0][:25] for t in texts}
     assert any(reply.startswith(o) for o in openings if o)
+
+
+@pytest.mark.parametrize(
+    ("moment", "move"),
+    [
+        # Written for this test. The model of stop 59 (before data/nlu/moments/)
+        # met the first with "I'm not sure I understood" (withdrawal 0.32) and
+        # read the second as a bid (0.55; turning_toward 0.21).
+        (
+            "my husband gets home from work and goes straight to his phone, "
+            "I feel invisible",
+            "withdrawal",
+        ),
+        (
+            "when my son told me about his new job I put the paper down and asked "
+            "him all about it",
+            "turning_toward",
+        ),
+    ],
+)
+def test_a_moment_told_in_plain_words_is_reflected_as_its_move(
+    assistant, moment: str, move: str
+) -> None:
+    reply = assistant.texts(sender(), moment)
+    reflections = load_reflections().moves[move]
+    # The longest fixed words of each of the move's reflections, placeholders cut.
+    pieces = [
+        max(re.split(r"\{[^}]*\}", text), key=len).strip()
+        for text in reflections.self + reflections.partner
+    ]
+    assert any(piece in reply for piece in pieces), reply

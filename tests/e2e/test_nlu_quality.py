@@ -18,6 +18,10 @@ MIN_MOVE_MACRO_F1 = 0.85
 # Everyday talk met with "are you safe right now?": 23 of 446 (5.2%) before the
 # risk classifier read sentence embeddings, 13 (2.9%) after, 11 (2.5%) with s9/s10.
 MAX_EVERYDAY_ASKED = 0.04
+# Held-out moves met with "I'm not sure I understood" (nlu_fallback): 12.2% with
+# the model of stop 59, 6.9% with the told moments of data/nlu/moments/ and the
+# fallback threshold at 0.3 (blind mb1: 23.7% -> 6.5%; results/session31/).
+MAX_MOVES_FALLING_BACK = 0.08
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +42,12 @@ def test_heldout_macro_f1_over_the_moves(heldout) -> None:
     predicted = [read for _, _, read in heldout]
     score = f1_score(truth, predicted, labels=list(MOVES), average="macro")
     assert score >= MIN_MOVE_MACRO_F1, f"held-out macro-F1 {score:.3f}"
+
+
+def test_a_told_move_rarely_gets_i_am_not_sure_i_understood(heldout) -> None:
+    moves = [read for _, intent, read in heldout if intent in MOVES]
+    fell_back = moves.count("nlu_fallback") / len(moves)
+    assert fell_back <= MAX_MOVES_FALLING_BACK, f"{fell_back:.3f}"
 
 
 def test_everyday_talk_rarely_gets_the_safety_question(heldout) -> None:

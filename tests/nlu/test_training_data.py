@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Dict, List, Tuple
 
 import pytest
+import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
 from bids_partner.contract import MOVES
@@ -50,3 +51,16 @@ def test_no_one_word_swap_near_duplicates_within_a_move() -> None:
 def test_heldout_never_trained_on() -> None:
     trained = {words(t) for t, _ in TRAIN}
     assert [t for t, _ in HELDOUT if words(t) in trained] == []
+
+
+def test_told_moments_stay_out_of_the_risk_classifier() -> None:
+    """Every intent of data/nlu/moments/ carries `risk_training: false`: as the
+    risk classifier's ordinary talk they cost risk told after a moment
+    (risk_reader.RISK_TRAINING)."""
+    blocks = [
+        block
+        for path in sorted((ROOT / "data" / "nlu" / "moments").glob("*.yml"))
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]
+    ]
+    assert len(blocks) >= 3 * 12
+    assert all(b.get("metadata") == {"risk_training": False} for b in blocks)

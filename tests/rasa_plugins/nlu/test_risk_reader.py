@@ -15,6 +15,7 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
 from bids_partner.contract import RISK_KEY
@@ -32,6 +33,7 @@ from bids_partner.rasa_plugins.nlu.risk_reader import (
     MODEL_FILE,
     RiskReader,
     newest_turns_the_encoder_reads,
+    nlu_examples,
     recent_user_texts,
 )
 
@@ -289,3 +291,29 @@ def test_a_long_message_is_as_risky_as_its_riskiest_part(tmp_path, monkeypatch) 
     risk_reader.process([short], tracker([]))
     assert seen["texts"] == ["we had lunch"]
     assert not {"parts", "whole_score", "sentence_score"} & set(short.get(RISK_KEY))
+
+
+def test_an_intent_marked_risk_training_false_stays_out_of_the_risk_classifier(
+    tmp_path,
+) -> None:
+    (tmp_path / "nlu.yml").write_text(
+        'version: "3.1"\n'
+        "nlu:\n"
+        "- intent: withdrawal\n"
+        "  metadata:\n"
+        "    risk_training: false\n"
+        "  examples: |\n"
+        "    - he goes straight to his phone when he gets home\n"
+        "- intent: bid\n"
+        "  examples: |\n"
+        "    - come look at the moon with me\n"
+        "- intent: crisis\n"
+        "  examples: |\n"
+        "    - i want to end it all\n",
+        encoding="utf-8",
+    )
+    read = {(r.text, r.risk) for r in nlu_examples(load_data(str(tmp_path)))}
+    assert read == {
+        ("come look at the moon with me", NONE),
+        ("i want to end it all", "clear"),
+    }
