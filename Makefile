@@ -12,7 +12,7 @@ help: ## list the targets (this one is the default)
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z0-9-]+):.*## /\1\t/' | \
 		awk -F'\t' '{ printf "  make %-20s %s\n", $$1, $$2 }'
 
-.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-replies bench-replies-showing-up bench-replies-unseen-scene bench-reply-doubt bench-also-needs bench-forget bench-concepts bench-concepts-cv bench-anonymizer bench-anonymizer-cv bench-name-probe-cv bench-safety bench-safety-stack bench-startup bench-reference bench-encoder bench-turn-ab load-tools bench-profile bench-long bench-load bench-scale
+.PHONY: help install web browser services spacy train run test test-unit test-e2e test-stories validate lint lock clean bench-nlu bench-moves bench-replies bench-replies-showing-up bench-replies-unseen-scene bench-reply-doubt bench-also-needs bench-forget bench-concepts bench-concepts-cv bench-anonymizer bench-anonymizer-cv bench-name-probe-cv bench-safety bench-safety-stack bench-startup bench-reference bench-encoder bench-turn-ab load-tools bench-profile bench-long bench-load bench-scale
 
 install: $(STAMP) ## create .venv/ with Python 3.10 and the pinned dependencies
 
@@ -87,6 +87,9 @@ clean: ## remove trained models, results and build output
 
 bench-nlu: train ## compare NLU pipelines (held-out + 5-fold CV) into results/nlu-bench/
 	$(BIN)/python -m benchmarks.nlu_compare
+
+bench-moves: train ## the moves and everyday intents as a user tells them: blind sets tests/blind/moves/ and the dev set tests/nlu/heldout.yml (right, fell back, read as)
+	$(BIN)/python -m benchmarks.moves_blind --dev
 
 bench-replies: install ## judging replies to the partner: candidates by cross-writer CV, then the blind sets, into results/replies-bench/ (ARGS="--only shipped": that one alone)
 	$(BIN)/python -m benchmarks.reply_compare $(ARGS)
