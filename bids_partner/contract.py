@@ -16,6 +16,22 @@ MOVES = (
     "defensiveness",
     "turning_toward",
 )
+# An intent block's `metadata: {intent_classifier_only: true}` in data/nlu: its
+# examples teach the intent classifier alone, not the risk classifier's ordinary
+# talk (risk_reader.nlu_examples) nor the name model's carrier sentences
+# (transcripts/synthetic.nlu_messages). The told moments of data/nlu/moments/ carry
+# it: as ordinary talk they cost risk told after a described moment (blind sb29,
+# second reading: asked 91.3% -> 85.9%), and they would change the name model.
+INTENT_CLASSIFIER_ONLY = "intent_classifier_only"
+
+
+def intent_classifier_only(intent_metadata: Any) -> bool:
+    """Whether an intent block's metadata keeps it to the intent classifier."""
+    return isinstance(intent_metadata, Mapping) and (
+        intent_metadata.get(INTENT_CLASSIFIER_ONLY) is True
+    )
+
+
 # Who makes the move: an entity beside the intent, not another intent.
 ACTORS = ("self", "partner")
 # Whom the user is close to: each word of the partner_role lexicon (bids_partner/

@@ -51,8 +51,9 @@ def convert(source: Path, out: Path) -> tuple[int, int]:
         by_intent.setdefault(item["intent"], []).append(text)
     lines = [*header, 'version: "3.1"', "nlu:"]
     for intent, texts in by_intent.items():
-        # Not the risk classifier's ordinary talk (risk_reader.RISK_TRAINING).
-        lines += [f"- intent: {intent}", "  metadata:", "    risk_training: false"]
+        # For the intent classifier alone (contract.INTENT_CLASSIFIER_ONLY).
+        lines += [f"- intent: {intent}", "  metadata:"]
+        lines += ["    intent_classifier_only: true"]
         lines += ["  examples: |"]
         # Rasa reads each line after "- " as it is: no YAML quoting inside.
         lines += [f"    - {text}" for text in texts]

@@ -26,6 +26,8 @@ from typing import Any, Dict, Iterable, List, Sequence, Tuple
 
 import yaml
 
+from bids_partner.contract import intent_classifier_only
+
 DATA_DIR = Path(__file__).resolve().parent / "name_model_data"
 # The assistant's own NLU examples: thousands of real-sounding chat messages
 # with a wide vocabulary ("biopsy", "ramen", "unavailable"). Without them the
@@ -145,6 +147,8 @@ def nlu_messages(nlu_dir: Path = NLU_DIR) -> List[str]:
     for path in _nlu_files(nlu_dir):
         content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for block in content.get("nlu") or []:
+            if intent_classifier_only(block.get("metadata")):
+                continue
             for line in str(block.get("examples") or "").splitlines():
                 text = line.strip()[2:].strip() if line.strip().startswith("- ") else ""
                 text = _ANNOTATION.sub(lambda m: m.group(1) or m.group(2), text)

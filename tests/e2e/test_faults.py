@@ -46,7 +46,12 @@ def test_a_killed_action_server_gets_a_graceful_reply(assistant, opening: str) -
         assert assistant.texts(who, step)
     before = assistant.stored_events(who)
     with action_server_killed(assistant):
-        reply = assistant.texts(who, "she ignored me when I told her about my day")
+        # A move the coach reflects (withdrawal, 0.72), so the action server is
+        # needed. "she ignored me when I told her about my day" was read as a bid
+        # (0.39) until data/nlu/moments/, and then met with the fallback.
+        reply = assistant.texts(
+            who, "she kept scrolling her phone when I told her about my day"
+        )
         assert reply == APOLOGY
         assert is_safety_reply(assistant.texts(who, "i want to end my life"))
     stored = assistant.stored_events(who)

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from rasa.shared.nlu.training_data.loading import load_data
 
-from bids_partner.contract import MOVES
+from bids_partner.contract import MOVES, intent_classifier_only
 from bids_partner.settings import ROOT
 
 
@@ -54,13 +54,13 @@ def test_heldout_never_trained_on() -> None:
 
 
 def test_told_moments_stay_out_of_the_risk_classifier() -> None:
-    """Every intent of data/nlu/moments/ carries `risk_training: false`: as the
-    risk classifier's ordinary talk they cost risk told after a moment
-    (risk_reader.RISK_TRAINING)."""
+    """Every intent of data/nlu/moments/ teaches the intent classifier alone: as
+    the risk classifier's ordinary talk they cost risk told after a moment
+    (contract.INTENT_CLASSIFIER_ONLY)."""
     blocks = [
         block
         for path in sorted((ROOT / "data" / "nlu" / "moments").glob("*.yml"))
         for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]
     ]
     assert len(blocks) >= 3 * 12
-    assert all(b.get("metadata") == {"risk_training": False} for b in blocks)
+    assert all(intent_classifier_only(b.get("metadata")) for b in blocks)

@@ -25,7 +25,11 @@ from rasa.shared.nlu.constants import INTENT, METADATA, METADATA_INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bids_partner.contract import RISK_KEY, SAFETY_RESPONSES
+from bids_partner.contract import (
+    RISK_KEY,
+    SAFETY_RESPONSES,
+    intent_classifier_only,
+)
 from bids_partner.language.risk import (
     NONE,
     ORDINARY,
@@ -97,18 +101,6 @@ def recent_user_texts(tracker: DialogueStateTracker | None, turns: int) -> List[
     return found[::-1]
 
 
-# An intent's `metadata: {risk_training: false}` keeps its examples out of the
-# risk classifier. The told moments of data/nlu/moments/ carry it: as ordinary
-# talk they cost risk told after a described moment (blind sb29, second reading:
-# asked 91.3% -> 85.9%; results/session31/summary.md).
-RISK_TRAINING = "risk_training"
-
-
-def _risk_training(message: Message) -> bool:
-    intent_metadata = (message.get(METADATA) or {}).get(METADATA_INTENT) or {}
-    return intent_metadata.get(RISK_TRAINING, True) is not False
-
-
 def nlu_examples(training_data: TrainingData) -> List[LabelledRisk]:
     """The intents' examples: the crisis intent's as risk of no named category,
     every other intent's as the ordinary talk of the assistant."""
@@ -117,7 +109,8 @@ def nlu_examples(training_data: TrainingData) -> List[LabelledRisk]:
         if m.get(INTENT) == CRISIS_INTENT
         else LabelledRisk(m.get(TEXT), NONE, NONE, "nlu", ORDINARY)
         for m in training_data.intent_examples
-        if m.get(TEXT) and _risk_training(m)
+        if m.get(TEXT)
+        and not intent_classifier_only((m.get(METADATA) or {}).get(METADATA_INTENT))
     ]
 
 

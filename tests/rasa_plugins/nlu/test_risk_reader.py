@@ -293,7 +293,7 @@ def test_a_long_message_is_as_risky_as_its_riskiest_part(tmp_path, monkeypatch) 
     assert not {"parts", "whole_score", "sentence_score"} & set(short.get(RISK_KEY))
 
 
-def test_an_intent_marked_risk_training_false_stays_out_of_the_risk_classifier(
+def test_an_intent_for_the_intent_classifier_only_stays_out_of_the_risk_classifier(
     tmp_path,
 ) -> None:
     (tmp_path / "nlu.yml").write_text(
@@ -301,7 +301,7 @@ def test_an_intent_marked_risk_training_false_stays_out_of_the_risk_classifier(
         "nlu:\n"
         "- intent: withdrawal\n"
         "  metadata:\n"
-        "    risk_training: false\n"
+        "    intent_classifier_only: true\n"
         "  examples: |\n"
         "    - he goes straight to his phone when he gets home\n"
         "- intent: bid\n"
