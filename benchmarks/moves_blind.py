@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 from collections import Counter
 from pathlib import Path
 from typing import Any, Dict, List, Sequence, Tuple
 
 import yaml
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.loading import load_data
+from sklearn.metrics import f1_score
 
 from benchmarks.quiet_agent import load_quiet_agent
 from bids_partner.contract import MOVES
@@ -28,7 +30,6 @@ from bids_partner.settings import ROOT
 BLIND_DIR = ROOT / "tests" / "blind" / "moves"
 DEV_SET = ROOT / "tests" / "nlu" / "heldout.yml"
 FALLBACK = "nlu_fallback"
-_ENTITY = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 Item = Tuple[str, str]  # (intent, text)
 
 
@@ -39,30 +40,12 @@ def blind_items(path: Path) -> List[Item]:
 
 
 def rasa_items(path: Path) -> List[Item]:
-    """A set in Rasa's NLU shape, entity marks taken out."""
-    items = []
-    for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-        for line in block.get("examples", "").splitlines():
-            if line.strip().startswith("- "):
-                text = _ENTITY.sub(r"\1", line.strip()[2:])
-                items.append((block["intent"], text))
-    return items
+    """A set in Rasa's NLU shape, read as Rasa reads it (entity marks taken out)."""
+    return [(m.get(INTENT), m.get(TEXT)) for m in load_data(str(path)).intent_examples]
 
 
 async def read(agent: Any, items: Sequence[Item]) -> List[str]:
     return [(await agent.parse_message(text))["intent"]["name"] for _, text in items]
-
-
-def macro_f1(
-    gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]
-) -> float:
-    scores = []
-    for label in labels:
-        tp = sum(g == p == label for g, p in zip(gold, predicted))
-        fp = sum(p == label != g for g, p in zip(gold, predicted))
-        fn = sum(g == label != p for g, p in zip(gold, predicted))
-        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return sum(scores) / len(scores)
 
 
 def report(
@@ -86,8 +69,12 @@ def report(
         "fallback": predicted.count(FALLBACK) / len(gold),
         "moves accuracy": sum(g == p for g, p in moves) / max(len(moves), 1),
         "moves fallback": sum(p == FALLBACK for _, p in moves) / max(len(moves), 1),
-        "moves macro-F1": macro_f1(
-            [g for g, _ in moves], [p for _, p in moves], sorted(MOVES)
+        "moves macro-F1": f1_score(
+            [g for g, _ in moves],
+            [p for _, p in moves],
+            labels=sorted(MOVES),
+            average="macro",
+            zero_division=0,
         ),
     }
     print("  " + ", ".join(f"{k} {v:.3f}" for k, v in figures.items()))

@@ -9,14 +9,14 @@ out, so that no example is labelled twice.
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
 import yaml
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.loading import load_data
 
 ROOT = Path(__file__).resolve().parents[1]
-_ENTITY = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
 def _key(text: str) -> str:
@@ -24,15 +24,13 @@ def _key(text: str) -> str:
 
 
 def existing_examples(out: Path) -> set[str]:
-    seen = set()
-    for path in (ROOT / "data" / "nlu").rglob("*.yml"):
-        if path.resolve() == out.resolve():
-            continue
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
-            for line in block.get("examples", "").splitlines():
-                if line.strip().startswith("- "):
-                    seen.add(_key(_ENTITY.sub(r"\1", line.strip()[2:])))
-    return seen
+    """Every example in data/nlu but `out`'s, as Rasa reads it."""
+    return {
+        _key(message.get(TEXT))
+        for path in (ROOT / "data" / "nlu").rglob("*.yml")
+        if path.resolve() != out.resolve()
+        for message in load_data(str(path)).intent_examples
+    }
 
 
 def convert(source: Path, out: Path) -> tuple[int, int]:

@@ -17,7 +17,11 @@ from bids_partner.transcripts.name_model import (
     fingerprint,
     is_current,
 )
-from bids_partner.transcripts.synthetic import Generator, training_names
+from bids_partner.transcripts.synthetic import (
+    Generator,
+    nlu_messages,
+    training_names,
+)
 
 # Names the generator never uses (names.yml: held_out) and the sentences'
 # shapes the templates do not have word for word.
@@ -155,3 +159,23 @@ def test_a_change_to_the_word_lists_changes_the_fingerprint(
     )
     monkeypatch.setattr(lexicons, "__file__", str(changed))
     assert inputs_fingerprint() != before
+
+
+def test_intents_for_the_intent_classifier_alone_are_no_carrier_sentences(
+    tmp_path: Path,
+) -> None:
+    """Told moments would change the name model (contract.INTENT_CLASSIFIER_ONLY)."""
+    (tmp_path / "nlu.yml").write_text(
+        'version: "3.1"\n'
+        "nlu:\n"
+        "- intent: withdrawal\n"
+        "  metadata:\n"
+        "    intent_classifier_only: true\n"
+        "  examples: |\n"
+        "    - he goes straight to his phone when he gets home\n"
+        "- intent: bid\n"
+        "  examples: |\n"
+        "    - come look at the moon with me\n",
+        encoding="utf-8",
+    )
+    assert nlu_messages(tmp_path) == ["come look at the moon with me"]
